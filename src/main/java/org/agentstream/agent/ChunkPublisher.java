@@ -1,0 +1,164 @@
+package org.agentstream.agent;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes the chunks of an iterator to one subscriber, either as fast as demand allows or one chunk per gap on a
+ * scheduler, so a local agent can be written as a plain iterator. Waiting for the gap holds no thread. An exception
+ * thrown by the iterator becomes {@code onError}; cancelling stops the iteration.
+ */
+public final class ChunkPublisher implements Flow.Publisher<String> {
+
+    private final Iterator<String> chunks;
+    private final long gapNanos;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    private ChunkPublisher(Iterator<String> chunks, Duration gap, ScheduledExecutorService scheduler) {
+        this.chunks = Objects.requireNonNull(chunks);
+        this.gapNanos = gap.toNanos();
+        this.scheduler = scheduler;
+    }
+
+    /** Chunks produced instantly, with no gap of their own. */
+    public static ChunkPublisher immediate(Iterator<String> chunks) {
+        return new ChunkPublisher(chunks, Duration.ZERO, null);
+    }
+
+    /** One chunk per {@code gap}, the first one after a gap too, like a model producing tokens. */
+    public static ChunkPublisher paced(Iterator<String> chunks, Duration gap, ScheduledExecutorService scheduler) {
+        if (gap.isZero() || gap.isNegative()) {
+            return immediate(chunks);
+        }
+        return new ChunkPublisher(chunks, gap, Objects.requireNonNull(scheduler));
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super String> subscriber) {
+        if (!subscribed.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            subscriber.onError(new IllegalStateException("a reply has one subscriber"));
+            return;
+        }
+        Emission emission = new Emission(subscriber);
+        subscriber.onSubscribe(emission);
+        if (gapNanos > 0) {
+            emission.arm();
+        }
+    }
+
+    /** The subscription; {@link #drain()} is entered by one thread at a time (work-in-progress counter). */
+    private final class Emission implements Flow.Subscription {
+        private final Flow.Subscriber<? super String> subscriber;
+        private final AtomicLong demand = new AtomicLong();
+        private final AtomicInteger wip = new AtomicInteger();
+        private volatile boolean cancelled;
+        private volatile boolean done;
+        private volatile boolean ready = gapNanos == 0;
+        private volatile Future<?> timer;
+
+        Emission(Flow.Subscriber<? super String> subscriber) {
+            this.subscriber = subscriber;
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                cancel();
+                finish(new IllegalArgumentException("demand must be positive, was " + n));
+                return;
+            }
+            demand.getAndAccumulate(n, (current, add) -> current + add < 0 ? Long.MAX_VALUE : current + add);
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            Future<?> pending = timer;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+        }
+
+        void arm() {
+            try {
+                timer = scheduler.schedule(() -> {
+                    ready = true;
+                    drain();
+                }, gapNanos, TimeUnit.NANOSECONDS);
+            } catch (RuntimeException rejected) {
+                finish(rejected);
+            }
+        }
+
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                while (!cancelled && !done && ready && demand.get() > 0) {
+                    emitOne();
+                    if (gapNanos > 0 && !done && !cancelled) {
+                        ready = false;
+                        arm();
+                    }
+                }
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        private void emitOne() {
+            String chunk;
+            try {
+                if (!chunks.hasNext()) {
+                    finish(null);
+                    return;
+                }
+                chunk = chunks.next();
+            } catch (RuntimeException agentFailure) {
+                finish(agentFailure);
+                return;
+            }
+            demand.decrementAndGet();
+            subscriber.onNext(chunk);
+            try {
+                if (!cancelled && !chunks.hasNext()) {
+                    finish(null);
+                }
+            } catch (RuntimeException agentFailure) {
+                finish(agentFailure);
+            }
+        }
+
+        private void finish(Throwable failure) {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (failure == null) {
+                subscriber.onComplete();
+            } else {
+                subscriber.onError(failure);
+            }
+        }
+    }
+}

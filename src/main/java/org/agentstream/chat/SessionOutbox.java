@@ -1,0 +1,137 @@
+package org.agentstream.chat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.agentstream.streaming.ReplySink;
+import org.agentstream.streaming.StreamStatus;
+
+/**
+ * The single writer of one WebSocket session. Frames from every reply and every error queue here in call order
+ * and one executor task at a time writes them (send + flush), so no two sends on a session ever overlap. A chunk's
+ * {@code sentAt} is stamped when it is really written, not when it was queued.
+ */
+final class SessionOutbox implements ReplySink {
+
+    private static final Logger LOG = Logger.getLogger(SessionOutbox.class.getName());
+
+    private record Pending(LongFunction<OutboundFrame> frame, Delivery delivery) {
+    }
+
+    private final FrameTransport transport;
+    private final Executor executor;
+    private final FrameCodec codec;
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean pumping = new AtomicBoolean();
+    private volatile boolean closed;
+
+    SessionOutbox(FrameTransport transport, Executor executor, FrameCodec codec) {
+        this.transport = transport;
+        this.executor = executor;
+        this.codec = codec;
+    }
+
+    void send(OutboundFrame frame) {
+        enqueue(new Pending(now -> frame, null));
+    }
+
+    /** The session is gone: what is still queued is dropped, and its chunks are reported undeliverable. */
+    void close() {
+        closed = true;
+        drainUndeliverable();
+    }
+
+    @Override
+    public void streamStarted(String messageId, String replyTo, String agent) {
+        send(new OutboundFrame.StreamStart(messageId, replyTo, agent));
+    }
+
+    @Override
+    public void chunk(String messageId, int seq, String delta, Delivery delivery) {
+        enqueue(new Pending(now -> new OutboundFrame.Chunk(messageId, seq, delta, WireTime.epochMillis(now)),
+                delivery));
+    }
+
+    @Override
+    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, String failure) {
+        if (failure != null) {
+            send(new OutboundFrame.Error(replyTo, messageId, ErrorCode.AGENT_FAILED, failure, null));
+        }
+        send(new OutboundFrame.StreamEnd(messageId, replyTo, status.wireName(), chunks));
+    }
+
+    @Override
+    public void busy(String replyTo, String reason, Duration retryAfter) {
+        send(new OutboundFrame.Error(replyTo, null, ErrorCode.BUSY, reason, retryAfter.toMillis()));
+    }
+
+    private void enqueue(Pending pending) {
+        if (closed) {
+            undeliverable(pending);
+            return;
+        }
+        queue.add(pending);
+        if (pumping.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::pump);
+            } catch (RejectedExecutionException rejected) {
+                // the executor is saturated: the caller writes, so no frame is lost
+                pump();
+            }
+        }
+    }
+
+    private void pump() {
+        do {
+            Pending pending;
+            while ((pending = queue.poll()) != null) {
+                write(pending);
+            }
+            pumping.set(false);
+        } while (!queue.isEmpty() && pumping.compareAndSet(false, true));
+    }
+
+    private void write(Pending pending) {
+        if (closed) {
+            undeliverable(pending);
+            return;
+        }
+        long now = System.nanoTime();
+        try {
+            transport.send(codec.encode(pending.frame().apply(now)));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Client gone; dropping its queued frames", e);
+            closed = true;
+            undeliverable(pending);
+            drainUndeliverable();
+            return;
+        }
+        if (pending.delivery() != null) {
+            try {
+                pending.delivery().delivered(now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A reply failed to take its next step", e);
+            }
+        }
+    }
+
+    private void drainUndeliverable() {
+        Pending pending;
+        while ((pending = queue.poll()) != null) {
+            undeliverable(pending);
+        }
+    }
+
+    private static void undeliverable(Pending pending) {
+        if (pending.delivery() != null) {
+            pending.delivery().undeliverable();
+        }
+    }
+}

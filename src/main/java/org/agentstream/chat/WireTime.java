@@ -1,0 +1,23 @@
+package org.agentstream.chat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Turns {@link System#nanoTime()} readings into epoch milliseconds with microsecond decimals for {@code sentAt}:
+ * monotonic, so gaps between two sends are exact even when the wall clock is adjusted.
+ */
+final class WireTime {
+
+    private static final long EPOCH_MICROS_AT_START = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    private static final long NANOS_AT_START = System.nanoTime();
+
+    private WireTime() {
+    }
+
+    static BigDecimal epochMillis(long nanoTime) {
+        long micros = EPOCH_MICROS_AT_START + (nanoTime - NANOS_AT_START) / 1_000;
+        return BigDecimal.valueOf(micros, 3);
+    }
+}

@@ -1,0 +1,28 @@
+package org.agentstream.streaming;
+
+import java.time.Duration;
+
+/**
+ * Where a reply's frames go: the transport behind a small interface, so the streaming loop runs without a
+ * container in unit tests. Implementations send frames of one connection in call order, one at a time.
+ */
+public interface ReplySink {
+
+    void streamStarted(String messageId, String replyTo, String agent);
+
+    /** Sends one chunk; {@code delivery} hears when it was written and flushed, or that it never will be. */
+    void chunk(String messageId, int seq, String delta, Delivery delivery);
+
+    /** Ends a reply; a non-null {@code failure} says what went wrong (an error frame precedes the end). */
+    void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, String failure);
+
+    /** The request was not taken: too many replies stream already. */
+    void busy(String replyTo, String reason, Duration retryAfter);
+
+    /** Told, on the sending thread, what became of one chunk. */
+    interface Delivery {
+        void delivered(long sentNanos);
+
+        void undeliverable();
+    }
+}

@@ -1,0 +1,287 @@
+package org.agentstream.streaming;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One reply on its way to a client: takes chunks from the agent into a small bounded buffer and hands them to the
+ * sink one at a time, each at least {@code pause} after the previous one was sent. Waiting is a timer on the
+ * scheduler, never a sleeping thread, so thousands of paced replies cost no thread each. Every reply ends exactly
+ * once: complete, cancelled, failed, or silently when its client is gone.
+ */
+public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Delivery {
+
+    private static final Logger LOG = Logger.getLogger(ReplyStream.class.getName());
+
+    /** Why {@link #onEnd} was called. */
+    public enum Ending { COMPLETE, CANCELLED, FAILED, DISCONNECTED }
+
+    private final String messageId;
+    private final String replyTo;
+    private final ReplySink sink;
+    private final ScheduledExecutorService timer;
+    private final LongSupplier nanoClock;
+    private final long pauseNanos;
+    private final int bufferSize;
+    private final BiConsumer<ReplyStream, Ending> onEnd;
+
+    private final Object lock = new Object();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final ArrayDeque<String> buffer = new ArrayDeque<>();
+    private Flow.Subscription subscription;
+    private ScheduledFuture<?> pendingStep;
+    private boolean producerDone;
+    private Throwable failure;
+    private boolean cancelRequested;
+    private boolean inFlight;
+    private boolean ended;
+    private long nextSendAt;
+    private boolean anySent;
+    private int sent;
+
+    public ReplyStream(String messageId, String replyTo, ReplySink sink, ScheduledExecutorService timer,
+            LongSupplier nanoClock, long pauseNanos, int bufferSize, BiConsumer<ReplyStream, Ending> onEnd) {
+        this.messageId = messageId;
+        this.replyTo = replyTo;
+        this.sink = sink;
+        this.timer = timer;
+        this.nanoClock = nanoClock;
+        this.pauseNanos = Math.max(0, pauseNanos);
+        this.bufferSize = Math.max(1, bufferSize);
+        this.onEnd = onEnd;
+    }
+
+    public String messageId() {
+        return messageId;
+    }
+
+    /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
+    public void start(Supplier<Flow.Publisher<String>> reply) {
+        try {
+            reply.get().subscribe(this);
+        } catch (RuntimeException agentFailure) {
+            onError(agentFailure);
+        }
+    }
+
+    /** The client asked to stop: the agent is told to stop and the reply ends as cancelled. */
+    public void cancel() {
+        synchronized (lock) {
+            cancelRequested = true;
+        }
+        advance();
+    }
+
+    /** The client is gone: stop at once, send nothing more. */
+    public void disconnect() {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        stopProducing();
+        onEnd.accept(this, Ending.DISCONNECTED);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        boolean alreadyEnded;
+        synchronized (lock) {
+            this.subscription = subscription;
+            alreadyEnded = ended;
+        }
+        if (alreadyEnded) {
+            subscription.cancel();
+        } else {
+            subscription.request(bufferSize);
+        }
+    }
+
+    @Override
+    public void onNext(String chunk) {
+        synchronized (lock) {
+            if (ended || producerDone) {
+                return;
+            }
+            if (buffer.size() >= bufferSize) {
+                producerDone = true;
+                failure = new IllegalStateException("the agent produced more chunks than were requested");
+            } else {
+                buffer.add(chunk == null ? "" : chunk);
+            }
+        }
+        advance();
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        synchronized (lock) {
+            if (producerDone) {
+                return;
+            }
+            producerDone = true;
+            failure = throwable == null ? new IllegalStateException("the agent failed") : throwable;
+        }
+        advance();
+    }
+
+    @Override
+    public void onComplete() {
+        synchronized (lock) {
+            producerDone = true;
+        }
+        advance();
+    }
+
+    @Override
+    public void delivered(long sentNanos) {
+        synchronized (lock) {
+            inFlight = false;
+            anySent = true;
+            nextSendAt = sentNanos + pauseNanos;
+        }
+        Flow.Subscription current = subscriptionOrNull();
+        if (current != null) {
+            current.request(1);
+        }
+        advance();
+    }
+
+    @Override
+    public void undeliverable() {
+        synchronized (lock) {
+            inFlight = false;
+        }
+        disconnect();
+    }
+
+    private void onTimer() {
+        synchronized (lock) {
+            pendingStep = null;
+        }
+        advance();
+    }
+
+    /**
+     * Makes every move that is due. Re-entrant calls (a sink that reports delivery on the calling thread, an agent
+     * that emits inside {@code request}) only count as missed work, so the loop never recurses.
+     */
+    private void advance() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            step();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    /** Decides the next move under the lock and makes it outside, so no callback runs while the lock is held. */
+    private void step() {
+        String chunk = null;
+        int seq = 0;
+        StreamStatus end = null;
+        synchronized (lock) {
+            if (ended || inFlight) {
+                return;
+            }
+            if (cancelRequested) {
+                end = StreamStatus.CANCELLED;
+            } else if (!buffer.isEmpty()) {
+                long wait = anySent ? nextSendAt - nanoClock.getAsLong() : 0;
+                if (wait <= 0) {
+                    chunk = buffer.poll();
+                    seq = sent++;
+                    inFlight = true;
+                } else if (pendingStep != null) {
+                    return;
+                } else {
+                    try {
+                        pendingStep = timer.schedule(this::onTimer, wait, TimeUnit.NANOSECONDS);
+                        return;
+                    } catch (RejectedExecutionException rejected) {
+                        failure = new RejectedExecutionException("the server is too busy to continue", rejected);
+                        producerDone = true;
+                        buffer.clear();
+                        end = StreamStatus.FAILED;
+                    }
+                }
+            } else if (producerDone) {
+                end = failure == null ? StreamStatus.COMPLETE : StreamStatus.FAILED;
+            } else {
+                return;
+            }
+            if (end != null) {
+                ended = true;
+            }
+        }
+        if (end == null) {
+            sink.chunk(messageId, seq, chunk, this);
+        } else {
+            finish(end);
+        }
+    }
+
+    private void finish(StreamStatus status) {
+        if (status != StreamStatus.COMPLETE) {
+            stopProducing();
+        }
+        String reason = status == StreamStatus.FAILED ? describe(failure) : null;
+        if (status == StreamStatus.FAILED) {
+            LOG.log(Level.WARNING, "Agent failed in " + messageId, failure);
+        }
+        sink.streamEnded(messageId, replyTo, status, sent, reason);
+        onEnd.accept(this, switch (status) {
+            case COMPLETE -> Ending.COMPLETE;
+            case CANCELLED -> Ending.CANCELLED;
+            case FAILED -> Ending.FAILED;
+        });
+    }
+
+    private void stopProducing() {
+        ScheduledFuture<?> step;
+        synchronized (lock) {
+            step = pendingStep;
+            pendingStep = null;
+            buffer.clear();
+        }
+        if (step != null) {
+            step.cancel(false);
+        }
+        stopProducingQuietly();
+    }
+
+    private void stopProducingQuietly() {
+        Flow.Subscription current = subscription;
+        if (current != null) {
+            try {
+                current.cancel();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Agent's cancel failed", e);
+            }
+        }
+    }
+
+    private Flow.Subscription subscriptionOrNull() {
+        synchronized (lock) {
+            return ended ? null : subscription;
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+}

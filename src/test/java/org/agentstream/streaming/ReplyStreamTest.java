@@ -1,0 +1,178 @@
+package org.agentstream.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.agentstream.agent.ChunkPublisher;
+import org.agentstream.testing.RecordingSink;
+import org.agentstream.testing.RecordingSink.Event;
+import org.agentstream.testing.VirtualScheduler;
+import org.junit.jupiter.api.Test;
+
+class ReplyStreamTest {
+
+    private static final long MS = 1_000_000L;
+
+    private final VirtualScheduler time = new VirtualScheduler();
+    private final RecordingSink sink = new RecordingSink(time::nanoTime);
+    private final List<ReplyStream.Ending> endings = new CopyOnWriteArrayList<>();
+
+    private ReplyStream stream(long pauseMs) {
+        return new ReplyStream("m1", "c1", sink, time, time::nanoTime, pauseMs * MS, 8,
+                (stream, ending) -> endings.add(ending));
+    }
+
+    private static List<String> words(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "w" + i + " ").toList();
+    }
+
+    @Test
+    void chunksGoOutInOrderAtLeastThePauseApartAndEndLast() {
+        List<String> words = words(40);
+        stream(10).start(() -> ChunkPublisher.immediate(words.iterator()));
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        List<Event> chunks = sink.chunks();
+        assertEquals(40, chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            assertEquals(i, chunks.get(i).seq());
+            assertEquals(words.get(i), chunks.get(i).text());
+        }
+        assertEquals(0, chunks.get(0).at(), "the first chunk waits for nothing");
+        for (int i = 1; i < chunks.size(); i++) {
+            assertEquals(10 * MS, chunks.get(i).at() - chunks.get(i - 1).at(), "gap before chunk " + i);
+        }
+        List<Event> events = sink.events();
+        assertEquals("end:complete", events.get(events.size() - 1).kind());
+        assertEquals(40, events.get(events.size() - 1).seq(), "stream_end counts the chunks");
+        assertEquals(List.of(ReplyStream.Ending.COMPLETE), endings);
+    }
+
+    @Test
+    void zeroPauseSendsEveryChunkWithoutATimer() {
+        stream(0).start(() -> ChunkPublisher.immediate(words(100).iterator()));
+
+        assertEquals(100, sink.chunks().size());
+        assertEquals(0, time.scheduledCount(), "no pause, no timer");
+        assertEquals(List.of(ReplyStream.Ending.COMPLETE), endings);
+    }
+
+    @Test
+    void anAgentSlowerThanThePauseGetsNoAddedDelay() {
+        Duration gap = Duration.ofMillis(25);
+        stream(10).start(() -> ChunkPublisher.paced(words(60).iterator(), gap, time));
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        List<Event> chunks = sink.chunks();
+        assertEquals(60, chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            assertEquals((i + 1) * 25 * MS, chunks.get(i).at(), "chunk " + i + " leaves when the agent made it");
+        }
+    }
+
+    @Test
+    void cancelMidStreamStopsTheAgentAndEndsCancelled() {
+        CountingIterator agent = new CountingIterator(words(1000).iterator(), -1);
+        ReplyStream stream = stream(10);
+        stream.start(() -> ChunkPublisher.immediate(agent));
+        time.advance(45 * MS);
+        stream.cancel();
+        int pulledAtCancel = agent.pulled.get();
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(5, sink.chunks().size(), "chunks at 0, 10, 20, 30 and 40 ms");
+        Event last = sink.events().get(sink.events().size() - 1);
+        assertEquals("end:cancelled", last.kind());
+        assertEquals(5, last.seq());
+        assertEquals(pulledAtCancel, agent.pulled.get(), "the agent produced nothing after the cancel");
+        assertTrue(pulledAtCancel < 20, "the agent ran at most a small buffer ahead: " + pulledAtCancel);
+        assertEquals(List.of(ReplyStream.Ending.CANCELLED), endings);
+    }
+
+    @Test
+    void anAgentThatThrowsMidReplyEndsFailedWithWhatWentWrong() {
+        CountingIterator agent = new CountingIterator(words(100).iterator(), 5);
+        stream(10).start(() -> ChunkPublisher.immediate(agent));
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(5, sink.chunks().size(), "what was produced before the failure is delivered");
+        Event last = sink.events().get(sink.events().size() - 1);
+        assertEquals("end:failed", last.kind());
+        assertEquals("agent broke at chunk 5", last.text());
+        assertEquals(List.of(ReplyStream.Ending.FAILED), endings);
+    }
+
+    @Test
+    void anAgentThatThrowsBeforeReplyingEndsFailed() {
+        Supplier<Flow.Publisher<String>> broken = () -> {
+            throw new IllegalStateException("no model configured");
+        };
+        stream(10).start(broken);
+
+        assertEquals(List.of("end:failed"), sink.events().stream().map(Event::kind).toList());
+        assertEquals("no model configured", sink.events().get(0).text());
+        assertEquals(List.of(ReplyStream.Ending.FAILED), endings);
+    }
+
+    @Test
+    void aDisconnectedClientEndsTheStreamAtOnceAndLeavesNoTimer() {
+        CountingIterator agent = new CountingIterator(words(1000).iterator(), -1);
+        ReplyStream stream = stream(10);
+        stream.start(() -> ChunkPublisher.immediate(agent));
+        time.advance(25 * MS);
+        stream.disconnect();
+        int pulled = agent.pulled.get();
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(3, sink.chunks().size());
+        assertTrue(sink.events().stream().noneMatch(e -> e.kind().startsWith("end")), "nothing is sent to no one");
+        assertEquals(pulled, agent.pulled.get());
+        assertEquals(List.of(ReplyStream.Ending.DISCONNECTED), endings);
+    }
+
+    @Test
+    void anUndeliverableChunkEndsTheStreamAsDisconnected() {
+        ReplyStream stream = stream(10);
+        stream.start(() -> ChunkPublisher.immediate(words(100).iterator()));
+        time.advance(15 * MS);
+        sink.clientGone();
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(2, sink.chunks().size());
+        assertEquals(List.of(ReplyStream.Ending.DISCONNECTED), endings);
+    }
+
+    /** Counts how many chunks the agent produced; throws at chunk {@code failAt} (or never, with -1). */
+    private static final class CountingIterator implements Iterator<String> {
+        private final Iterator<String> words;
+        private final int failAt;
+        final AtomicInteger pulled = new AtomicInteger();
+
+        CountingIterator(Iterator<String> words, int failAt) {
+            this.words = words;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return words.hasNext();
+        }
+
+        @Override
+        public String next() {
+            if (pulled.get() == failAt) {
+                throw new IllegalStateException("agent broke at chunk " + failAt);
+            }
+            pulled.incrementAndGet();
+            return words.next();
+        }
+    }
+}
