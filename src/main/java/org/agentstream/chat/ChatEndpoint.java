@@ -9,7 +9,6 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.AgentDirectory;
@@ -26,9 +25,6 @@ public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
-    /** Frames this many times over the limit are refused by the container itself (close code 1009). */
-    private static final int TRANSPORT_LIMIT_FACTOR = 16;
-
     @Inject
     private AgentDirectory agents;
 
@@ -44,23 +40,47 @@ public class ChatEndpoint {
     private SessionOutbox outbox;
     private ConnectionStreams streams;
     private int maxFrameBytes;
+    private final StringBuilder partial = new StringBuilder();
+    private long partialBytes;
 
     @OnOpen
     public void open(Session session) {
         maxFrameBytes = settings.maxFrameBytes();
-        session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE,
-                (long) maxFrameBytes * TRANSPORT_LIMIT_FACTOR));
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote()), streaming.sendExecutor(), codec);
         streams = new ConnectionStreams();
     }
 
+    /**
+     * Receives a frame in parts, so an oversized frame is never held in memory whole: past the limit its parts are
+     * counted and dropped, and the client gets {@code too_large} once the frame ends.
+     */
     @OnMessage
-    public void receive(String text) {
-        if (text.length() > maxFrameBytes || text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
-            outbox.send(new OutboundFrame.Error(null, ErrorCode.TOO_LARGE,
-                    "frames are limited to " + maxFrameBytes + " bytes"));
+    public void receive(String part, boolean last) {
+        if (partialBytes <= maxFrameBytes) {
+            partialBytes += utf8Length(part);
+            if (partialBytes <= maxFrameBytes) {
+                partial.append(part);
+            } else {
+                partial.setLength(0);
+                partial.trimToSize();
+            }
+        }
+        if (!last) {
             return;
         }
+        boolean tooLarge = partialBytes > maxFrameBytes;
+        String text = partial.toString();
+        partial.setLength(0);
+        partialBytes = 0;
+        if (tooLarge) {
+            outbox.send(new OutboundFrame.Error(null, ErrorCode.TOO_LARGE,
+                    "frames are limited to " + maxFrameBytes + " bytes"));
+        } else {
+            handle(text);
+        }
+    }
+
+    private void handle(String text) {
         InboundFrame frame;
         try {
             frame = codec.decode(text);
@@ -94,6 +114,24 @@ public class ChatEndpoint {
             outbox.send(new OutboundFrame.Error(frame.id(), frame.messageId(), ErrorCode.UNKNOWN_MESSAGE,
                     "no reply \"" + frame.messageId() + "\" is streaming on this connection", null));
         }
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     @OnClose

@@ -1,0 +1,88 @@
+package org.agentstream.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Locale;
+import org.agentstream.testing.ChatClient;
+import org.agentstream.testing.ChatClient.Frame;
+import org.agentstream.testing.ChatClient.Reply;
+import org.agentstream.testing.Deployments;
+import org.agentstream.testing.ServerStatus;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A cancel stops one reply; a client that goes away stops all of its replies at once. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class CancelAndDisconnectIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    @Test
+    void cancelStopsALongReplyEarly() throws Exception {
+        try (ChatClient client = ChatClient.connect(base)) {
+            client.ask("forever", "endless", "go");
+            String messageId = client.next("stream_start", WAIT).text("messageId");
+            for (int i = 0; i < 5; i++) {
+                client.next("chunk", WAIT);
+            }
+            client.cancel(messageId);
+            Frame end = client.next("stream_end", WAIT);
+
+            assertEquals(messageId, end.text("messageId"));
+            assertEquals("cancelled", end.text("status"));
+            int chunks = end.json().getInt("chunks");
+            assertTrue(chunks >= 5 && chunks < 100, "stopped early, after " + chunks + " chunks");
+
+            client.ask("next", "echo", "the connection goes on");
+            Reply next = client.reply("next", WAIT);
+            assertEquals("complete", next.status());
+            assertTrue(next.chunks().stream().allMatch(c -> c.text("messageId").equals(next.start().text("messageId"))),
+                    "no chunk of the cancelled reply arrives after its stream_end");
+        }
+        assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"));
+    }
+
+    @Test
+    void aClosedConnectionEndsItsReplies() throws Exception {
+        JsonObject before = ServerStatus.awaitIdle(base, WAIT);
+        assertTrue(before.getBoolean("idle"), "nothing streams before the test: " + before);
+
+        ChatClient client = ChatClient.connect(base);
+        client.ask("a", "endless", "go");
+        client.ask("b", "endless", "go");
+        for (int i = 0; i < 6; i++) {
+            client.next("chunk", WAIT);
+        }
+        assertEquals(2, ServerStatus.read(base).getInt("activeStreams"), "both replies stream");
+
+        long closed = System.nanoTime();
+        client.close();
+        JsonObject after = ServerStatus.awaitIdle(base, WAIT);
+        double stoppedMs = (System.nanoTime() - closed) / 1e6;
+
+        System.out.printf(Locale.ROOT, "[disconnect] 2 replies ended %.1f ms after the client closed "
+                + "(including one HTTP round trip to read it)%n", stoppedMs);
+        assertTrue(after.getBoolean("idle"), "every reply of the closed connection ended: " + after);
+        assertEquals(0, after.getInt("activeStreams"));
+        assertEquals(2, after.getInt("disconnected") - before.getInt("disconnected"), after.toString());
+        assertTrue(stoppedMs < 2_000, "replies stopped promptly: " + stoppedMs + " ms");
+    }
+}

@@ -1,0 +1,114 @@
+package org.agentstream.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.agentstream.testing.ChatClient;
+import org.agentstream.testing.ChatClient.Reply;
+import org.agentstream.testing.Deployments;
+import org.agentstream.testing.GapAnalysis;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Several replies on one connection interleave; many connections stream at once; limits answer busy. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ConcurrencyIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    @Test
+    void twoRepliesOnOneConnectionStreamInterleaved() throws Exception {
+        try (ChatClient client = ChatClient.connect(base)) {
+            client.ask("first", "echo", RealTimeStreamingIT.words(30));
+            client.ask("second", "echo", RealTimeStreamingIT.words(30).toUpperCase(Locale.ROOT));
+            Map<String, Reply> replies = client.replies(List.of("first", "second"), WAIT);
+
+            Reply first = replies.get("first");
+            Reply second = replies.get("second");
+            assertEquals("complete", first.status());
+            assertEquals("complete", second.status());
+            assertEquals(RealTimeStreamingIT.words(30), first.text());
+            assertEquals(RealTimeStreamingIT.words(30).toUpperCase(Locale.ROOT), second.text());
+            assertTrue(!first.start().text("messageId").equals(second.start().text("messageId")));
+            assertTrue(second.chunks().get(0).receivedNanos() < first.chunks().get(29).receivedNanos(),
+                    "the second reply did not wait for the first to end");
+            assertTrue(GapAnalysis.of(first).isRealTime(0.05, 0.8), GapAnalysis.of(first).summary());
+            assertTrue(GapAnalysis.of(second).isRealTime(0.05, 0.8), GapAnalysis.of(second).summary());
+        }
+    }
+
+    @Test
+    void tenConnectionsStreamAtOnce() throws Exception {
+        List<ChatClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                clients.add(ChatClient.connect(base));
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                clients.get(i).ask("c" + i, "echo", "client " + i + " " + RealTimeStreamingIT.words(40));
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                Reply reply = clients.get(i).reply("c" + i, WAIT);
+                assertEquals("complete", reply.status(), "client " + i);
+                assertEquals("client " + i + " " + RealTimeStreamingIT.words(40), reply.text());
+                GapAnalysis gaps = GapAnalysis.of(reply);
+                System.out.printf(Locale.ROOT, "[10 connections] client %d: %s%n", i, gaps.summary());
+                assertTrue(gaps.isRealTime(0.10, 0.8), "client " + i + ": " + gaps.summary());
+            }
+        } finally {
+            for (ChatClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void requestsOverTheConnectionLimitGetBusyAtOnce() throws Exception {
+        try (ChatClient client = ChatClient.connect(base)) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                ids.add("r" + i);
+                client.ask("r" + i, "echo", RealTimeStreamingIT.words(50));
+            }
+            int complete = 0;
+            int busy = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            List<String> open = new ArrayList<>(ids);
+            while (!open.isEmpty()) {
+                ChatClient.Frame frame = client.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if ("error".equals(frame.type())) {
+                    assertEquals("busy", frame.text("code"), frame.json().toString());
+                    assertTrue(frame.json().getJsonNumber("retryAfterMs").longValue() > 0);
+                    assertTrue(open.remove(frame.text("replyTo")), "one answer per request");
+                    busy++;
+                } else if ("stream_end".equals(frame.type())) {
+                    assertEquals("complete", frame.text("status"));
+                    assertTrue(open.remove(frame.text("replyTo")), "one answer per request");
+                    complete++;
+                }
+            }
+            assertEquals(16, complete, "the connection limit (16) streams");
+            assertEquals(4, busy, "the rest are told busy");
+        }
+    }
+}

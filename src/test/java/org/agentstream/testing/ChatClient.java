@@ -1,0 +1,194 @@
+package org.agentstream.testing;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.tyrus.client.ClientManager;
+
+/**
+ * A Tyrus WebSocket client for the chat endpoint that records every frame with its receive time
+ * ({@link System#nanoTime()}), and waits for frames with bounded, asserted waits.
+ */
+public final class ChatClient implements AutoCloseable {
+
+    private static final ClientManager CONTAINER = ClientManager.createClient();
+
+    /** A frame as received. */
+    public record Frame(JsonObject json, long receivedNanos) {
+        public String type() {
+            return json.getString("type", null);
+        }
+
+        public String text(String name) {
+            return json.containsKey(name) && !json.isNull(name) ? json.getString(name) : null;
+        }
+    }
+
+    /** One reply as the client saw it: its start, chunks in arrival order, end, and any error frames. */
+    public record Reply(Frame start, List<Frame> chunks, Frame end, List<Frame> errors) {
+        public String status() {
+            return end.text("status");
+        }
+
+        public String text() {
+            StringBuilder text = new StringBuilder();
+            chunks.forEach(chunk -> text.append(chunk.text("delta")));
+            return text.toString();
+        }
+    }
+
+    private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile CloseReason closeReason;
+    private final Session session;
+
+    private ChatClient(URI uri, Map<String, List<String>> headers) throws IOException, DeploymentException {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void beforeRequest(Map<String, List<String>> request) {
+                        request.putAll(headers);
+                    }
+                }).build();
+        session = CONTAINER.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig endpointConfig) {
+                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                    long now = System.nanoTime();
+                    frames.add(new Frame(Json.createReader(new StringReader(text)).readObject(), now));
+                });
+            }
+
+            @Override
+            public void onClose(Session session, CloseReason reason) {
+                closeReason = reason;
+                closed.countDown();
+            }
+        }, config, uri);
+    }
+
+    /** Connects to {@code /chat} of the application deployed at {@code base}. */
+    public static ChatClient connect(URL base) throws IOException, DeploymentException {
+        return connect(base, Map.of());
+    }
+
+    public static ChatClient connect(URL base, Map<String, List<String>> headers)
+            throws IOException, DeploymentException {
+        return new ChatClient(chatUri(base), headers);
+    }
+
+    public static URI chatUri(URL base) {
+        String http = base.toExternalForm();
+        return URI.create(http.replaceFirst("^http", "ws") + (http.endsWith("/") ? "" : "/") + "chat");
+    }
+
+    public void send(String text) throws IOException {
+        session.getBasicRemote().sendText(text);
+    }
+
+    /** Sends a {@code message} frame and returns when it was sent ({@link System#nanoTime()}). */
+    public long ask(String id, String agent, String content) throws IOException {
+        long now = System.nanoTime();
+        send(Json.createObjectBuilder().add("type", "message").add("id", id).add("agent", agent)
+                .add("content", content).build().toString());
+        return now;
+    }
+
+    public void cancel(String messageId) throws IOException {
+        send(Json.createObjectBuilder().add("type", "cancel").add("messageId", messageId).build().toString());
+    }
+
+    /** The next frame; fails the test if none arrives in time. */
+    public Frame next(Duration timeout) throws InterruptedException {
+        Frame frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(frame, "no frame within " + timeout);
+        return frame;
+    }
+
+    /** The next frame of a type, skipping others; fails the test if none arrives in time. */
+    public Frame next(String type, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertNotNull(frame, "no " + type + " frame within " + timeout);
+            if (type.equals(frame.type())) {
+                return frame;
+            }
+        }
+    }
+
+    /**
+     * Reads frames until every reply to the given client ids has ended, and groups them by reply. Frames that
+     * belong to none of them (such as {@code busy} errors for other ids) are ignored.
+     */
+    public Map<String, Reply> replies(List<String> replyTos, Duration timeout) throws InterruptedException {
+        Map<String, String> replyToByMessage = new HashMap<>();
+        Map<String, Frame> starts = new HashMap<>();
+        Map<String, List<Frame>> chunks = new HashMap<>();
+        Map<String, List<Frame>> errors = new HashMap<>();
+        Map<String, Reply> done = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (done.size() < replyTos.size()) {
+            Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertNotNull(frame, "replies not ended within " + timeout + ": " + done.keySet() + " of " + replyTos);
+            String messageId = frame.text("messageId");
+            switch (frame.type()) {
+                case "stream_start" -> {
+                    replyToByMessage.put(messageId, frame.text("replyTo"));
+                    starts.put(frame.text("replyTo"), frame);
+                }
+                case "chunk" -> chunks.computeIfAbsent(replyToByMessage.get(messageId), k -> new ArrayList<>())
+                        .add(frame);
+                case "error" -> errors.computeIfAbsent(frame.text("replyTo"), k -> new ArrayList<>()).add(frame);
+                case "stream_end" -> {
+                    String replyTo = replyToByMessage.get(messageId);
+                    if (replyTos.contains(replyTo)) {
+                        done.put(replyTo, new Reply(starts.get(replyTo),
+                                chunks.getOrDefault(replyTo, List.of()), frame,
+                                errors.getOrDefault(replyTo, List.of())));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return done;
+    }
+
+    public Reply reply(String replyTo, Duration timeout) throws InterruptedException {
+        return replies(List.of(replyTo), timeout).get(replyTo);
+    }
+
+    /** Waits for the server to close the connection; null if it stays open. */
+    public CloseReason awaitClose(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? closeReason : null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (session.isOpen()) {
+            session.close();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.agentstream.testing;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Compares when chunks were sent (the server's {@code sentAt}) with when they arrived, to tell a real-time stream
+ * from one that was batched on the way.
+ */
+public record GapAnalysis(double[] sendGapsMs, double[] receiveGapsMs, double sendSpanMs, double receiveSpanMs) {
+
+    /** Below this, two consecutive chunks arrived together. */
+    public static final double BATCHED_GAP_MS = 2.0;
+
+    /** {@code sentAtMs} in epoch milliseconds; {@code receivedNanos} from {@link System#nanoTime()}. */
+    public static GapAnalysis of(List<Double> sentAtMs, List<Long> receivedNanos) {
+        if (sentAtMs.size() != receivedNanos.size() || sentAtMs.size() < 2) {
+            throw new IllegalArgumentException("need two or more chunks with both times");
+        }
+        int gaps = sentAtMs.size() - 1;
+        double[] send = new double[gaps];
+        double[] receive = new double[gaps];
+        for (int i = 0; i < gaps; i++) {
+            send[i] = sentAtMs.get(i + 1) - sentAtMs.get(i);
+            receive[i] = (receivedNanos.get(i + 1) - receivedNanos.get(i)) / 1e6;
+        }
+        return new GapAnalysis(send, receive, sentAtMs.get(gaps) - sentAtMs.get(0),
+                (receivedNanos.get(gaps) - receivedNanos.get(0)) / 1e6);
+    }
+
+    public static GapAnalysis of(ChatClient.Reply reply) {
+        return of(reply.chunks().stream().map(c -> c.json().getJsonNumber("sentAt").doubleValue()).toList(),
+                reply.chunks().stream().map(ChatClient.Frame::receivedNanos).toList());
+    }
+
+    /** Share of consecutive chunks that arrived less than {@link #BATCHED_GAP_MS} apart. */
+    public double batchedShare() {
+        return Arrays.stream(receiveGapsMs).filter(gap -> gap < BATCHED_GAP_MS).count()
+                / (double) receiveGapsMs.length;
+    }
+
+    public double spanRatio() {
+        return sendSpanMs == 0 ? 0 : receiveSpanMs / sendSpanMs;
+    }
+
+    /** Percentile (0..100) of |receive gap − send gap|, in ms. */
+    public double gapDifferencePercentile(double percentile) {
+        double[] differences = new double[sendGapsMs.length];
+        for (int i = 0; i < differences.length; i++) {
+            differences[i] = Math.abs(receiveGapsMs[i] - sendGapsMs[i]);
+        }
+        return percentile(differences, percentile);
+    }
+
+    public static double percentile(double[] values, double percentile) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** True when the stream arrived as it was sent: few batched gaps, and spread over most of the send span. */
+    public boolean isRealTime(double maxBatchedShare, double minSpanRatio) {
+        return batchedShare() <= maxBatchedShare && spanRatio() >= minSpanRatio;
+    }
+
+    public String summary() {
+        return String.format(Locale.ROOT,
+                "%d gaps: send span %.1f ms, receive span %.1f ms (ratio %.2f), batched %.1f%%, "
+                        + "|receive gap - send gap| p50 %.2f ms p99 %.2f ms",
+                sendGapsMs.length, sendSpanMs, receiveSpanMs, spanRatio(), 100 * batchedShare(),
+                gapDifferencePercentile(50), gapDifferencePercentile(99));
+    }
+}

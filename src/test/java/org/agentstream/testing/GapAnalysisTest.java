@@ -1,0 +1,44 @@
+package org.agentstream.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The IT's verdict must fail a stream that was sent paced but arrived in one burst. */
+class GapAnalysisTest {
+
+    private static final List<Double> SENT_10_MS_APART =
+            IntStream.range(0, 48).mapToObj(i -> 1_000_000.0 + 10.0 * i).toList();
+
+    @Test
+    void aStreamThatArrivesAsSentIsRealTime() {
+        List<Long> received = IntStream.range(0, 48).mapToObj(i -> 5_000_000_000L + 10_000_000L * i + 300_000L * (i % 3))
+                .toList();
+        GapAnalysis gaps = GapAnalysis.of(SENT_10_MS_APART, received);
+
+        assertTrue(gaps.isRealTime(0.05, 0.8), gaps.summary());
+        assertEquals(0.0, gaps.batchedShare());
+    }
+
+    @Test
+    void aStreamThatArrivesInOneBurstIsNotRealTime() {
+        List<Long> received = IntStream.range(0, 48).mapToObj(i -> 5_000_000_000L + 20_000L * i).toList();
+        GapAnalysis gaps = GapAnalysis.of(SENT_10_MS_APART, received);
+
+        assertFalse(gaps.isRealTime(0.05, 0.8), gaps.summary());
+        assertEquals(1.0, gaps.batchedShare());
+    }
+
+    @Test
+    void aStreamHeldBackAndReleasedInTwoHalvesIsNotRealTime() {
+        List<Long> received = IntStream.range(0, 48)
+                .mapToObj(i -> 5_000_000_000L + (i < 24 ? 0 : 240_000_000L) + 50_000L * i).toList();
+        GapAnalysis gaps = GapAnalysis.of(SENT_10_MS_APART, received);
+
+        assertFalse(gaps.isRealTime(0.05, 0.8), gaps.summary());
+    }
+}
