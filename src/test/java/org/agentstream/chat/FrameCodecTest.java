@@ -1,0 +1,56 @@
+package org.agentstream.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.bind.JsonbException;
+import java.util.List;
+import org.agentstream.agent.AgentInfo;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+    private final FrameCodec codec = new FrameCodec();
+
+    @Test
+    void aMessageFrameDecodesWithAllItsFields() {
+        InboundFrame frame = codec.decode("{\"type\":\"message\",\"id\":\"c1\",\"agent\":\"echo\",\"content\":\"hi\","
+                + "\"conversationId\":\"conv\",\"extra\":[1,2]}");
+
+        assertEquals(new InboundFrame("message", "c1", "echo", "hi", "conv", null), frame);
+        assertNull(frame.problem());
+    }
+
+    @Test
+    void textThatIsNotAJsonObjectIsRefused() {
+        for (String text : List.of("hello", "[1,2]", "42", "\"text\"", "{\"type\":", "null", "")) {
+            assertThrows(JsonbException.class, () -> codec.decode(text), text);
+        }
+    }
+
+    @Test
+    void incompleteFramesSayWhatIsMissing() {
+        assertTrue(new InboundFrame(null, "1", null, null, null, null).problem().contains("type"));
+        assertTrue(new InboundFrame("dance", null, null, null, null, null).problem().contains("unknown frame type"));
+        assertTrue(new InboundFrame("message", " ", "echo", "x", null, null).problem().contains("\"id\""));
+        assertTrue(new InboundFrame("message", "1", "", "x", null, null).problem().contains("\"agent\""));
+        assertTrue(new InboundFrame("message", "1", "echo", "", null, null).problem().contains("\"content\""));
+        assertTrue(new InboundFrame("cancel", null, null, null, null, null).problem().contains("\"messageId\""));
+        assertNull(new InboundFrame("agents", null, null, null, null, null).problem());
+    }
+
+    @Test
+    void serverFramesUseTheFixedWireNames() {
+        assertEquals("{\"type\":\"stream_start\",\"messageId\":\"m\",\"replyTo\":\"c\",\"agent\":\"echo\"}",
+                codec.encode(new OutboundFrame.StreamStart("m", "c", "echo")));
+        assertEquals("{\"type\":\"error\",\"replyTo\":\"c\",\"code\":\"busy\",\"message\":\"full\",\"retryAfterMs\":1000}",
+                codec.encode(new OutboundFrame.Error("c", null, ErrorCode.BUSY, "full", 1000L)));
+        assertEquals("{\"type\":\"agents\",\"agents\":[{\"description\":\"d\",\"name\":\"echo\"}]}",
+                codec.encode(new OutboundFrame.Agents(List.of(new AgentInfo("echo", "d")))));
+        assertEquals("{\"type\":\"chunk\",\"messageId\":\"m\",\"seq\":2,\"delta\":\"<b>\\\"x\\\"</b>\","
+                        + "\"sentAt\":1764086400123.456}",
+                codec.encode(new OutboundFrame.Chunk("m", 2, "<b>\"x\"</b>", new java.math.BigDecimal("1764086400123.456"))));
+    }
+}
