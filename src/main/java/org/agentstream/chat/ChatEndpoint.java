@@ -46,7 +46,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session) {
         maxFrameBytes = settings.maxFrameBytes();
-        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote()), streaming.sendExecutor(), codec);
+        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote()), codec);
         streams = new ConnectionStreams();
     }
 

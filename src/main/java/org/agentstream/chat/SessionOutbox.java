@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 import java.util.logging.Level;
@@ -14,9 +12,11 @@ import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
 
 /**
- * The single writer of one WebSocket session. Frames from every reply and every error queue here in call order
- * and one executor task at a time writes them (send + flush), so no two sends on a session ever overlap. A chunk's
- * {@code sentAt} is stamped when it is really written, not when it was queued.
+ * The single writer of one WebSocket session. Frames from every reply and every error queue here in call order;
+ * the thread that finds no one writing becomes the writer and sends (send + flush) until the queue is empty, so no
+ * two sends on a session ever overlap and no thread is handed work just to write. Chunks arrive here on the
+ * streaming core's managed timer tasks, so those tasks are the ones that send them. A chunk's {@code sentAt} is
+ * stamped when it is really written, not when it was queued.
  */
 final class SessionOutbox implements ReplySink {
 
@@ -26,15 +26,13 @@ final class SessionOutbox implements ReplySink {
     }
 
     private final FrameTransport transport;
-    private final Executor executor;
     private final FrameCodec codec;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private volatile boolean closed;
 
-    SessionOutbox(FrameTransport transport, Executor executor, FrameCodec codec) {
+    SessionOutbox(FrameTransport transport, FrameCodec codec) {
         this.transport = transport;
-        this.executor = executor;
         this.codec = codec;
     }
 
@@ -79,12 +77,7 @@ final class SessionOutbox implements ReplySink {
         }
         queue.add(pending);
         if (pumping.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::pump);
-            } catch (RejectedExecutionException rejected) {
-                // the executor is saturated: the caller writes, so no frame is lost
-                pump();
-            }
+            pump();
         }
     }
 

@@ -79,7 +79,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         synchronized (lock) {
             cancelRequested = true;
         }
-        advance();
+        advance(false);
     }
 
     /** The client is gone: stop at once, send nothing more. */
@@ -121,7 +121,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
                 buffer.add(chunk == null ? "" : chunk);
             }
         }
-        advance();
+        advance(false);
     }
 
     @Override
@@ -133,7 +133,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
             producerDone = true;
             failure = throwable == null ? new IllegalStateException("the agent failed") : throwable;
         }
-        advance();
+        advance(false);
     }
 
     @Override
@@ -141,7 +141,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         synchronized (lock) {
             producerDone = true;
         }
-        advance();
+        advance(false);
     }
 
     @Override
@@ -151,11 +151,16 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
             anySent = true;
             nextSendAt = sentNanos + pauseNanos;
         }
+        // Ask the agent for one more chunk while holding the loop, so a chunk it produces at once is sent from
+        // here (a sending thread) rather than through another timer.
+        boolean owner = wip.getAndIncrement() == 0;
         Flow.Subscription current = subscriptionOrNull();
         if (current != null) {
             current.request(1);
         }
-        advance();
+        if (owner) {
+            loop(true);
+        }
     }
 
     @Override
@@ -170,26 +175,34 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         synchronized (lock) {
             pendingStep = null;
         }
-        advance();
+        advance(true);
     }
 
     /**
      * Makes every move that is due. Re-entrant calls (a sink that reports delivery on the calling thread, an agent
      * that emits inside {@code request}) only count as missed work, so the loop never recurses.
+     *
+     * @param mayWrite true on the streaming core's own threads (a timer, a delivery); an agent's or the client's
+     *        thread never writes a chunk itself but schedules an immediate timer, so every chunk is sent from a
+     *        managed executor task and a slow client never blocks an agent
      */
-    private void advance() {
+    private void advance(boolean mayWrite) {
         if (wip.getAndIncrement() != 0) {
             return;
         }
+        loop(mayWrite);
+    }
+
+    private void loop(boolean mayWrite) {
         int missed = 1;
         do {
-            step();
+            step(mayWrite);
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
     }
 
     /** Decides the next move under the lock and makes it outside, so no callback runs while the lock is held. */
-    private void step() {
+    private void step(boolean mayWrite) {
         String chunk = null;
         int seq = 0;
         StreamStatus end = null;
@@ -201,7 +214,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
                 end = StreamStatus.CANCELLED;
             } else if (!buffer.isEmpty()) {
                 long wait = anySent ? nextSendAt - nanoClock.getAsLong() : 0;
-                if (wait <= 0) {
+                if (wait <= 0 && mayWrite) {
                     chunk = buffer.poll();
                     seq = sent++;
                     inFlight = true;
@@ -209,7 +222,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
                     return;
                 } else {
                     try {
-                        pendingStep = timer.schedule(this::onTimer, wait, TimeUnit.NANOSECONDS);
+                        pendingStep = timer.schedule(this::onTimer, Math.max(0, wait), TimeUnit.NANOSECONDS);
                         return;
                     } catch (RejectedExecutionException rejected) {
                         failure = new RejectedExecutionException("the server is too busy to continue", rejected);

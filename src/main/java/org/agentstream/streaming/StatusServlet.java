@@ -52,7 +52,8 @@ public class StatusServlet extends HttpServlet {
                 .add("disconnected", stats.disconnected())
                 .add("busy", stats.busy())
                 .add("threads", stats.threads())
-                .add("peakThreads", stats.peakThreads());
+                .add("peakThreads", stats.peakThreads())
+                .add("cpuNanos", stats.cpuNanos());
         if (idle != null) {
             json.add("idle", idle);
         }

@@ -2,15 +2,16 @@ package org.agentstream.streaming;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,9 +21,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Admits replies and runs them on the container's executors: sends on the {@link ManagedExecutorService}, pauses
- * as timers on the {@link ManagedScheduledExecutorService}. A request over the limits gets {@code busy} at once;
- * every admitted request ends exactly once.
+ * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}: each reply starts in a
+ * managed task, and each of its chunks is sent by a managed task that a timer starts once the pause has passed, so
+ * a waiting reply holds no thread. A request over the limits gets {@code busy} at once; every admitted request ends
+ * exactly once.
  */
 @ApplicationScoped
 public class StreamingService {
@@ -30,15 +32,11 @@ public class StreamingService {
     private static final Logger LOG = Logger.getLogger(StreamingService.class.getName());
 
     @Resource
-    private ManagedExecutorService managedExecutor;
-
-    @Resource
     private ManagedScheduledExecutorService managedScheduler;
 
     @Inject
     private StreamSettings settings;
 
-    private Executor sendExecutor;
     private ScheduledExecutorService timer;
 
     private final AtomicInteger active = new AtomicInteger();
@@ -55,21 +53,14 @@ public class StreamingService {
     }
 
     /** Outside a container, as unit tests use it. */
-    StreamingService(Executor sendExecutor, ScheduledExecutorService timer, StreamSettings settings) {
-        this.sendExecutor = sendExecutor;
+    StreamingService(ScheduledExecutorService timer, StreamSettings settings) {
         this.timer = timer;
         this.settings = settings;
     }
 
     @PostConstruct
-    void useContainerExecutors() {
-        sendExecutor = managedExecutor;
+    void useContainerScheduler() {
         timer = managedScheduler;
-    }
-
-    /** The executor a connection's frames are sent on. */
-    public Executor sendExecutor() {
-        return sendExecutor;
     }
 
     /**
@@ -99,7 +90,11 @@ public class StreamingService {
         connection.add(stream);
         LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}", new Object[] {messageId, agentName, replyTo});
         sink.streamStarted(messageId, replyTo, agentName);
-        stream.start(reply);
+        try {
+            timer.execute(() -> stream.start(reply));
+        } catch (RejectedExecutionException rejected) {
+            stream.onError(new RejectedExecutionException("the server is too busy to start this reply", rejected));
+        }
     }
 
     private void ended(ConnectionStreams connection, ReplyStream stream, ReplyStream.Ending ending) {
@@ -121,7 +116,18 @@ public class StreamingService {
     public StreamStats stats() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         return new StreamStats(active.get(), started.sum(), completed.sum(), cancelled.sum(), failed.sum(),
-                disconnected.sum(), busy.sum(), threads.getThreadCount(), threads.getPeakThreadCount());
+                disconnected.sum(), busy.sum(), threads.getThreadCount(), threads.getPeakThreadCount(), processCpuNanos());
+    }
+
+    /** The server process's CPU time, through the platform MBean (no vendor classes); -1 if it is not offered. */
+    private static long processCpuNanos() {
+        try {
+            Object value = ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "ProcessCpuTime");
+            return value instanceof Long nanos ? nanos : -1;
+        } catch (JMException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Waits until no reply streams, for at most {@code timeout}; true if that happened. */

@@ -13,18 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SessionOutboxTest {
 
-    private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final FrameCodec codec = new FrameCodec();
-
-    @AfterEach
-    void stopPool() {
-        pool.shutdownNow();
-    }
 
     /** A transport that notices two sends at once and records what it sent. */
     private static final class CheckingTransport implements FrameTransport {
@@ -53,7 +46,7 @@ class SessionOutboxTest {
     @Test
     void framesFromManyThreadsAreWrittenOneAtATimeAndNoneIsLost() throws Exception {
         CheckingTransport transport = new CheckingTransport();
-        SessionOutbox outbox = new SessionOutbox(transport, pool, codec);
+        SessionOutbox outbox = new SessionOutbox(transport, codec);
         int threads = 8;
         int perThread = 500;
         CountDownLatch delivered = new CountDownLatch(threads * perThread);
@@ -105,7 +98,7 @@ class SessionOutboxTest {
     @Test
     void aChunkIsStampedWhenItIsWrittenWithMicrosecondDecimals() throws Exception {
         CheckingTransport transport = new CheckingTransport();
-        SessionOutbox outbox = new SessionOutbox(transport, Runnable::run, codec);
+        SessionOutbox outbox = new SessionOutbox(transport, codec);
         long[] stamped = new long[1];
         outbox.chunk("m", 0, "hello ", new ReplySink.Delivery() {
             @Override
@@ -129,7 +122,7 @@ class SessionOutboxTest {
     void aBrokenConnectionReportsEveryQueuedChunkUndeliverable() {
         CheckingTransport transport = new CheckingTransport();
         transport.broken = true;
-        SessionOutbox outbox = new SessionOutbox(transport, Runnable::run, codec);
+        SessionOutbox outbox = new SessionOutbox(transport, codec);
         AtomicInteger undeliverable = new AtomicInteger();
         ReplySink.Delivery delivery = new ReplySink.Delivery() {
             @Override
@@ -152,7 +145,7 @@ class SessionOutboxTest {
     @Test
     void aFailedReplySendsItsErrorBeforeItsEnd() {
         CheckingTransport transport = new CheckingTransport();
-        SessionOutbox outbox = new SessionOutbox(transport, Runnable::run, codec);
+        SessionOutbox outbox = new SessionOutbox(transport, codec);
         outbox.streamEnded("m", "c1", StreamStatus.FAILED, 3, "model unreachable");
 
         assertEquals(List.of(

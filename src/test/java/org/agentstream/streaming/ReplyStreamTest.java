@@ -57,11 +57,14 @@ class ReplyStreamTest {
     }
 
     @Test
-    void zeroPauseSendsEveryChunkWithoutATimer() {
+    void zeroPauseSendsEveryChunkAtOnceFromOneTask() {
         stream(0).start(() -> ChunkPublisher.immediate(words(100).iterator()));
+        assertEquals(0, sink.chunks().size(), "the thread that starts a reply never writes its chunks");
+        time.advance(0);
 
         assertEquals(100, sink.chunks().size());
-        assertEquals(0, time.scheduledCount(), "no pause, no timer");
+        assertTrue(sink.chunks().stream().allMatch(chunk -> chunk.at() == 0));
+        assertEquals(1, time.scheduledCount(), "one task sent them all: no timer per chunk without a pause");
         assertEquals(List.of(ReplyStream.Ending.COMPLETE), endings);
     }
 
