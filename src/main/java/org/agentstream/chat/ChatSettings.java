@@ -1,6 +1,7 @@
 package org.agentstream.chat;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import org.agentstream.config.ServerConfig;
 
 /** Settings of the chat endpoint, read when a connection opens. */
 @ApplicationScoped
@@ -8,6 +9,6 @@ public class ChatSettings {
 
     /** Frames larger than this (UTF-8 bytes) get a {@code too_large} error. */
     public int maxFrameBytes() {
-        return Integer.getInteger("agentstream.chat.max-frame-bytes", 64 * 1024);
+        return Math.max(256, ServerConfig.getInt("agentstream.chat.max-frame-bytes", 64 * 1024));
     }
 }

@@ -2,11 +2,9 @@ package org.agentstream.streaming;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import org.agentstream.config.ServerConfig;
 
-/**
- * Streaming settings, read when a reply starts so that a change applies to the next reply without a redeploy.
- * Today they come from system properties (which both servers' consoles can set); defaults are in code.
- */
+/** Streaming settings, read when a reply starts so that a change applies to the next reply without a redeploy. */
 @ApplicationScoped
 public class StreamSettings {
 
@@ -16,9 +14,9 @@ public class StreamSettings {
 
     public Values current() {
         return new Values(
-                Duration.ofMillis(Long.getLong("agentstream.stream.pause-ms", 10)),
-                Integer.getInteger("agentstream.stream.max-streams", 4000),
-                Integer.getInteger("agentstream.stream.max-streams-per-connection", 16),
-                Integer.getInteger("agentstream.stream.buffer-chunks", 32));
+                Duration.ofMillis(Math.max(0, ServerConfig.getLong("agentstream.stream.pause-ms", 10))),
+                ServerConfig.getInt("agentstream.stream.max-streams", 4000),
+                ServerConfig.getInt("agentstream.stream.max-streams-per-connection", 16),
+                Math.max(1, ServerConfig.getInt("agentstream.stream.buffer-chunks", 32)));
     }
 }

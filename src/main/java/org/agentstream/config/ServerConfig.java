@@ -1,0 +1,59 @@
+package org.agentstream.config;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Reads one setting from the server's MicroProfile Config (system properties set in the admin console,
+ * environment variables, config sources), at the moment it is asked, so a change applies to the next reply without
+ * a redeploy. A value that does not parse falls back to the default, with one warning per setting and value.
+ */
+public final class ServerConfig {
+
+    private static final Logger LOG = Logger.getLogger(ServerConfig.class.getName());
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+    private ServerConfig() {
+    }
+
+    public static long getLong(String name, long defaultValue) {
+        return get(name, Long::parseLong, defaultValue);
+    }
+
+    public static int getInt(String name, int defaultValue) {
+        return get(name, Integer::parseInt, defaultValue);
+    }
+
+    public static boolean getBoolean(String name, boolean defaultValue) {
+        return get(name, text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw new IllegalArgumentException("not a boolean");
+        }, defaultValue);
+    }
+
+    public static Optional<String> getString(String name) {
+        return ConfigProvider.getConfig().getOptionalValue(name, String.class).map(String::strip)
+                .filter(text -> !text.isEmpty());
+    }
+
+    private static <T> T get(String name, Function<String, T> parse, T defaultValue) {
+        Optional<String> text = getString(name);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return parse.apply(text.get());
+        } catch (RuntimeException e) {
+            if (WARNED.add(name + "=" + text.get())) {
+                LOG.warning(() -> "Setting " + name + " has the invalid value \"" + text.get() + "\"; using "
+                        + defaultValue);
+            }
+            return defaultValue;
+        }
+    }
+}

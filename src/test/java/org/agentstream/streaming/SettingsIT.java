@@ -1,0 +1,75 @@
+package org.agentstream.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import org.agentstream.testing.ChatClient;
+import org.agentstream.testing.ChatClient.Reply;
+import org.agentstream.testing.Deployments;
+import org.agentstream.testing.GapAnalysis;
+import org.agentstream.testing.WildFlyAdmin;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A setting changed through the server's management interface applies to the next reply, with no redeploy. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SettingsIT {
+
+    private static final String PAUSE = "agentstream.stream.pause-ms";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    @ArquillianResource
+    private ManagementClient management;
+
+    @Test
+    void aPauseChangedInTheConsoleAppliesToTheNextReply() throws Exception {
+        WildFlyAdmin admin = new WildFlyAdmin(management);
+        try (ChatClient client = ChatClient.connect(base)) {
+            double[] byDefault = sendGaps(client, "default");
+            admin.setSystemProperty(PAUSE, "35");
+            double[] changed = sendGaps(client, "changed");
+            admin.removeSystemProperty(PAUSE);
+            double[] restored = sendGaps(client, "restored");
+
+            System.out.printf(Locale.ROOT, "[settings] smallest send gap: default %.2f ms, pause 35 ms %.2f ms, "
+                    + "restored %.2f ms%n", min(byDefault), min(changed), min(restored));
+            assertTrue(min(byDefault) >= 9.99 && GapAnalysis.percentile(byDefault, 50) < 30, Arrays.toString(byDefault));
+            assertTrue(min(changed) >= 34.99, "the next reply after the change is paced 35 ms: "
+                    + Arrays.toString(changed));
+            assertTrue(min(restored) >= 9.99 && GapAnalysis.percentile(restored, 50) < 30,
+                    "removing the setting restores the default: " + Arrays.toString(restored));
+        } finally {
+            admin.removeSystemProperty(PAUSE);
+        }
+    }
+
+    private static double[] sendGaps(ChatClient client, String id) throws Exception {
+        client.ask(id, "echo", "one two three four five six seven eight nine ten eleven twelve");
+        Reply reply = client.reply(id, WAIT);
+        assertEquals("complete", reply.status());
+        return GapAnalysis.of(reply).sendGapsMs();
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElseThrow();
+    }
+}
