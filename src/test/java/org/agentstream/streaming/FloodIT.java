@@ -13,12 +13,11 @@ import java.util.Set;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.Deployments;
 import org.agentstream.testing.ServerStatus;
-import org.agentstream.testing.WildFlyAdmin;
+import org.agentstream.testing.ServerAdmin;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,70 +38,68 @@ class FloodIT {
     @ArquillianResource
     private URL base;
 
-    @ArquillianResource
-    private ManagementClient management;
-
     @Test
     void everyRequestPastTheLimitGetsAFullReplyOrBusy() throws Exception {
-        WildFlyAdmin admin = new WildFlyAdmin(management);
-        admin.setSystemProperty(MAX_STREAMS, "20");
-        List<ChatClient> clients = new ArrayList<>();
-        try {
-            JsonObject before = ServerStatus.awaitIdle(base, WAIT);
-            String content = "flood " + String.join(" ", java.util.Collections.nCopies(29, "word"));
-            for (int c = 0; c < 10; c++) {
-                clients.add(ChatClient.connect(base));
-            }
-            for (int r = 0; r < 6; r++) {
-                for (int c = 0; c < clients.size(); c++) {
-                    clients.get(c).ask("c" + c + "-r" + r, "echo", content);
+        try (ServerAdmin admin = ServerAdmin.of(base)) {
+            admin.setSystemProperty(MAX_STREAMS, "20");
+            List<ChatClient> clients = new ArrayList<>();
+            try {
+                JsonObject before = ServerStatus.awaitIdle(base, WAIT);
+                String content = "flood " + String.join(" ", java.util.Collections.nCopies(29, "word"));
+                for (int c = 0; c < 10; c++) {
+                    clients.add(ChatClient.connect(base));
                 }
-            }
-
-            int complete = 0;
-            int busy = 0;
-            for (int c = 0; c < clients.size(); c++) {
-                Set<String> open = new HashSet<>();
                 for (int r = 0; r < 6; r++) {
-                    open.add("c" + c + "-r" + r);
+                    for (int c = 0; c < clients.size(); c++) {
+                        clients.get(c).ask("c" + c + "-r" + r, "echo", content);
+                    }
                 }
-                StringBuilder text = new StringBuilder();
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (!open.isEmpty()) {
-                    ChatClient.Frame frame = clients.get(c)
-                            .next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                    switch (frame.type()) {
-                        case "error" -> {
-                            assertEquals("busy", frame.text("code"), frame.json().toString());
-                            assertTrue(open.remove(frame.text("replyTo")), "one answer per request: " + frame.json());
-                            busy++;
-                        }
-                        case "stream_end" -> {
-                            assertEquals("complete", frame.text("status"), frame.json().toString());
-                            assertEquals(30, frame.json().getInt("chunks"), "the whole reply was sent");
-                            assertTrue(open.remove(frame.text("replyTo")), "one answer per request: " + frame.json());
-                            complete++;
-                        }
-                        default -> {
+
+                int complete = 0;
+                int busy = 0;
+                for (int c = 0; c < clients.size(); c++) {
+                    Set<String> open = new HashSet<>();
+                    for (int r = 0; r < 6; r++) {
+                        open.add("c" + c + "-r" + r);
+                    }
+                    StringBuilder text = new StringBuilder();
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    while (!open.isEmpty()) {
+                        ChatClient.Frame frame = clients.get(c)
+                                .next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                        switch (frame.type()) {
+                            case "error" -> {
+                                assertEquals("busy", frame.text("code"), frame.json().toString());
+                                assertTrue(open.remove(frame.text("replyTo")), "one answer per request: " + frame.json());
+                                busy++;
+                            }
+                            case "stream_end" -> {
+                                assertEquals("complete", frame.text("status"), frame.json().toString());
+                                assertEquals(30, frame.json().getInt("chunks"), "the whole reply was sent");
+                                assertTrue(open.remove(frame.text("replyTo")), "one answer per request: " + frame.json());
+                                complete++;
+                            }
+                            default -> {
+                            }
                         }
                     }
                 }
-            }
 
-            JsonObject after = ServerStatus.awaitIdle(base, WAIT);
-            System.out.printf("[flood] 60 requests, limit 20: %d complete, %d busy, 0 lost; server: %s%n",
-                    complete, busy, after);
-            assertEquals(60, complete + busy, "every request got an answer");
-            assertTrue(complete >= 20, "the server streamed up to its limit: " + complete);
-            assertTrue(busy > 0, "the flood went past the limit");
-            assertEquals(busy, after.getInt("busy") - before.getInt("busy"));
-            assertEquals(complete, after.getInt("completed") - before.getInt("completed"));
-            assertTrue(after.getBoolean("idle"));
-        } finally {
-            for (ChatClient client : clients) {
-                client.close();
+                JsonObject after = ServerStatus.awaitIdle(base, WAIT);
+                System.out.printf("[flood] 60 requests, limit 20: %d complete, %d busy, 0 lost; server: %s%n",
+                        complete, busy, after);
+                assertEquals(60, complete + busy, "every request got an answer");
+                assertTrue(complete >= 20, "the server streamed up to its limit: " + complete);
+                assertTrue(busy > 0, "the flood went past the limit");
+                assertEquals(busy, after.getInt("busy") - before.getInt("busy"));
+                assertEquals(complete, after.getInt("completed") - before.getInt("completed"));
+                assertTrue(after.getBoolean("idle"));
+            } finally {
+                for (ChatClient client : clients) {
+                    client.close();
+                }
+                admin.removeSystemProperty(MAX_STREAMS);
             }
-            admin.removeSystemProperty(MAX_STREAMS);
         }
     }
 }

@@ -11,12 +11,11 @@ import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Reply;
 import org.agentstream.testing.Deployments;
 import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.WildFlyAdmin;
+import org.agentstream.testing.ServerAdmin;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,17 +36,17 @@ class SettingsIT {
     @ArquillianResource
     private URL base;
 
-    @ArquillianResource
-    private ManagementClient management;
-
     @Test
     void aPauseChangedInTheConsoleAppliesToTheNextReply() throws Exception {
-        WildFlyAdmin admin = new WildFlyAdmin(management);
-        try (ChatClient client = ChatClient.connect(base)) {
+        try (ServerAdmin admin = ServerAdmin.of(base); ChatClient client = ChatClient.connect(base)) {
             double[] byDefault = sendGaps(client, "default");
-            admin.setSystemProperty(PAUSE, "35");
-            double[] changed = sendGaps(client, "changed");
-            admin.removeSystemProperty(PAUSE);
+            double[] changed;
+            try {
+                admin.setSystemProperty(PAUSE, "35");
+                changed = sendGaps(client, "changed");
+            } finally {
+                admin.removeSystemProperty(PAUSE);
+            }
             double[] restored = sendGaps(client, "restored");
 
             System.out.printf(Locale.ROOT, "[settings] smallest send gap: default %.2f ms, pause 35 ms %.2f ms, "
@@ -57,8 +56,6 @@ class SettingsIT {
                     + Arrays.toString(changed));
             assertTrue(min(restored) >= 9.99 && GapAnalysis.percentile(restored, 50) < 30,
                     "removing the setting restores the default: " + Arrays.toString(restored));
-        } finally {
-            admin.removeSystemProperty(PAUSE);
         }
     }
 

@@ -1,20 +1,27 @@
 package org.agentstream.testing;
 
 import java.io.IOException;
-import org.jboss.as.arquillian.container.ManagementClient;
+import java.net.InetAddress;
+import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 
-/** Changes settings the way an admin does in the console: through WildFly's management API. */
-public final class WildFlyAdmin {
+/** WildFly's management API: what the console and jboss-cli use. */
+final class WildFlyAdmin implements ServerAdmin {
 
-    private final ManagementClient client;
+    private final ModelControllerClient client;
 
-    public WildFlyAdmin(ManagementClient client) {
+    private WildFlyAdmin(ModelControllerClient client) {
         this.client = client;
     }
 
-    /** Sets a system property resource (console: Configuration → System Properties). */
+    static WildFlyAdmin connect() throws IOException {
+        int port = Integer.getInteger("it.management.port", 9990);
+        return new WildFlyAdmin(ModelControllerClient.Factory.create(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Console: Configuration → System Properties; CLI: /system-property=NAME:add(value=VALUE). */
+    @Override
     public void setSystemProperty(String name, String value) throws IOException {
         removeSystemProperty(name);
         ModelNode add = Operations.createAddOperation(Operations.createAddress("system-property", name));
@@ -22,18 +29,25 @@ public final class WildFlyAdmin {
         execute(add);
     }
 
+    @Override
     public void removeSystemProperty(String name) throws IOException {
         ModelNode address = Operations.createAddress("system-property", name);
-        ModelNode read = client.getControllerClient().execute(Operations.createReadResourceOperation(address));
-        if (Operations.isSuccessfulOutcome(read)) {
+        if (Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)))) {
             execute(Operations.createRemoveOperation(address));
         }
     }
 
-    private void execute(ModelNode operation) throws IOException {
-        ModelNode result = client.getControllerClient().execute(operation);
+    /** Runs a jboss-cli style operation; fails with the server's own description. */
+    ModelNode execute(ModelNode operation) throws IOException {
+        ModelNode result = client.execute(operation);
         if (!Operations.isSuccessfulOutcome(result)) {
             throw new IOException(Operations.getFailureDescription(result).asString());
         }
+        return Operations.readResult(result);
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
     }
 }
