@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import org.agentstream.agent.AgentDirectory;
 import org.agentstream.agent.AgentRequest;
 import org.agentstream.streaming.ConnectionStreams;
+import org.agentstream.streaming.StreamSettings;
 import org.agentstream.streaming.StreamingService;
 
 /**
@@ -37,6 +38,9 @@ public class ChatEndpoint {
     @Inject
     private ChatSettings settings;
 
+    @Inject
+    private StreamSettings streamSettings;
+
     private SessionOutbox outbox;
     private ConnectionStreams streams;
     private int maxFrameBytes;
@@ -46,7 +50,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session) {
         maxFrameBytes = settings.maxFrameBytes();
-        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote()), codec);
+        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
         streams = new ConnectionStreams();
     }
 

@@ -1,11 +1,28 @@
 package org.agentstream.chat;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.agentstream.config.ServerConfig;
 
 /** Settings of the chat endpoint, read when a connection opens. */
 @ApplicationScoped
 public class ChatSettings {
+
+    /**
+     * Origins (scheme://host[:port], comma-separated) allowed to open the chat besides its own origin and
+     * localhost ones, lower-cased.
+     */
+    public Set<String> allowedOrigins() {
+        return ServerConfig.getString("agentstream.chat.allowed-origins")
+                .map(list -> Arrays.stream(list.split(","))
+                        .map(origin -> origin.strip().toLowerCase(Locale.ROOT))
+                        .filter(origin -> !origin.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet()))
+                .orElse(Set.of());
+    }
 
     /** Frames larger than this (UTF-8 bytes) get a {@code too_large} error. */
     public int maxFrameBytes() {

@@ -7,14 +7,18 @@ import java.io.IOException;
 final class WebSocketTransport implements FrameTransport {
 
     private final RemoteEndpoint.Basic remote;
+    private final boolean flush;
 
-    WebSocketTransport(RemoteEndpoint.Basic remote) {
+    WebSocketTransport(RemoteEndpoint.Basic remote, boolean flush) {
         this.remote = remote;
+        this.flush = flush;
     }
 
     @Override
     public void send(String text) throws IOException {
         remote.sendText(text);
-        remote.flushBatch();
+        if (flush) {
+            remote.flushBatch();
+        }
     }
 }

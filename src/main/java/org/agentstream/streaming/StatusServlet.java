@@ -53,7 +53,8 @@ public class StatusServlet extends HttpServlet {
                 .add("busy", stats.busy())
                 .add("threads", stats.threads())
                 .add("peakThreads", stats.peakThreads())
-                .add("cpuNanos", stats.cpuNanos());
+                .add("cpuNanos", stats.cpuNanos())
+                .add("executor", streaming.executorName());
         if (idle != null) {
             json.add("idle", idle);
         }

@@ -12,10 +12,15 @@ public class StreamSettings {
     public record Values(Duration pause, int maxStreams, int maxStreamsPerConnection, int bufferChunks) {
     }
 
+    /** Whether each chunk is flushed out of the container's batch right after it is sent (read per connection). */
+    public boolean flush() {
+        return ServerConfig.getBoolean("agentstream.stream.flush", true);
+    }
+
     public Values current() {
         return new Values(
                 Duration.ofMillis(Math.max(0, ServerConfig.getLong("agentstream.stream.pause-ms", 10))),
-                ServerConfig.getInt("agentstream.stream.max-streams", 4000),
+                ServerConfig.getInt("agentstream.stream.max-streams", 2000),
                 ServerConfig.getInt("agentstream.stream.max-streams-per-connection", 16),
                 Math.max(1, ServerConfig.getInt("agentstream.stream.buffer-chunks", 32)));
     }

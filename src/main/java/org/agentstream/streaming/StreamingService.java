@@ -10,7 +10,11 @@ import javax.management.JMException;
 import javax.management.ObjectName;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import org.agentstream.config.ServerConfig;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +35,10 @@ public class StreamingService {
 
     private static final Logger LOG = Logger.getLogger(StreamingService.class.getName());
 
+    /** Where server-config/ binds the application's executor: WildFly's name, then Payara's. */
+    static final List<String> DEDICATED_EXECUTOR_NAMES =
+            List.of("java:jboss/ee/concurrency/scheduler/agentstream", "concurrent/agentstream-scheduler");
+
     @Resource
     private ManagedScheduledExecutorService managedScheduler;
 
@@ -38,6 +46,7 @@ public class StreamingService {
     private StreamSettings settings;
 
     private ScheduledExecutorService timer;
+    private String executorName = "default";
 
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder started = new LongAdder();
@@ -58,9 +67,28 @@ public class StreamingService {
         this.settings = settings;
     }
 
+    /**
+     * Uses the application's own executor when the admin created one (looked up by JNDI name, see
+     * {@link #DEDICATED_EXECUTOR_NAMES}), else the server's default one, and says which once.
+     */
     @PostConstruct
-    void useContainerScheduler() {
+    void chooseScheduler() {
+        List<String> names = ServerConfig.getString("agentstream.executor.jndi-name").map(List::of)
+                .orElse(DEDICATED_EXECUTOR_NAMES);
+        for (String name : names) {
+            try {
+                timer = (ManagedScheduledExecutorService) new InitialContext().lookup(name);
+                LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", name);
+                executorName = name;
+                return;
+            } catch (NamingException | ClassCastException notThere) {
+                LOG.log(Level.FINE, "No executor at " + name, notThere);
+            }
+        }
         timer = managedScheduler;
+        executorName = "default";
+        LOG.log(Level.INFO, "No dedicated executor at {0}; replies stream on the server''s default managed scheduled "
+                + "executor (server-config/ creates a dedicated one)", names);
     }
 
     /**
@@ -83,18 +111,24 @@ public class StreamingService {
                     Duration.ofSeconds(1));
             return;
         }
-        started.increment();
         String messageId = UUID.randomUUID().toString();
         ReplyStream stream = new ReplyStream(messageId, replyTo, sink, timer, System::nanoTime,
                 values.pause().toNanos(), values.bufferChunks(), (ended, ending) -> ended(connection, ended, ending));
         connection.add(stream);
-        LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}", new Object[] {messageId, agentName, replyTo});
-        sink.streamStarted(messageId, replyTo, agentName);
         try {
-            timer.execute(() -> stream.start(reply));
+            timer.execute(() -> {
+                sink.streamStarted(messageId, replyTo, agentName);
+                stream.start(reply);
+            });
         } catch (RejectedExecutionException rejected) {
-            stream.onError(new RejectedExecutionException("the server is too busy to start this reply", rejected));
+            connection.remove(stream);
+            active.decrementAndGet();
+            busy.increment();
+            sink.busy(replyTo, "the server's executor takes no more work", Duration.ofSeconds(1));
+            return;
         }
+        started.increment();
+        LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}", new Object[] {messageId, agentName, replyTo});
     }
 
     private void ended(ConnectionStreams connection, ReplyStream stream, ReplyStream.Ending ending) {
@@ -111,6 +145,11 @@ public class StreamingService {
                 idle.notifyAll();
             }
         }
+    }
+
+    /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */
+    public String executorName() {
+        return executorName;
     }
 
     public StreamStats stats() {

@@ -12,6 +12,7 @@ import org.agentstream.testing.ChatClient.Reply;
 import org.agentstream.testing.Deployments;
 import org.agentstream.testing.GapAnalysis;
 import org.agentstream.testing.ServerAdmin;
+import org.agentstream.testing.ServerStatus;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -57,6 +58,13 @@ class SettingsIT {
             assertTrue(min(restored) >= 9.99 && GapAnalysis.percentile(restored, 50) < 30,
                     "removing the setting restores the default: " + Arrays.toString(restored));
         }
+    }
+
+    @Test
+    void theServerConfigScriptsGiveTheApplicationItsOwnExecutor() throws Exception {
+        String executor = ServerStatus.read(base).getString("executor");
+        assertTrue(executor.endsWith("agentstream") || executor.endsWith("agentstream-scheduler"),
+                "server-config/ created the executor and the application found it: " + executor);
     }
 
     private static double[] sendGaps(ChatClient client, String id) throws Exception {

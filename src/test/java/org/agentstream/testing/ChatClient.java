@@ -99,8 +99,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public static URI chatUri(URL base) {
-        String http = base.toExternalForm();
-        return URI.create(http.replaceFirst("^http", "ws") + (http.endsWith("/") ? "" : "/") + "chat");
+        return URI.create(TestUrls.resolve(base, "chat").toString().replaceFirst("^http", "ws"));
     }
 
     public void send(String text) throws IOException {

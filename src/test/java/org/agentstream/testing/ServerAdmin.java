@@ -22,6 +22,7 @@ public interface ServerAdmin extends AutoCloseable {
         String server = System.getProperty("it.server", "wildfly");
         return switch (server) {
             case "wildfly" -> WildFlyAdmin.connect();
+            case "payara" -> new PayaraAdmin(base);
             default -> throw new IllegalStateException("no admin for server " + server);
         };
     }

@@ -31,7 +31,7 @@ public final class ServerStatus {
     }
 
     private static JsonObject get(URL base, String path) throws IOException, InterruptedException {
-        URI uri = URI.create(base.toExternalForm() + (base.toExternalForm().endsWith("/") ? "" : "/") + path);
+        URI uri = TestUrls.resolve(base, path);
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
