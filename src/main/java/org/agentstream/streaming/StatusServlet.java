@@ -22,6 +22,9 @@ public class StatusServlet extends HttpServlet {
     @Inject
     private StreamingService streaming;
 
+    @Inject
+    private StreamSettings settings;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Boolean idle = null;
@@ -43,6 +46,7 @@ public class StatusServlet extends HttpServlet {
             }
         }
         StreamStats stats = streaming.stats();
+        StreamSettings.Values current = settings.current();
         var json = Json.createObjectBuilder()
                 .add("activeStreams", stats.activeStreams())
                 .add("started", stats.started())
@@ -54,7 +58,12 @@ public class StatusServlet extends HttpServlet {
                 .add("threads", stats.threads())
                 .add("peakThreads", stats.peakThreads())
                 .add("cpuNanos", stats.cpuNanos())
-                .add("executor", streaming.executorName());
+                .add("executor", streaming.executorName())
+                .add("settings", Json.createObjectBuilder()
+                        .add("pauseMs", current.pause().toMillis())
+                        .add("maxStreams", current.maxStreams())
+                        .add("maxStreamsPerConnection", current.maxStreamsPerConnection())
+                        .add("bufferChunks", current.bufferChunks()));
         if (idle != null) {
             json.add("idle", idle);
         }

@@ -59,7 +59,7 @@ class OriginIT {
     void anOriginTheAdminAllowsIsAccepted() throws Exception {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
             try {
-                admin.setSystemProperty(ALLOWED, "https://chat.example.com, https://other.example");
+                admin.setSetting(ALLOWED, "https://chat.example.com, https://other.example");
                 try (ChatClient client = ChatClient.connect(base, origin("https://chat.example.com"))) {
                     client.ask("ok", "echo", "allowed by the admin");
                     assertEquals("complete", client.reply("ok", WAIT).status());
@@ -67,7 +67,7 @@ class OriginIT {
                 assertThrows(DeploymentException.class,
                         () -> ChatClient.connect(base, origin("https://evil.example")));
             } finally {
-                admin.removeSystemProperty(ALLOWED);
+                admin.removeSetting(ALLOWED);
             }
         }
         assertThrows(DeploymentException.class, () -> ChatClient.connect(base, origin("https://chat.example.com")),

@@ -41,7 +41,7 @@ class FloodIT {
     @Test
     void everyRequestPastTheLimitGetsAFullReplyOrBusy() throws Exception {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
-            admin.setSystemProperty(MAX_STREAMS, "20");
+            admin.setSetting(MAX_STREAMS, "20");
             List<ChatClient> clients = new ArrayList<>();
             try {
                 JsonObject before = ServerStatus.awaitIdle(base, WAIT);
@@ -98,7 +98,7 @@ class FloodIT {
                 for (ChatClient client : clients) {
                     client.close();
                 }
-                admin.removeSystemProperty(MAX_STREAMS);
+                admin.removeSetting(MAX_STREAMS);
             }
         }
     }

@@ -43,10 +43,10 @@ class SettingsIT {
             double[] byDefault = sendGaps(client, "default");
             double[] changed;
             try {
-                admin.setSystemProperty(PAUSE, "35");
+                admin.setSetting(PAUSE, "35");
                 changed = sendGaps(client, "changed");
             } finally {
-                admin.removeSystemProperty(PAUSE);
+                admin.removeSetting(PAUSE);
             }
             double[] restored = sendGaps(client, "restored");
 

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Payara's asadmin commands ({@code create-system-properties}, {@code delete-system-property}, {@code set}), run
- * in the Payara Micro under test by the test deployment's {@code /test-admin/asadmin} servlet.
+ * Payara's asadmin commands ({@code set-config-property}, {@code delete-config-property}), run in the Payara Micro
+ * under test by the test deployment's {@code /test-admin/asadmin} servlet.
  */
 final class PayaraAdmin implements ServerAdmin {
 
@@ -24,22 +24,16 @@ final class PayaraAdmin implements ServerAdmin {
         this.endpoint = TestUrls.resolve(base, "test-admin/asadmin");
     }
 
-    /** asadmin create-system-properties NAME=VALUE (a ':' in the value is escaped, as asadmin wants). */
+    /** asadmin set-config-property --source=domain (console: Configurations > MicroProfile > Config). */
     @Override
-    public void setSystemProperty(String name, String value) throws IOException {
-        asadmin("create-system-properties", name + "=" + value.replace("\\", "\\\\").replace(":", "\\:"));
+    public void setSetting(String name, String value) throws IOException {
+        asadmin("set-config-property", "--source=domain", "--propertyName=" + name, "--propertyValue=" + value);
     }
 
-    /** asadmin delete-system-property NAME; a property that is not set is not an error. */
+    /** asadmin delete-config-property --source=domain; a property that is not set is not an error. */
     @Override
-    public void removeSystemProperty(String name) throws IOException {
-        try {
-            asadmin("delete-system-property", name);
-        } catch (IOException notSet) {
-            if (!notSet.getMessage().contains("doesn't exist") && !notSet.getMessage().contains("does not exist")) {
-                throw notSet;
-            }
-        }
+    public void removeSetting(String name) throws IOException {
+        asadmin("delete-config-property", "--source=domain", "--propertyName=" + name);
     }
 
     String asadmin(String command, String... arguments) throws IOException {

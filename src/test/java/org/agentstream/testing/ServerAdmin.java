@@ -9,10 +9,14 @@ import java.net.URL;
  */
 public interface ServerAdmin extends AutoCloseable {
 
-    /** Sets a server system property, which the application reads through MicroProfile Config. */
-    void setSystemProperty(String name, String value) throws IOException;
+    /**
+     * Sets one of agent-stream's settings where that server's admin sets it (WildFly: a system property;
+     * Payara: a MicroProfile Config property of the domain); the application reads both through MicroProfile Config.
+     */
+    void setSetting(String name, String value) throws IOException;
 
-    void removeSystemProperty(String name) throws IOException;
+    /** Removes the setting, so the application's default applies again. */
+    void removeSetting(String name) throws IOException;
 
     @Override
     void close() throws IOException;

@@ -20,19 +20,30 @@ final class WildFlyAdmin implements ServerAdmin {
         return new WildFlyAdmin(ModelControllerClient.Factory.create(InetAddress.getLoopbackAddress(), port));
     }
 
-    /** Console: Configuration → System Properties; CLI: /system-property=NAME:add(value=VALUE). */
+    /**
+     * Console: Configuration → System Properties; CLI: /system-property=NAME:write-attribute(name=value,value=V)
+     * when the property exists (server-config/ creates them all), else /system-property=NAME:add(value=V).
+     */
     @Override
-    public void setSystemProperty(String name, String value) throws IOException {
-        removeSystemProperty(name);
-        ModelNode add = Operations.createAddOperation(Operations.createAddress("system-property", name));
-        add.get("value").set(value);
-        execute(add);
+    public void setSetting(String name, String value) throws IOException {
+        ModelNode address = Operations.createAddress("system-property", name);
+        if (exists(address)) {
+            execute(Operations.createWriteAttributeOperation(address, "value", value));
+        } else {
+            ModelNode add = Operations.createAddOperation(address);
+            add.get("value").set(value);
+            execute(add);
+        }
+    }
+
+    private boolean exists(ModelNode address) throws IOException {
+        return Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)));
     }
 
     @Override
-    public void removeSystemProperty(String name) throws IOException {
+    public void removeSetting(String name) throws IOException {
         ModelNode address = Operations.createAddress("system-property", name);
-        if (Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)))) {
+        if (exists(address)) {
             execute(Operations.createRemoveOperation(address));
         }
     }
@@ -42,6 +53,9 @@ final class WildFlyAdmin implements ServerAdmin {
         ModelNode result = client.execute(operation);
         if (!Operations.isSuccessfulOutcome(result)) {
             throw new IOException(Operations.getFailureDescription(result).asString());
+        }
+        if (result.hasDefined("response-headers", "operation-requires-reload")) {
+            throw new IOException(operation + " only applies after a reload: " + result);
         }
         return Operations.readResult(result);
     }
