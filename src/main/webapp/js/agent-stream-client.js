@@ -38,7 +38,10 @@
 /** Below this receive gap (ms), two chunks the server sent further apart arrived together. */
 export const BATCHED_GAP_MS = 1;
 
-/** Nearest-rank percentile (0..100) of a list of numbers; NaN for an empty list. */
+/**
+ * Nearest-rank percentile of a list of numbers; NaN for an empty list.
+ * @param {number[]} values @param {number} p 0..100 @returns {number}
+ */
 export function percentile(values, p) {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -85,7 +88,11 @@ export function analyzeTiming(chunks, { maxBatchedShare = 0.05 } = {}) {
   };
 }
 
-/** The chat URL of the application that serves this module: ws(s)://host/<context>/chat. */
+/**
+ * The chat URL of the application that serves this module, ws(s)://host/<context>/chat: the module lives at
+ * <context>/js/, so this holds for any page of the application and for pages elsewhere that import it from there.
+ * @param {string} [moduleUrl] @returns {string}
+ */
 export function defaultChatUrl(moduleUrl = import.meta.url) {
   const url = new URL("../chat", moduleUrl);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
