@@ -1,19 +1,20 @@
 package org.agentstream.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.agentstream.testing.ChatPage;
 import org.agentstream.testing.ConnectionRelay;
 import org.agentstream.testing.Deployments;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** The chat page in a real headless Chromium against a real server: what a user sees while a reply streams. */
@@ -62,14 +64,10 @@ class ChatPageIT {
         }
     }
 
-    static String words(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
-    }
-
     @Test
     void anEchoReplyRendersChunkByChunk() throws Exception {
         page.open(base.toExternalForm(), "echo");
-        String content = words(48);
+        String content = RealTimeStreamingIT.words(48);
         page.send("echo", content);
         page.awaitLastReply("complete");   // warm-up: classes loaded and compiled on both ends
 
@@ -101,7 +99,7 @@ class ChatPageIT {
                         + "text length took %d values over %d animation frames; page verdict: %s%n",
                 gaps.summary(), distinct.size(), lengths.size(), record.get("verdict"));
 
-        double smallestSendGap = java.util.Arrays.stream(gaps.sendGapsMs()).min().orElseThrow();
+        double smallestSendGap = Arrays.stream(gaps.sendGapsMs()).min().orElseThrow();
         assertTrue(smallestSendGap >= 9.99, "the server paced every send 10 ms apart, smallest " + smallestSendGap);
         assertTrue(gaps.spanRatio() >= 0.8, "the page received the chunks over the send span: " + gaps.summary());
         assertTrue(distinct.size() >= 10, "the text grew over many frames, not in one: " + distinct);
@@ -138,8 +136,8 @@ class ChatPageIT {
         page.stop();
         WebElement reply = page.awaitLastReply("cancelled");
 
-        assertEquals("stopped", reply.findElement(org.openqa.selenium.By.className("status")).getText());
-        assertTrue(!page.stopVisible(), "Stop goes away once the reply ended");
+        assertEquals("stopped", reply.findElement(By.className("status")).getText());
+        assertFalse(page.stopVisible(), "Stop goes away once the reply ended");
         assertEquals("cancelled", page.lastReplyRecord().get("status"));
         assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "the server stopped the reply");
     }
