@@ -1,0 +1,361 @@
+// agent-stream JavaScript client: a plain ES module (no build step) for the chat WebSocket, wire protocol v1.
+// It connects, reconnects with exponential backoff, turns server frames into events, and stamps every chunk with
+// its receive time next to the server's send time, so a page can tell a real-time reply from a batched one.
+
+/**
+ * @typedef {{name: string, description: string}} AgentInfo
+ * @typedef {"connecting" | "open" | "reconnecting" | "closed"} ConnectionState
+ * @typedef {"streaming" | "complete" | "cancelled" | "failed" | "interrupted"} ReplyStatus
+ *
+ * @typedef {object} ChunkTiming
+ * @property {number} seq         the chunk's sequence number in its reply
+ * @property {string} delta       the text it adds
+ * @property {number} sentAt      server send time, epoch ms (microsecond decimals)
+ * @property {number} receivedAt  browser receive time, epoch ms: performance.timeOrigin + performance.now()
+ *
+ * @typedef {object} ErrorFrame
+ * @property {"error"} type
+ * @property {string | null} replyTo
+ * @property {string} [messageId]
+ * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "too_large" | "agent_failed" | "busy"} code
+ * @property {string} message
+ * @property {number} [retryAfterMs]
+ *
+ * @typedef {object} ReplyTiming
+ * @property {number} chunks          chunks measured
+ * @property {number[]} sendGapsMs    sentAt[i+1] - sentAt[i]
+ * @property {number[]} receiveGapsMs receivedAt[i+1] - receivedAt[i]
+ * @property {number} sendSpanMs      last sentAt - first sentAt
+ * @property {number} receiveSpanMs   last receivedAt - first receivedAt
+ * @property {number} spanRatio       receiveSpanMs / sendSpanMs (0 when nothing was spread out)
+ * @property {number} p50Ms           median of |receive gap - send gap|
+ * @property {number} p99Ms           99th percentile of |receive gap - send gap|
+ * @property {number} batchedChunks   chunks that arrived within 1 ms of a neighbour the server sent >= 1 ms apart
+ * @property {boolean} realTime       two or more chunks, and at most maxBatchedShare of their gaps batched
+ * @property {string} verdict         "real-time" or "batched: N chunks arrived within 1 ms of each other", plus p50/p99
+ */
+
+/** Below this receive gap (ms), two chunks the server sent further apart arrived together. */
+export const BATCHED_GAP_MS = 1;
+
+/**
+ * Nearest-rank percentile of a list of numbers; NaN for an empty list.
+ * @param {number[]} values @param {number} p 0..100 @returns {number}
+ */
+export function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, index))];
+}
+
+/**
+ * Compares send gaps with receive gaps of one reply's chunks.
+ * @param {ChunkTiming[]} chunks in arrival order
+ * @param {{maxBatchedShare?: number}} [options] share of gaps allowed to be batched for "real-time" (default 0.05)
+ * @returns {ReplyTiming}
+ */
+export function analyzeTiming(chunks, { maxBatchedShare = 0.05 } = {}) {
+  const sendGapsMs = [];
+  const receiveGapsMs = [];
+  for (let i = 1; i < chunks.length; i++) {
+    sendGapsMs.push(chunks[i].sentAt - chunks[i - 1].sentAt);
+    receiveGapsMs.push(chunks[i].receivedAt - chunks[i - 1].receivedAt);
+  }
+  const differences = sendGapsMs.map((send, i) => Math.abs(receiveGapsMs[i] - send));
+  const batchedGap = sendGapsMs.map((send, i) => send >= BATCHED_GAP_MS && receiveGapsMs[i] < BATCHED_GAP_MS);
+  let batchedChunks = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    if (batchedGap[i - 1] || batchedGap[i]) batchedChunks++;
+  }
+  const batchedGaps = batchedGap.filter(Boolean).length;
+  const span = (key) => (chunks.length > 1 ? chunks[chunks.length - 1][key] - chunks[0][key] : 0);
+  const sendSpanMs = span("sentAt");
+  const receiveSpanMs = span("receivedAt");
+  const p50Ms = percentile(differences, 50);
+  const p99Ms = percentile(differences, 99);
+  const realTime = sendGapsMs.length > 0 && batchedGaps <= maxBatchedShare * sendGapsMs.length;
+  const figures = sendGapsMs.length > 0
+    ? `p50 ${p50Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms of |receive gap - send gap| over ${chunks.length} chunks`
+    : `${chunks.length} chunk${chunks.length === 1 ? "" : "s"}, nothing to compare`;
+  const verdict = sendGapsMs.length === 0 ? figures
+    : realTime ? `real-time; ${figures}`
+    : `batched: ${batchedChunks} chunks arrived within ${BATCHED_GAP_MS} ms of each other; ${figures}`;
+  return {
+    chunks: chunks.length, sendGapsMs, receiveGapsMs, sendSpanMs, receiveSpanMs,
+    spanRatio: sendSpanMs > 0 ? receiveSpanMs / sendSpanMs : 0,
+    p50Ms, p99Ms, batchedChunks, realTime, verdict,
+  };
+}
+
+/**
+ * The chat URL of the application that serves this module, ws(s)://host/<context>/chat: the module lives at
+ * <context>/js/, so this holds for any page of the application and for pages elsewhere that import it from there.
+ * @param {string} [moduleUrl] @returns {string}
+ */
+export function defaultChatUrl(moduleUrl = import.meta.url) {
+  const url = new URL("../chat", moduleUrl);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.href;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** One reply as this client sees it; it fills in while the reply streams. */
+export class Reply {
+  /** @param {string} id client id of the message @param {string} agent @param {string} content */
+  constructor(id, agent, content) {
+    /** The client id of the message this reply answers (its replyTo). */
+    this.id = id;
+    this.agent = agent;
+    this.content = content;
+    /** @type {string | null} the server's id of the reply, known from stream_start on */
+    this.messageId = null;
+    /** @type {ReplyStatus | "pending"} */
+    this.status = "pending";
+    this.text = "";
+    /** @type {ChunkTiming[]} */
+    this.chunks = [];
+    /** @type {ErrorFrame[]} */
+    this.errors = [];
+    /** Time the message was sent, epoch ms. */
+    this.sentAt = now();
+    /** @type {Promise<Reply>} settles when the reply ends, however it ends */
+    this.done = new Promise((resolve) => { this._resolve = resolve; });
+    this._cancelWhenStarted = false;
+  }
+
+  /** Send gaps against receive gaps of this reply's chunks. */
+  timing() {
+    return analyzeTiming(this.chunks);
+  }
+
+  get ended() {
+    return this.status !== "pending" && this.status !== "streaming";
+  }
+}
+
+/**
+ * A connection to the chat endpoint. Events (all CustomEvent, data in `detail`):
+ * - `state`        {state, previous, attempt, retryInMs?, code?, reason?}: connecting, open, reconnecting, closed
+ * - `agents`       {agents}
+ * - `stream_start` {reply, frame}
+ * - `chunk`        {reply, chunk, frame}
+ * - `stream_end`   {reply, frame}  frame is null when the connection dropped mid-reply (status "interrupted")
+ * - `error`        {reply, frame}  an error frame; reply is null when it answers no message of this client
+ */
+export class AgentStreamClient extends EventTarget {
+  /**
+   * @param {object} [options]
+   * @param {string} [options.url] chat WebSocket URL; defaults to /chat of the application serving this module
+   * @param {number} [options.initialDelayMs=500] first reconnect delay
+   * @param {number} [options.maxDelayMs=15000] the delay doubles per failed attempt up to this
+   * @param {boolean} [options.reconnect=true] reconnect after a dropped connection
+   */
+  constructor({ url = defaultChatUrl(), initialDelayMs = 500, maxDelayMs = 15000, reconnect = true } = {}) {
+    super();
+    this.url = url;
+    this.initialDelayMs = initialDelayMs;
+    this.maxDelayMs = maxDelayMs;
+    this.reconnect = reconnect;
+    /** @type {ConnectionState} */
+    this.state = "closed";
+    /** @type {AgentInfo[]} the last agent list the server sent */
+    this.agents = [];
+    /** @type {Reply | null} the reply to the last message sent */
+    this.lastReply = null;
+    /** @type {Map<string, Reply>} replies not yet ended, by client id */
+    this.pending = new Map();
+    this._byMessageId = new Map();
+    this._socket = null;
+    this._attempt = 0;
+    this._timer = null;
+    this._counter = 0;
+    this._agentWaiters = [];
+    this._openWaiters = [];
+  }
+
+  /** Opens the connection (and keeps it open); resolves once it is open. */
+  connect() {
+    const opened = this.state === "open" ? Promise.resolve() : new Promise((resolve) => this._openWaiters.push(resolve));
+    if (this.state === "closed") {
+      this._closing = false;
+      this._attempt = 0;
+      this._open();
+    }
+    return opened;
+  }
+
+  /** Closes the connection for good: no reconnect. Replies still streaming end as interrupted. */
+  close() {
+    this._closing = true;
+    clearTimeout(this._timer);
+    this._timer = null;
+    const socket = this._socket;
+    this._socket = null;
+    if (socket) socket.close(1000, "client closed");
+    this._interruptAll();
+    this._setState("closed", {});
+  }
+
+  /** Asks the server for its agents; resolves with the list. */
+  listAgents() {
+    const answer = new Promise((resolve) => this._agentWaiters.push(resolve));
+    this._send({ type: "agents" });
+    return answer;
+  }
+
+  /**
+   * Sends a message to an agent. Throws when the connection is not open.
+   * @param {string} agent @param {string} content @param {{conversationId?: string}} [options]
+   * @returns {Reply} fills in as the reply streams; await reply.done for its end
+   */
+  send(agent, content, { conversationId } = {}) {
+    const id = `m${Date.now().toString(36)}-${++this._counter}`;
+    const frame = { type: "message", id, agent, content };
+    if (conversationId) frame.conversationId = conversationId;
+    this._send(frame);
+    const reply = new Reply(id, agent, content);
+    this.pending.set(id, reply);
+    this.lastReply = reply;
+    return reply;
+  }
+
+  /** Asks the server to stop a reply (a Reply or its messageId); it ends with status "cancelled". */
+  cancel(reply) {
+    if (typeof reply === "string") {
+      this._send({ type: "cancel", messageId: reply });
+    } else if (reply.messageId) {
+      if (!reply.ended) this._send({ type: "cancel", messageId: reply.messageId });
+    } else {
+      reply._cancelWhenStarted = true;
+    }
+  }
+
+  _send(frame) {
+    if (this.state !== "open" || !this._socket) {
+      throw new Error(`not connected (${this.state})`);
+    }
+    this._socket.send(JSON.stringify(frame));
+  }
+
+  _open() {
+    this._setState("connecting", { attempt: this._attempt });
+    let socket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch (failure) {
+      this._dropped(1006, String(failure));
+      return;
+    }
+    this._socket = socket;
+    socket.onopen = () => {
+      if (socket !== this._socket) return;
+      this._attempt = 0;
+      this._setState("open", {});
+      this._openWaiters.splice(0).forEach((resolve) => resolve());
+    };
+    socket.onmessage = (event) => {
+      const receivedAt = now();
+      if (socket === this._socket) this._receive(event.data, receivedAt);
+    };
+    socket.onclose = (event) => {
+      if (socket === this._socket) this._dropped(event.code, event.reason);
+    };
+  }
+
+  _dropped(code, reason) {
+    this._socket = null;
+    this._interruptAll();
+    if (this._closing || !this.reconnect) {
+      this._setState("closed", { code, reason });
+      return;
+    }
+    const backoff = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** this._attempt);
+    const retryInMs = Math.round(backoff / 2 + Math.random() * (backoff / 2));
+    this._attempt++;
+    this._setState("reconnecting", { attempt: this._attempt, retryInMs, code, reason });
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      if (!this._closing) this._open();
+    }, retryInMs);
+  }
+
+  _interruptAll() {
+    for (const reply of [...this.pending.values()]) {
+      this._end(reply, "interrupted", null);
+    }
+  }
+
+  _receive(text, receivedAt) {
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    switch (frame.type) {
+      case "agents":
+        this.agents = frame.agents;
+        this._agentWaiters.splice(0).forEach((resolve) => resolve(frame.agents));
+        this._emit("agents", { agents: frame.agents });
+        break;
+      case "stream_start": {
+        const reply = this.pending.get(frame.replyTo);
+        if (!reply) return;
+        reply.messageId = frame.messageId;
+        reply.status = "streaming";
+        this._byMessageId.set(frame.messageId, reply);
+        this._emit("stream_start", { reply, frame });
+        if (reply._cancelWhenStarted) this.cancel(reply);
+        break;
+      }
+      case "chunk": {
+        const reply = this._byMessageId.get(frame.messageId);
+        if (!reply) return;
+        const chunk = { seq: frame.seq, delta: frame.delta, sentAt: Number(frame.sentAt), receivedAt };
+        reply.chunks.push(chunk);
+        reply.text += frame.delta;
+        this._emit("chunk", { reply, chunk, frame });
+        break;
+      }
+      case "stream_end": {
+        const reply = this._byMessageId.get(frame.messageId);
+        if (reply) this._end(reply, frame.status, frame);
+        break;
+      }
+      case "error": {
+        const reply = (frame.messageId && this._byMessageId.get(frame.messageId))
+          || (frame.replyTo && this.pending.get(frame.replyTo))
+          // too_large names no message: the server answers frames in order, so it is the oldest not yet started
+          || (!frame.replyTo && [...this.pending.values()].find((r) => r.status === "pending")) || null;
+        if (reply) reply.errors.push(frame);
+        this._emit("error", { reply, frame });
+        // a refused message (unknown agent, busy, bad frame) never starts: its reply ends here
+        if (reply && reply.status === "pending" && !frame.messageId) this._end(reply, "failed", null);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  _end(reply, status, frame) {
+    if (reply.ended) return;
+    reply.status = status;
+    this.pending.delete(reply.id);
+    if (reply.messageId) this._byMessageId.delete(reply.messageId);
+    this._emit("stream_end", { reply, frame });
+    reply._resolve(reply);
+  }
+
+  _setState(state, details) {
+    const previous = this.state;
+    this.state = state;
+    this._emit("state", { state, previous, attempt: this._attempt, ...details });
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

@@ -1,0 +1,251 @@
+// The chat page: a conversation with one agent at a time, built on agent-stream-client.js.
+// Every text from a user or an agent goes into the page as text (textContent / Text nodes), never as HTML.
+
+import { AgentStreamClient } from "./agent-stream-client.js";
+
+const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+
+const client = new AgentStreamClient();
+/** @type {import("./agent-stream-client.js").Reply | null} */
+let current = null;
+/** @type {import("./agent-stream-client.js").Reply | null} */
+let lastEnded = null;
+const views = new Map(); // client message id -> {item, text, status, errors}
+
+// For the browser console (and the browser tests): the client, with every reply's timing.
+window.agentStreamPage = { client };
+
+const STATUS_TEXT = {
+  pending: "waiting…",
+  streaming: "streaming…",
+  complete: "",
+  cancelled: "stopped",
+  failed: "failed",
+  interrupted: "interrupted: the connection dropped",
+};
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function scrollToEnd() {
+  const list = $("conversation");
+  list.scrollTop = list.scrollHeight;
+}
+
+function addUserMessage(content) {
+  const item = element("li", "message user");
+  item.append(element("div", "meta", "You"), element("div", "text", content));
+  $("conversation").append(item);
+}
+
+function addAgentMessage(reply) {
+  const item = element("li", "message agent");
+  const meta = element("div", "meta");
+  const status = element("span", "status");
+  meta.append(element("span", "who", reply.agent), status);
+  const text = element("div", "text");
+  const textNode = document.createTextNode("");
+  text.append(textNode);
+  const errors = element("div", "errors-of-reply");
+  item.append(meta, text, errors);
+  $("conversation").append(item);
+  const view = { item, textNode, status, errors };
+  views.set(reply.id, view);
+  showStatus(reply);
+  return view;
+}
+
+function showStatus(reply) {
+  const view = views.get(reply.id);
+  if (!view) return;
+  view.item.dataset.status = reply.status;
+  view.status.textContent = STATUS_TEXT[reply.status] ?? reply.status;
+}
+
+function showError(text, reply) {
+  const view = reply && views.get(reply.id);
+  if (view) {
+    view.errors.append(element("p", "error", text));
+  } else {
+    $("errors").append(element("p", "", text));
+  }
+  scrollToEnd();
+}
+
+function streaming(reply) {
+  current = reply;
+  $("send").disabled = true;
+  $("stop").hidden = false;
+  $("stop").disabled = false;
+}
+
+function idle() {
+  current = null;
+  $("stop").hidden = true;
+  $("send").disabled = client.state !== "open";
+}
+
+// --- connection state
+
+client.addEventListener("state", ({ detail }) => {
+  const line = $("connection");
+  line.dataset.state = detail.state;
+  line.textContent = {
+    connecting: detail.attempt > 0 ? `Reconnecting (attempt ${detail.attempt})…` : "Connecting…",
+    open: "Connected",
+    reconnecting: `Connection lost; reconnecting in ${(detail.retryInMs / 1000).toFixed(1)} s`,
+    closed: "Disconnected",
+  }[detail.state];
+  if (detail.state === "open") {
+    client.listAgents();
+    $("errors").replaceChildren();
+  }
+  $("send").disabled = detail.state !== "open" || current !== null;
+});
+
+// --- agents
+
+client.addEventListener("agents", ({ detail }) => {
+  const picker = $("agent");
+  const chosen = picker.value || "echo";
+  picker.replaceChildren(...detail.agents.map((agent) => {
+    const option = element("option", "", agent.name);
+    option.value = agent.name;
+    return option;
+  }));
+  if (detail.agents.some((agent) => agent.name === chosen)) picker.value = chosen;
+  describeAgent();
+});
+
+function describeAgent() {
+  const agent = client.agents.find((a) => a.name === $("agent").value);
+  $("agent-description").textContent = agent ? agent.description : "";
+}
+$("agent").addEventListener("change", describeAgent);
+
+// --- replies
+
+client.addEventListener("stream_start", ({ detail }) => showStatus(detail.reply));
+
+client.addEventListener("chunk", ({ detail }) => {
+  const view = views.get(detail.reply.id);
+  if (!view) return;
+  view.textNode.appendData(detail.chunk.delta);
+  scrollToEnd();
+});
+
+client.addEventListener("stream_end", ({ detail }) => {
+  showStatus(detail.reply);
+  if (detail.reply === current) idle();
+  lastEnded = detail.reply;
+  if (!$("timing").hidden) drawTiming(lastEnded);
+});
+
+client.addEventListener("error", ({ detail }) => {
+  const { frame, reply } = detail;
+  const retry = frame.retryAfterMs ? ` (try again in ${(frame.retryAfterMs / 1000).toFixed(1)} s)` : "";
+  showError(`${frame.code}: ${frame.message}${retry}`, reply);
+});
+
+// --- the form
+
+$("composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const content = $("content").value;
+  const agent = $("agent").value;
+  if (!content.trim() || !agent || current) return;
+  let reply;
+  try {
+    reply = client.send(agent, content);
+  } catch (failure) {
+    showError(failure.message, null);
+    return;
+  }
+  addUserMessage(content);
+  addAgentMessage(reply);
+  streaming(reply);
+  scrollToEnd();
+});
+
+$("content").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    $("composer").requestSubmit();
+  }
+});
+
+$("stop").addEventListener("click", () => {
+  if (!current) return;
+  $("stop").disabled = true;
+  try {
+    client.cancel(current);
+  } catch (failure) {
+    showError(failure.message, current);
+  }
+});
+
+// --- timing view
+
+$("timing-toggle").addEventListener("click", () => {
+  const panel = $("timing");
+  panel.hidden = !panel.hidden;
+  $("timing-toggle").setAttribute("aria-expanded", String(!panel.hidden));
+  $("timing-toggle").textContent = panel.hidden ? "Show timing of the last reply" : "Hide timing";
+  if (!panel.hidden) drawTiming(lastEnded);
+});
+
+function svg(tag, attributes, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Draws send gaps and receive gaps per chunk of a reply, and its one-line verdict. */
+function drawTiming(reply) {
+  const chart = $("timing-chart");
+  chart.replaceChildren();
+  if (!reply || reply.chunks.length < 2) {
+    $("verdict").textContent = reply ? "Too few chunks to compare." : "No reply yet.";
+    $("spans").textContent = "";
+    return;
+  }
+  const timing = reply.timing();
+  const [width, height, left, right, top, bottom] = [640, 240, 44, 10, 10, 26];
+  const gaps = timing.sendGapsMs.length;
+  const highest = Math.max(1, ...timing.sendGapsMs, ...timing.receiveGapsMs);
+  const step = niceStep(highest / 4);
+  const maxY = Math.ceil(highest / step) * step;
+  const x = (i) => left + (gaps === 1 ? 0 : (i / (gaps - 1)) * (width - left - right));
+  const y = (ms) => top + (1 - ms / maxY) * (height - top - bottom);
+
+  for (let value = 0; value <= maxY + 1e-9; value += step) {
+    chart.append(svg("line", { class: "axis", x1: left, x2: width - right, y1: y(value), y2: y(value) }));
+    chart.append(svg("text", { class: "tick", x: left - 6, y: y(value) + 4, "text-anchor": "end" },
+      `${+value.toFixed(2)} ms`));
+  }
+  const every = Math.max(1, Math.ceil(gaps / 10));
+  for (let i = 0; i < gaps; i += every) {
+    chart.append(svg("text", { class: "tick", x: x(i), y: height - 8, "text-anchor": "middle" }, String(i + 1)));
+  }
+  for (const [series, values] of [["send", timing.sendGapsMs], ["receive", timing.receiveGapsMs]]) {
+    const points = values.map((ms, i) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(" ");
+    chart.append(svg("polyline", { class: series, points }));
+    values.forEach((ms, i) => chart.append(svg("circle", { class: series, cx: x(i), cy: y(ms), r: 2.2 })));
+  }
+  $("verdict").textContent = timing.verdict;
+  $("spans").textContent = `${reply.agent}, ${reply.status}: sent over ${timing.sendSpanMs.toFixed(1)} ms, `
+    + `received over ${timing.receiveSpanMs.toFixed(1)} ms (ratio ${timing.spanRatio.toFixed(2)}).`;
+}
+
+function niceStep(rough) {
+  const power = 10 ** Math.floor(Math.log10(rough));
+  return [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
+}
+
+client.connect();

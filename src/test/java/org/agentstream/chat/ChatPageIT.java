@@ -1,0 +1,232 @@
+package org.agentstream.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.agentstream.testing.ChatPage;
+import org.agentstream.testing.ConnectionRelay;
+import org.agentstream.testing.Deployments;
+import org.agentstream.testing.GapAnalysis;
+import org.agentstream.testing.HeadlessChromium;
+import org.agentstream.testing.ServerStatus;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The chat page in a real headless Chromium against a real server: what a user sees while a reply streams. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ChatPageIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    private HeadlessChromium browser;
+    private ChatPage page;
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        browser = HeadlessChromium.start();
+        page = new ChatPage(browser.driver(), WAIT);
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void anEchoReplyRendersChunkByChunk() throws Exception {
+        page.open(base.toExternalForm(), "echo");
+        String content = RealTimeStreamingIT.words(48);
+        page.send("echo", content);
+        page.awaitLastReply("complete");   // warm-up: classes loaded and compiled on both ends
+
+        int index = page.agentMessages().size();
+        page.script("""
+                const index = arguments[0];
+                window.__lengths = [];
+                window.__probing = true;
+                const probe = () => {
+                  const message = document.querySelectorAll('#conversation .message.agent')[index];
+                  window.__lengths.push(message ? message.querySelector('.text').textContent.length : -1);
+                  if (window.__probing) requestAnimationFrame(probe);
+                };
+                requestAnimationFrame(probe);
+                """, index);
+        page.send("echo", content);
+        WebElement reply = page.awaitLastReply("complete");
+        page.script("window.__probing = false;");
+
+        assertEquals(content, page.text(reply), "the page shows the whole reply");
+        Map<String, Object> record = page.lastReplyRecord();
+        GapAnalysis gaps = browserGaps(record);
+        assertEquals(48, gaps.sendGapsMs().length + 1, "48 chunks, each stamped by the page's client");
+
+        List<Long> lengths = ChatPageIT.<Number>listOf(page.script("return window.__lengths;")).stream().map(Number::longValue).toList();
+        Set<Long> distinct = lengths.stream().filter(length -> length >= 0)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        System.out.printf(Locale.ROOT, "[browser] echo, 48 chunks at the 10 ms pause, as the page measured them: %s; "
+                        + "text length took %d values over %d animation frames; page verdict: %s%n",
+                gaps.summary(), distinct.size(), lengths.size(), record.get("verdict"));
+
+        double smallestSendGap = Arrays.stream(gaps.sendGapsMs()).min().orElseThrow();
+        assertTrue(smallestSendGap >= 9.99, "the server paced every send 10 ms apart, smallest " + smallestSendGap);
+        assertTrue(gaps.spanRatio() >= 0.8, "the page received the chunks over the send span: " + gaps.summary());
+        assertTrue(distinct.size() >= 10, "the text grew over many frames, not in one: " + distinct);
+        assertEquals(gaps.gapDifferencePercentile(50), ((Number) record.get("p50")).doubleValue(), 0.001,
+                "the client's own p50 agrees with the one computed here");
+        assertEquals(gaps.gapDifferencePercentile(99), ((Number) record.get("p99")).doubleValue(), 0.001,
+                "the client's own p99 agrees with the one computed here");
+    }
+
+    @Test
+    void theVerdictTellsRealTimeFromBatched() {
+        page.open(base.toExternalForm(), "echo");
+        @SuppressWarnings("unchecked")
+        List<String> verdicts = (List<String>) page.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(new URL('js/agent-stream-client.js', location.href)).then(({ analyzeTiming }) => {
+                  const spread = Array.from({ length: 40 }, (_, i) => ({ sentAt: 1000 + 10 * i, receivedAt: 9000 + 10 * i }));
+                  const batched = spread.map((c, i) => i >= 20 && i < 30 ? { ...c, receivedAt: 9290 + 0.1 * (i - 20) } : c);
+                  done([analyzeTiming(spread).verdict, analyzeTiming(batched).verdict]);
+                });
+                """);
+        assertTrue(verdicts.get(0).startsWith("real-time; p50 0.00 ms, p99 0.00 ms"), verdicts.get(0));
+        assertTrue(verdicts.get(1).startsWith("batched: 10 chunks arrived within 1 ms of each other;"),
+                verdicts.get(1));
+    }
+
+    @Test
+    void stopEndsALongReplyEarly() throws Exception {
+        page.open(base.toExternalForm(), "endless");
+        page.send("endless", "go on forever");
+        page.awaitStreamedText(40);
+        assertTrue(page.stopVisible(), "Stop is offered while the reply streams");
+
+        page.stop();
+        WebElement reply = page.awaitLastReply("cancelled");
+
+        assertEquals("stopped", reply.findElement(By.className("status")).getText());
+        assertFalse(page.stopVisible(), "Stop goes away once the reply ended");
+        assertEquals("cancelled", page.lastReplyRecord().get("status"));
+        assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "the server stopped the reply");
+    }
+
+    @Test
+    void markupIsShownAsTextAndNeverRuns() {
+        String markup = "<img src=x onerror=window.__xss=1> and <b>bold</b> <script>window.__xss=2</script>";
+        page.open(base.toExternalForm(), "echo");
+        page.send("echo", markup);
+        WebElement reply = page.awaitLastReply("complete");
+
+        assertEquals(markup, page.text(reply), "the agent's text is shown literally");
+        assertEquals(markup, page.text(page.lastUserMessage()), "the user's text is shown literally");
+        assertEquals(0L, page.script("return document.querySelectorAll('#conversation img, #conversation b, "
+                + "#conversation script').length;"), "no element was made from the text");
+        assertNull(page.script("return window.__xss === undefined ? null : String(window.__xss);"),
+                "no script from the text ran");
+    }
+
+    @Test
+    void aDroppedConnectionIsShownAndTheClientReconnects() throws Exception {
+        try (ConnectionRelay relay = ConnectionRelay.to(base)) {
+            page.open(relay.relayed(base), "endless");
+            page.script("""
+                    window.__shown = [];
+                    const line = document.getElementById('connection');
+                    new MutationObserver(() => window.__shown.push(line.dataset.state + ': ' + line.textContent))
+                      .observe(line, { childList: true, characterData: true, subtree: true, attributes: true });
+                    """);
+            page.send("endless", "keep going");
+            page.awaitStreamedText(40);
+            int acceptedBefore = relay.accepted();
+
+            assertTrue(relay.dropConnections() >= 1, "the page's connection went through the relay");
+            WebElement interrupted = page.awaitLastReply("interrupted");
+            page.awaitConnection("open");
+
+            List<String> shown = new ArrayList<>();
+            listOf(page.script("return window.__shown;")).forEach(entry -> shown.add(String.valueOf(entry)));
+            System.out.println("[browser] connection line after the drop: " + shown);
+            assertTrue(shown.stream().anyMatch(line -> line.startsWith("reconnecting: Connection lost")),
+                    "the page said the connection was lost: " + shown);
+            assertTrue(interrupted.getText().contains("interrupted"), interrupted.getText());
+            assertTrue(relay.accepted() > acceptedBefore, "the browser opened a new connection");
+            assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"),
+                    "the server ended the reply of the dropped connection");
+
+            page.send("echo", "still here after the drop");
+            WebElement reply = page.awaitLastReply("complete");
+            assertEquals("still here after the drop", page.text(reply), "the new connection streams replies");
+        }
+    }
+
+    @Test
+    void theTimingViewChartsTheLastReply() throws Exception {
+        page.open(base.toExternalForm(), "simulated-model");
+        page.send("echo", "Hello! Every word of this comes back as its own chunk.");
+        page.awaitLastReply("complete");
+        page.send("simulated-model", "Tell me why streaming matters.");
+        page.awaitStreamedText(150);
+        System.out.println("[browser] mid-stream screenshot: " + browser.screenshot("chat-page.png"));
+        page.awaitLastReply("complete");
+
+        page.openTimingView();
+        int chunks = ((List<?>) page.lastReplyRecord().get("chunks")).size();
+        assertTrue(chunks >= 40, "a long reply: " + chunks + " chunks");
+        assertEquals(2, page.chartElements("polyline"), "one line for send gaps, one for receive gaps");
+        assertEquals(2 * (chunks - 1), page.chartElements("circle"), "a point per gap and series");
+        String verdict = page.verdict();
+        assertTrue(verdict.matches("(real-time|batched: \\d+ chunks arrived within 1 ms of each other); "
+                + "p50 [\\d.]+ ms, p99 [\\d.]+ ms of \\|receive gap - send gap\\| over \\d+ chunks"), verdict);
+        page.script("document.getElementById('timing').scrollIntoView();");
+        System.out.println("[browser] timing view: " + verdict + "; screenshot: "
+                + browser.screenshot("timing-view.png"));
+    }
+
+    private static GapAnalysis browserGaps(Map<String, Object> record) {
+        List<Double> sentAt = new ArrayList<>();
+        List<Long> receivedNanos = new ArrayList<>();
+        for (Object chunk : listOf(record.get("chunks"))) {
+            List<Number> times = listOf(chunk);
+            sentAt.add(times.get(0).doubleValue());
+            receivedNanos.add(Math.round(times.get(1).doubleValue() * 1e6));
+        }
+        return GapAnalysis.of(sentAt, receivedNanos);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> listOf(Object list) {
+        return (List<T>) list;
+    }
+}

@@ -1,0 +1,133 @@
+package org.agentstream.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The chat page as a user drives it in a browser; every wait is bounded and fails the test when it runs out. */
+public final class ChatPage {
+
+    private final WebDriver driver;
+    private final WebDriverWait wait;
+
+    public ChatPage(WebDriver driver, Duration timeout) {
+        this.driver = driver;
+        this.wait = new WebDriverWait(driver, timeout);
+    }
+
+    /** Opens the page and waits until it is connected and lists {@code agent}. */
+    public ChatPage open(String url, String agent) {
+        driver.get(url);
+        awaitConnection("open");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#agent option[value='" + agent + "']")));
+        return this;
+    }
+
+    public void awaitConnection(String state) {
+        wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", state));
+    }
+
+    public String connectionText() {
+        return driver.findElement(By.id("connection")).getText();
+    }
+
+    /** Picks an agent, types the message and presses Send. */
+    public void send(String agent, String content) {
+        new Select(driver.findElement(By.id("agent"))).selectByValue(agent);
+        WebElement input = driver.findElement(By.id("content"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("send")));
+        input.clear();
+        input.sendKeys(content);
+        driver.findElement(By.id("send")).click();
+    }
+
+    public void stop() {
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("stop"))).click();
+    }
+
+    public boolean stopVisible() {
+        return driver.findElement(By.id("stop")).isDisplayed();
+    }
+
+    public List<WebElement> agentMessages() {
+        return driver.findElements(By.cssSelector("#conversation .message.agent"));
+    }
+
+    public WebElement lastAgentMessage() {
+        List<WebElement> messages = agentMessages();
+        if (messages.isEmpty()) {
+            throw new AssertionError("no agent message on the page");
+        }
+        return messages.get(messages.size() - 1);
+    }
+
+    public WebElement lastUserMessage() {
+        List<WebElement> messages = driver.findElements(By.cssSelector("#conversation .message.user"));
+        return messages.get(messages.size() - 1);
+    }
+
+    /** Waits until the last agent message has the status (complete, cancelled, failed, interrupted) and returns it. */
+    public WebElement awaitLastReply(String status) {
+        wait.until(d -> status.equals(lastAgentMessage().getDomAttribute("data-status")));
+        return lastAgentMessage();
+    }
+
+    /** Waits until the last reply has shown at least {@code chars} characters while still streaming. */
+    public void awaitStreamedText(int chars) {
+        wait.until(d -> {
+            WebElement message = lastAgentMessage();
+            return "streaming".equals(message.getDomAttribute("data-status"))
+                    && textLength(message) >= chars;
+        });
+    }
+
+    /** The text of a message body as the DOM holds it (not as layout renders it). */
+    public String text(WebElement message) {
+        return (String) script("return arguments[0].querySelector('.text').textContent;", message);
+    }
+
+    private long textLength(WebElement message) {
+        return ((Number) script("return arguments[0].querySelector('.text').textContent.length;", message))
+                .longValue();
+    }
+
+    /** The last reply as the page's JavaScript client recorded it: status, chunks (sentAt, receivedAt) and timing. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> lastReplyRecord() {
+        return (Map<String, Object>) script("""
+                const reply = window.agentStreamPage.client.lastReply;
+                const timing = reply.timing();
+                return { status: reply.status, text: reply.text,
+                         chunks: reply.chunks.map(c => [c.sentAt, c.receivedAt]),
+                         verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio };
+                """);
+    }
+
+    public void openTimingView() {
+        driver.findElement(By.id("timing-toggle")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timing")));
+    }
+
+    public String verdict() {
+        return driver.findElement(By.id("verdict")).getText();
+    }
+
+    public int chartElements(String selector) {
+        return driver.findElements(By.cssSelector("#timing-chart " + selector)).size();
+    }
+
+    public Object script(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    public Object asyncScript(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(script, arguments);
+    }
+}
