@@ -18,6 +18,7 @@ import org.agentstream.config.ServerConfig;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -77,7 +78,7 @@ public class StreamingService {
                 .orElse(DEDICATED_EXECUTOR_NAMES);
         for (String name : names) {
             try {
-                timer = (ManagedScheduledExecutorService) new InitialContext().lookup(name);
+                timer = pacer((ManagedScheduledExecutorService) new InitialContext().lookup(name));
                 LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", name);
                 executorName = name;
                 return;
@@ -85,7 +86,7 @@ public class StreamingService {
                 LOG.log(Level.FINE, "No executor at " + name, notThere);
             }
         }
-        timer = managedScheduler;
+        timer = pacer(managedScheduler);
         executorName = "default";
         LOG.log(Level.INFO, "No dedicated executor at {0}; replies stream on the server''s default managed scheduled "
                 + "executor (server-config/ creates a dedicated one)", names);
@@ -145,6 +146,11 @@ public class StreamingService {
                 idle.notifyAll();
             }
         }
+    }
+
+    private static Pacer pacer(ManagedScheduledExecutorService executor) {
+        int lanes = ServerConfig.getInt("agentstream.executor.lanes", Runtime.getRuntime().availableProcessors());
+        return new Pacer(executor, lanes, TimeUnit.MILLISECONDS.toNanos(1), System::nanoTime);
     }
 
     /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */

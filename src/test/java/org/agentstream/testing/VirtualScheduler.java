@@ -75,7 +75,7 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
 
     @Override
     public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        Task task = new Task(command, now + Math.max(0, unit.toNanos(delay)), sequence.incrementAndGet());
+        Task task = new Task(command, now + Math.max(0, unit.toNanos(delay)), sequence.incrementAndGet(), 0);
         tasks.add(task);
         scheduled++;
         return task;
@@ -91,9 +91,21 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
         throw new UnsupportedOperationException();
     }
 
+    /** Runs {@code command} every period until cancelled; counts as one scheduled timer. */
     @Override
-    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-        throw new UnsupportedOperationException();
+    public synchronized ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period,
+            TimeUnit unit) {
+        Task task = new Task(command, now + Math.max(0, unit.toNanos(initialDelay)), sequence.incrementAndGet(),
+                unit.toNanos(period));
+        tasks.add(task);
+        scheduled++;
+        return task;
+    }
+
+    private synchronized void reschedule(Task task) {
+        if (!task.isCancelled()) {
+            tasks.add(task.next());
+        }
     }
 
     @Override
@@ -130,18 +142,30 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
         private final Runnable command;
         private final long at;
         private final long order;
+        private final long period;
         private volatile boolean cancelled;
         private volatile boolean done;
+        private Task successor;
 
-        Task(Runnable command, long at, long order) {
+        Task(Runnable command, long at, long order, long period) {
             this.command = command;
             this.at = at;
             this.order = order;
+            this.period = period;
+        }
+
+        Task next() {
+            successor = new Task(command, at + period, sequence.incrementAndGet(), period);
+            successor.cancelled = cancelled;
+            return successor;
         }
 
         void run() {
-            done = true;
+            done = period == 0;
             command.run();
+            if (period > 0) {
+                reschedule(this);
+            }
         }
 
         @Override
@@ -162,6 +186,9 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
                 return false;
             }
             cancelled = true;
+            if (successor != null) {
+                successor.cancel(mayInterruptIfRunning);
+            }
             return true;
         }
 
