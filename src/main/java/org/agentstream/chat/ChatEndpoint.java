@@ -50,6 +50,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session) {
         maxFrameBytes = settings.maxFrameBytes();
+        session.setMaxIdleTimeout(settings.idleTimeoutMs());
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
         streams = new ConnectionStreams();
     }

@@ -24,6 +24,11 @@ public class ChatSettings {
                 .orElse(Set.of());
     }
 
+    /** Milliseconds a connection may stay silent before the server closes it; 0 (the default) never does. */
+    public long idleTimeoutMs() {
+        return Math.max(0, ServerConfig.getLong("agentstream.chat.idle-timeout-ms", 0));
+    }
+
     /** Frames larger than this (UTF-8 bytes) get a {@code too_large} error. */
     public int maxFrameBytes() {
         return Math.max(256, ServerConfig.getInt("agentstream.chat.max-frame-bytes", 64 * 1024));
