@@ -16,14 +16,13 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The model-server connection of one reply, as LangChain4j's HTTP client. The event stream is requested and read
- * in one task on the given (managed) executor, and the reply can drop the connection at any moment: before the
- * response the task is interrupted, which aborts the request; after it the body is closed, which closes the
- * connection. (LangChain4j's own JDK client reads the stream in a dependent stage of {@code sendAsync}, which the
+ * in one task on the given (managed) executor, and the reply can drop the connection at any moment: while the
+ * request waits for its response its thread is interrupted, which aborts it; after that the body is closed, which
+ * closes the connection. (LangChain4j's own JDK client reads the stream in a dependent stage of {@code sendAsync}, which the
  * JDK runs on the common fork-join pool, not on the client's executor; and its {@code StreamingHandle} exists only
  * once a first token has arrived.)
  */
@@ -32,7 +31,7 @@ final class ModelConnection implements HttpClient {
     private final java.net.http.HttpClient http;
     private final ExecutorService executor;
     private final Duration headersTimeout;
-    private Future<?> task;
+    private Thread waiting;
     private InputStream body;
     private boolean closed;
 
@@ -98,36 +97,39 @@ final class ModelConnection implements HttpClient {
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
         java.net.http.HttpRequest jdkRequest = toJdk(request);
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            try {
-                task = executor.submit(() -> stream(jdkRequest, parser, listener));
-            } catch (RejectedExecutionException busy) {
-                listener.onError(busy);
-            }
+        try {
+            executor.execute(() -> stream(jdkRequest, parser, listener));
+        } catch (RejectedExecutionException busy) {
+            listener.onError(busy);
         }
     }
 
     private void stream(java.net.http.HttpRequest request, ServerSentEventParser parser,
             ServerSentEventListener listener) {
         HttpResponse<InputStream> response;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            waiting = Thread.currentThread();
+        }
         try {
             response = http.send(request, BodyHandlers.ofInputStream());
         } catch (IOException e) {
+            stopWaiting();
             listener.onError(e);
             return;
         } catch (InterruptedException closedBeforeTheResponse) {
+            stopWaiting();
             return;
         }
         try (InputStream stream = response.body()) {
+            if (!attach(stream)) {
+                return;
+            }
             if (response.statusCode() / 100 != 2) {
                 listener.onError(new HttpException(response.statusCode(),
                         new String(stream.readAllBytes(), StandardCharsets.UTF_8)));
-                return;
-            }
-            if (!attach(stream)) {
                 return;
             }
             listener.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
@@ -139,14 +141,19 @@ final class ModelConnection implements HttpClient {
         }
     }
 
-    /** Drops the connection: the request is aborted, or the body closed, now or as soon as it arrives. */
+    /**
+     * Drops the connection: a request still waiting for its response is interrupted (which aborts it), a body being
+     * read is closed; either now, or as soon as the request is made.
+     */
     void close() {
         InputStream open;
-        Future<?> running;
         synchronized (this) {
             closed = true;
+            if (waiting != null) {
+                waiting.interrupt();
+                waiting = null;
+            }
             open = body;
-            running = task;
             body = null;
         }
         if (open != null) {
@@ -155,17 +162,29 @@ final class ModelConnection implements HttpClient {
             } catch (IOException | RuntimeException e) {
                 // the connection is dropped either way
             }
-        } else if (running != null) {
-            running.cancel(true);
         }
     }
 
-    private synchronized boolean attach(InputStream stream) {
-        if (closed) {
-            return false;
+    /**
+     * The response (or a failure) is in: from here on this thread runs the reply's callbacks, which must never see an
+     * interrupt meant for the request. One sent before this point is cleared.
+     */
+    private void stopWaiting() {
+        synchronized (this) {
+            waiting = null;
         }
-        body = stream;
-        return true;
+        Thread.interrupted();
+    }
+
+    private boolean attach(InputStream stream) {
+        stopWaiting();
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            body = stream;
+            return true;
+        }
     }
 
     private java.net.http.HttpRequest toJdk(HttpRequest request) {
