@@ -137,11 +137,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     });
     private final BlockingQueue<Exchange> exchanges = new LinkedBlockingQueue<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
-    private volatile Script script = Script.tokens(List.of("Hello", " world"), Duration.ZERO);
+    private volatile Script script;
 
     private FakeOpenAiServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(threads);
+        reset();
         server.createContext("/v1/chat/completions", this::handle);
         server.start();
     }
@@ -158,6 +159,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** What every following request is answered with. */
     public void answer(Script next) {
         script = next;
+    }
+
+    /** Back to the first state: the default answer, and no request recorded (for a server shared by tests). */
+    public void reset() {
+        script = Script.tokens(List.of("Hello", " world"), Duration.ZERO);
+        exchanges.clear();
     }
 
     /** The next request that arrived; fails the test if none arrives within {@code timeout}. */
