@@ -49,7 +49,7 @@ final class ModelFailures {
             return new AgentFailure(Kind.MODEL_TIMEOUT, "the model server at " + origin(baseUrl)
                     + " did not answer in time", failure);
         }
-        IOException io = find(failure, IOException.class);
+        IOException io = deepest(failure, IOException.class);
         if (io != null) {
             return new AgentFailure(Kind.AGENT_FAILED, "the connection to the model server broke off: "
                     + detail(io, "closed"), failure);
@@ -128,6 +128,17 @@ final class ModelFailures {
             }
         }
         return null;
+    }
+
+    /** The innermost one, which says what really happened (the JDK wraps a broken stream in "closed"). */
+    private static <T extends Throwable> T deepest(Throwable failure, Class<T> type) {
+        T found = null;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t) && t.getMessage() != null) {
+                found = type.cast(t);
+            }
+        }
+        return found != null ? found : find(failure, type);
     }
 
     private static Throwable root(Throwable failure) {
