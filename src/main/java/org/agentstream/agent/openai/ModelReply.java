@@ -28,7 +28,7 @@ import org.agentstream.agent.AgentRequest;
 
 /**
  * One streamed chat completion, as a publisher of its tokens. The model pushes tokens as they come (LangChain4j
- * calls back on the HTTP client's executor); they wait here until the subscriber asks for them, in order. A
+ * calls back on the managed thread that reads the stream); they wait here until the subscriber asks for them. A
  * cancel closes the HTTP stream to the model server; so does a model that sends no token within the stall timeout,
  * which fails the reply. Tokens received before a failure are still delivered before it.
  */
