@@ -1,6 +1,7 @@
 package org.agentstream.chat;
 
 import java.util.Locale;
+import org.agentstream.agent.AgentFailure;
 
 /** The {@code code} of an error frame. */
 public enum ErrorCode {
@@ -14,8 +15,27 @@ public enum ErrorCode {
     TOO_LARGE,
     /** The agent failed while replying; the stream ends as failed. */
     AGENT_FAILED,
+    /** The agent's model server cannot be reached or is unavailable; the stream ends as failed. */
+    MODEL_UNAVAILABLE,
+    /** The agent's model server refused its credentials; the stream ends as failed. */
+    MODEL_AUTH,
+    /** The agent's model server is rate limiting; the stream ends as failed. */
+    MODEL_RATE_LIMITED,
+    /** The agent's model sent nothing for too long; the stream ends as failed. */
+    MODEL_TIMEOUT,
     /** The server (or this connection) streams its maximum of replies; try again later. */
     BUSY;
+
+    /** The code that tells a client how a reply failed. */
+    static ErrorCode of(AgentFailure.Kind kind) {
+        return switch (kind) {
+            case AGENT_FAILED -> AGENT_FAILED;
+            case MODEL_UNAVAILABLE -> MODEL_UNAVAILABLE;
+            case MODEL_AUTH -> MODEL_AUTH;
+            case MODEL_RATE_LIMITED -> MODEL_RATE_LIMITED;
+            case MODEL_TIMEOUT -> MODEL_TIMEOUT;
+        };
+    }
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

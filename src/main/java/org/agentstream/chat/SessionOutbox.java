@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
 
@@ -58,9 +59,9 @@ final class SessionOutbox implements ReplySink {
     }
 
     @Override
-    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, String failure) {
+    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
         if (failure != null) {
-            send(new OutboundFrame.Error(replyTo, messageId, ErrorCode.AGENT_FAILED, failure, null));
+            send(new OutboundFrame.Error(replyTo, messageId, ErrorCode.of(failure.kind()), failure.message(), null));
         }
         send(new OutboundFrame.StreamEnd(messageId, replyTo, status.wireName(), chunks));
     }

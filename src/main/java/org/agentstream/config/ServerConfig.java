@@ -28,6 +28,11 @@ public final class ServerConfig {
         return get(name, Integer::parseInt, defaultValue);
     }
 
+    /** A decimal setting; {@code defaultValue} (which may be null) when it is absent or does not parse. */
+    public static Double getDouble(String name, Double defaultValue) {
+        return get(name, Double::valueOf, defaultValue);
+    }
+
     public static boolean getBoolean(String name, boolean defaultValue) {
         return get(name, text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "on", "yes" -> true;

@@ -14,7 +14,7 @@ public interface ReplySink {
     void chunk(String messageId, int seq, String delta, Delivery delivery);
 
     /** Ends a reply; a non-null {@code failure} says what went wrong (an error frame precedes the end). */
-    void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, String failure);
+    void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure);
 
     /** The request was not taken: too many replies stream already. */
     void busy(String replyTo, String reason, Duration retryAfter);

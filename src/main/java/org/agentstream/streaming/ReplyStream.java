@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.agent.AgentFailure;
 
 /**
  * One reply on its way to a client: takes chunks from the agent into a small bounded buffer and hands them to the
@@ -251,8 +252,10 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         if (status != StreamStatus.COMPLETE) {
             stopProducing();
         }
-        String reason = status == StreamStatus.FAILED ? describe(failure) : null;
-        if (status == StreamStatus.FAILED) {
+        ReplyFailure reason = status == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
+        if (failure instanceof AgentFailure named) {
+            LOG.log(Level.WARNING, "Agent failed in {0}: {1}", new Object[] {messageId, named.getMessage()});
+        } else if (status == StreamStatus.FAILED) {
             LOG.log(Level.WARNING, "Agent failed in " + messageId, failure);
         }
         sink.streamEnded(messageId, replyTo, status, sent, reason);
@@ -291,10 +294,5 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         synchronized (lock) {
             return ended ? null : subscription;
         }
-    }
-
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
 }

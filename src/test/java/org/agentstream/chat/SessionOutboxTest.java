@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.agentstream.agent.AgentFailure;
+import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
 import org.junit.jupiter.api.Test;
@@ -146,12 +148,24 @@ class SessionOutboxTest {
     void aFailedReplySendsItsErrorBeforeItsEnd() {
         CheckingTransport transport = new CheckingTransport();
         SessionOutbox outbox = new SessionOutbox(transport, codec);
-        outbox.streamEnded("m", "c1", StreamStatus.FAILED, 3, "model unreachable");
+        outbox.streamEnded("m", "c1", StreamStatus.FAILED, 3,
+                new ReplyFailure(AgentFailure.Kind.AGENT_FAILED, "the agent broke"));
 
         assertEquals(List.of(
                 "{\"type\":\"error\",\"replyTo\":\"c1\",\"messageId\":\"m\",\"code\":\"agent_failed\","
-                        + "\"message\":\"model unreachable\"}",
+                        + "\"message\":\"the agent broke\"}",
                 "{\"type\":\"stream_end\",\"messageId\":\"m\",\"replyTo\":\"c1\",\"status\":\"failed\",\"chunks\":3}"),
                 transport.sent);
+    }
+
+    @Test
+    void aNamedModelFailureGetsItsOwnCode() {
+        CheckingTransport transport = new CheckingTransport();
+        SessionOutbox outbox = new SessionOutbox(transport, codec);
+        outbox.streamEnded("m", "c1", StreamStatus.FAILED, 0, new ReplyFailure(AgentFailure.Kind.MODEL_RATE_LIMITED,
+                "model server returned 429 Too Many Requests: slow down"));
+
+        assertEquals("{\"type\":\"error\",\"replyTo\":\"c1\",\"messageId\":\"m\",\"code\":\"model_rate_limited\","
+                + "\"message\":\"model server returned 429 Too Many Requests: slow down\"}", transport.sent.get(0));
     }
 }

@@ -82,6 +82,32 @@ class ReplyStreamTest {
     }
 
     @Test
+    void thePauseCountsFromThePreviousSendSoABurstAfterASlowTokenWaitsOnlyWhatIsLeft() {
+        stream(10).start(() -> subscriber -> {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            time.schedule(() -> subscriber.onNext("slow "), 25, java.util.concurrent.TimeUnit.MILLISECONDS);
+            time.schedule(() -> {
+                words(4).forEach(subscriber::onNext);
+                subscriber.onComplete();
+            }, 31, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(List.of(25 * MS, 35 * MS, 45 * MS, 55 * MS, 65 * MS),
+                sink.chunks().stream().map(Event::at).toList(),
+                "the slow token leaves at once; the burst 10 ms after it, not 10 ms after it arrived");
+        assertEquals(List.of(ReplyStream.Ending.COMPLETE), endings);
+    }
+
+    @Test
     void cancelMidStreamStopsTheAgentAndEndsCancelled() {
         CountingIterator agent = new CountingIterator(words(1000).iterator(), -1);
         ReplyStream stream = stream(10);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
 
@@ -52,8 +53,9 @@ public final class RecordingSink implements ReplySink {
     }
 
     @Override
-    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, String failure) {
-        events.add(new Event("end:" + status.wireName(), messageId, chunks, failure, clock.getAsLong()));
+    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+        events.add(new Event("end:" + status.wireName(), messageId, chunks, failure == null ? null : failure.message(),
+                clock.getAsLong()));
     }
 
     @Override

@@ -1,0 +1,239 @@
+package org.agentstream.agent.openai;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.agentstream.agent.AgentFailure;
+import org.agentstream.agent.AgentRequest;
+
+/**
+ * One streamed chat completion, as a publisher of its tokens. The model pushes tokens as they come (LangChain4j
+ * calls back on the managed thread that reads the stream); they wait here until the subscriber asks for them. A
+ * cancel closes the HTTP stream to the model server; so does a model that sends no token within the stall timeout,
+ * which fails the reply. Tokens received before a failure are still delivered before it.
+ */
+final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, StreamingChatResponseHandler {
+
+    private final OpenAiAgentConfig config;
+    private final AgentRequest request;
+    private final ModelConnection connection;
+    private final ScheduledExecutorService timer;
+    private final LongSupplier nanoClock;
+
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final Queue<String> tokens = new ConcurrentLinkedQueue<>();
+    private final AtomicLong demand = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicBoolean modelDone = new AtomicBoolean();
+    private volatile Flow.Subscriber<? super String> subscriber;
+    private volatile Throwable failure;
+    private volatile boolean cancelled;
+    private volatile boolean terminated;
+    private volatile long lastHeardNanos;
+    private volatile ScheduledFuture<?> watchdog;
+    private volatile StreamingHandle streamingHandle;
+
+    ModelReply(OpenAiAgentConfig config, AgentRequest request, ModelConnection connection,
+            ScheduledExecutorService timer, LongSupplier nanoClock) {
+        this.config = config;
+        this.request = request;
+        this.connection = connection;
+        this.timer = timer;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super String> subscriber) {
+        if (!subscribed.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            subscriber.onError(new IllegalStateException("a reply has one subscriber"));
+            return;
+        }
+        this.subscriber = subscriber;
+        subscriber.onSubscribe(this);
+        if (cancelled) {
+            return;
+        }
+        lastHeardNanos = nanoClock.getAsLong();
+        watch(config.stallTimeout().toNanos());
+        try {
+            model().chat(chatRequest(), this);
+        } catch (RuntimeException refused) {
+            finish(ModelFailures.describe(refused, config.baseUrl()));
+        }
+    }
+
+    private OpenAiStreamingChatModel model() {
+        return OpenAiStreamingChatModel.builder()
+                .httpClientBuilder(connection.builder())
+                .baseUrl(config.baseUrl())
+                .apiKey(config.apiKey())
+                .modelName(config.model())
+                .temperature(config.temperature())
+                .build();
+    }
+
+    private ChatRequest chatRequest() {
+        List<ChatMessage> messages = new ArrayList<>(2);
+        if (config.systemPrompt() != null) {
+            messages.add(SystemMessage.from(config.systemPrompt()));
+        }
+        messages.add(UserMessage.from(request.content()));
+        return ChatRequest.builder().messages(messages).build();
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            tokens.clear();
+            failure = new IllegalArgumentException("demand must be positive, was " + n);
+            modelDone.set(true);
+            stopModel();
+            drain();
+            return;
+        }
+        demand.getAndAccumulate(n, (current, add) -> current + add < 0 ? Long.MAX_VALUE : current + add);
+        drain();
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        tokens.clear();
+        stopModel();
+    }
+
+    @Override
+    public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+        streamingHandle = context.streamingHandle();
+        if (cancelled || modelDone.get()) {
+            streamingHandle.cancel();
+            return;
+        }
+        lastHeardNanos = nanoClock.getAsLong();
+        tokens.add(partial.text());
+        drain();
+    }
+
+    @Override
+    public void onCompleteResponse(ChatResponse response) {
+        finish(null);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        finish(ModelFailures.describe(error, config.baseUrl()));
+    }
+
+    /** The model is done, or has failed: whatever it sent still goes out first. */
+    private void finish(Throwable problem) {
+        if (cancelled || !modelDone.compareAndSet(false, true)) {
+            return;
+        }
+        failure = problem;
+        if (problem == null) {
+            cancelWatchdog();
+        } else {
+            stopModel();
+        }
+        drain();
+    }
+
+    private void stopModel() {
+        cancelWatchdog();
+        StreamingHandle handle = streamingHandle;
+        if (handle != null) {
+            handle.cancel();
+        }
+        connection.close();
+    }
+
+    private void watch(long delayNanos) {
+        try {
+            watchdog = timer.schedule(this::checkSilence, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            finish(new AgentFailure(AgentFailure.Kind.AGENT_FAILED, "the server is shutting down", shuttingDown));
+        }
+    }
+
+    private void checkSilence() {
+        if (cancelled || modelDone.get()) {
+            return;
+        }
+        long limit = config.stallTimeout().toNanos();
+        long silent = nanoClock.getAsLong() - lastHeardNanos;
+        if (silent >= limit) {
+            finish(new AgentFailure(AgentFailure.Kind.MODEL_TIMEOUT, "the model sent nothing for "
+                    + config.stallTimeout().toMillis() + " ms; the reply was stopped"));
+        } else {
+            watch(limit - silent);
+        }
+    }
+
+    private void cancelWatchdog() {
+        ScheduledFuture<?> pending = watchdog;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+    }
+
+    /** Emits what is due, on one thread at a time (work-in-progress counter). */
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            while (!cancelled && !terminated) {
+                boolean done = modelDone.get();
+                if (demand.get() > 0) {
+                    String token = tokens.poll();
+                    if (token != null) {
+                        demand.decrementAndGet();
+                        subscriber.onNext(token);
+                        continue;
+                    }
+                }
+                if (done && tokens.isEmpty()) {
+                    terminated = true;
+                    Throwable problem = failure;
+                    if (problem == null) {
+                        subscriber.onComplete();
+                    } else {
+                        subscriber.onError(problem);
+                    }
+                }
+                break;
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+}

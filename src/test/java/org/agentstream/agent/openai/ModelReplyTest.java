@@ -1,0 +1,279 @@
+package org.agentstream.agent.openai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.agentstream.agent.AgentFailure;
+import org.agentstream.agent.AgentRequest;
+import org.agentstream.testing.FakeOpenAiServer;
+import org.agentstream.testing.FakeOpenAiServer.Ending;
+import org.agentstream.testing.FakeOpenAiServer.Exchange;
+import org.agentstream.testing.FakeOpenAiServer.Script;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The LangChain4j bridge against a real HTTP server speaking the OpenAI wire format, without a container. */
+class ModelReplyTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final AtomicInteger ioThreads = new AtomicInteger();
+    private final ExecutorService executor = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "model-io-" + ioThreads.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final java.net.http.HttpClient http = ModelHttpClient.on(executor);
+    private FakeOpenAiServer model;
+
+    @BeforeEach
+    void startModel() throws IOException {
+        model = FakeOpenAiServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        model.close();
+        timer.shutdownNow();
+        executor.shutdownNow();
+    }
+
+    private OpenAiAgentConfig config(String baseUrl, Duration stallTimeout) {
+        return new OpenAiAgentConfig("gpt", baseUrl, "fake-model", "sk-test", 0.25, "Be brief.", stallTimeout,
+                "test model");
+    }
+
+    private Tokens ask(OpenAiAgentConfig config, long initialDemand) {
+        Tokens tokens = new Tokens(initialDemand);
+        new ModelReply(config, new AgentRequest("Hi there", null),
+                new ModelConnection(http, executor, WAIT), timer, System::nanoTime).subscribe(tokens);
+        return tokens;
+    }
+
+    /** The first reply in a JVM loads LangChain4j and Jackson; the timing tests must not pay for that. */
+    @BeforeAll
+    static void warmUp() throws Exception {
+        ModelReplyTest warm = new ModelReplyTest();
+        warm.startModel();
+        try {
+            assertNull(warm.ask(warm.config(warm.model.baseUrl(), WAIT), 32).awaitEnd());
+        } finally {
+            warm.stop();
+        }
+    }
+
+    @Test
+    void streamsTheModelsTokensInOrderThenCompletes() throws Exception {
+        model.answer(Script.tokens(List.of("Hello", ", ", "world", "!"), Duration.ofMillis(5)));
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
+
+        assertNull(tokens.awaitEnd(), "completed without error");
+        assertEquals(List.of("Hello", ", ", "world", "!"), tokens.received());
+        JsonObject request = model.awaitExchange(WAIT).request();
+        assertEquals("fake-model", request.getString("model"));
+        assertTrue(request.getBoolean("stream"));
+        assertEquals(0.25, request.getJsonNumber("temperature").doubleValue());
+        assertEquals("system", request.getJsonArray("messages").getJsonObject(0).getString("role"));
+        assertEquals("Be brief.", request.getJsonArray("messages").getJsonObject(0).getString("content"));
+        assertEquals("user", request.getJsonArray("messages").getJsonObject(1).getString("role"));
+        assertEquals("Hi there", request.getJsonArray("messages").getJsonObject(1).getString("content"));
+    }
+
+    @Test
+    void sendsTheKeyAsABearerToken() throws Exception {
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
+        assertNull(tokens.awaitEnd());
+        assertEquals("Bearer sk-test", model.awaitExchange(WAIT).authorization());
+    }
+
+    @Test
+    void tokensAreReadOnTheGivenExecutor() throws Exception {
+        model.answer(Script.tokens(20, Duration.ofMillis(2)));
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
+
+        assertNull(tokens.awaitEnd());
+        assertEquals(20, tokens.received().size());
+        assertTrue(tokens.threads.stream().allMatch(name -> name.startsWith("model-io-")),
+                "every token was handed over on the executor's threads: " + tokens.threads);
+    }
+
+    @Test
+    void tokensWaitForDemandAndArriveInOrder() throws Exception {
+        model.answer(Script.tokens(10, Duration.ZERO));
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), 3);
+
+        assertEquals(Ending.COMPLETED, model.awaitExchange(WAIT).awaitEnding(WAIT), "the model streamed it all");
+        for (int i = 0; i < 3; i++) {
+            assertEquals("t" + i + " ", tokens.next());
+        }
+        assertNull(tokens.queue.poll(100, TimeUnit.MILLISECONDS), "nothing beyond the demand");
+        tokens.subscription.request(100);
+        assertNull(tokens.awaitEnd());
+        assertEquals(10, tokens.received().size());
+        assertEquals("t9 ", tokens.received().get(9));
+    }
+
+    @Test
+    void cancelClosesTheConnectionToTheModelServer() throws Exception {
+        model.answer(Script.tokens(1000, Duration.ofMillis(10)));
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), Long.MAX_VALUE);
+        for (int i = 0; i < 3; i++) {
+            tokens.next();
+        }
+        tokens.subscription.cancel();
+        long cancelled = System.nanoTime();
+
+        Exchange exchange = model.awaitExchange(WAIT);
+        assertEquals(Ending.CLIENT_CLOSED, exchange.awaitEnding(WAIT));
+        assertTrue(exchange.tokenNanos().size() < 1000, "stopped early");
+        System.out.printf("[cancel] model server saw the connection close %.1f ms after the cancel%n",
+                (exchange.endedNanos() - cancelled) / 1e6);
+    }
+
+    @Test
+    void cancelBeforeTheFirstTokenStillClosesTheConnection() throws Exception {
+        model.answer(Script.tokens(List.of(), Duration.ZERO).thenStall());
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
+        Exchange exchange = model.awaitExchange(WAIT);
+        tokens.subscription.cancel();
+
+        assertEquals(Ending.CLIENT_CLOSED, exchange.awaitEnding(WAIT));
+        assertTrue(tokens.received().isEmpty());
+    }
+
+    @Test
+    void aModelThatGoesSilentFailsWithATimeoutAndIsDisconnected() throws Exception {
+        model.answer(Script.tokens(3, Duration.ofMillis(5)).thenStall());
+        Tokens tokens = ask(config(model.baseUrl(), Duration.ofMillis(500)), 32);
+
+        AgentFailure failure = assertInstanceOf(AgentFailure.class, tokens.awaitEnd());
+        assertEquals(AgentFailure.Kind.MODEL_TIMEOUT, failure.kind());
+        assertEquals("the model sent nothing for 500 ms; the reply was stopped", failure.getMessage());
+        assertEquals(List.of("t0 ", "t1 ", "t2 "), tokens.received(), "what came before the stall is kept");
+        assertEquals(Ending.CLIENT_CLOSED, model.awaitExchange(WAIT).awaitEnding(WAIT));
+    }
+
+    @Test
+    void aStreamCutMidReplyFailsAndKeepsWhatCameBefore() throws Exception {
+        model.answer(Script.tokens(4, Duration.ofMillis(100)).thenCut());
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
+
+        AgentFailure failure = assertInstanceOf(AgentFailure.class, tokens.awaitEnd());
+        assertEquals(AgentFailure.Kind.AGENT_FAILED, failure.kind());
+        assertTrue(failure.getMessage().startsWith("the connection to the model server broke off"),
+                failure.getMessage());
+        assertEquals(List.of("t0 ", "t1 ", "t2 ", "t3 "), tokens.received());
+    }
+
+    @Test
+    void errorStatusesAreNamedWithTheServersMessage() throws Exception {
+        assertFailure(401, "Incorrect API key provided: sk-test.", AgentFailure.Kind.MODEL_AUTH,
+                "model server returned 401 Unauthorized: Incorrect API key provided: sk-test.");
+        assertFailure(429, "Rate limit reached for requests", AgentFailure.Kind.MODEL_RATE_LIMITED,
+                "model server returned 429 Too Many Requests: Rate limit reached for requests");
+        assertFailure(500, "The server had an error while processing your request.", AgentFailure.Kind.AGENT_FAILED,
+                "model server returned 500 Internal Server Error: The server had an error while processing your "
+                        + "request.");
+        assertFailure(503, "Overloaded", AgentFailure.Kind.MODEL_UNAVAILABLE,
+                "model server returned 503 Service Unavailable: Overloaded");
+    }
+
+    private void assertFailure(int status, String message, AgentFailure.Kind kind, String expected) throws Exception {
+        model.answer(Script.error(status, message, "test_error"));
+        AgentFailure failure = assertInstanceOf(AgentFailure.class,
+                ask(config(model.baseUrl(), WAIT), 32).awaitEnd());
+        assertEquals(kind, failure.kind());
+        assertEquals(expected, failure.getMessage());
+    }
+
+    @Test
+    void aModelServerThatIsDownIsNamedUnavailable() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        AgentFailure failure = assertInstanceOf(AgentFailure.class,
+                ask(config("http://127.0.0.1:" + port + "/v1", WAIT), 32).awaitEnd());
+        assertEquals(AgentFailure.Kind.MODEL_UNAVAILABLE, failure.kind());
+        assertTrue(failure.getMessage().startsWith("cannot connect to the model server at 127.0.0.1:" + port),
+                failure.getMessage());
+    }
+
+    /** A subscriber that records tokens, their threads, and how the reply ended. */
+    private static final class Tokens implements Flow.Subscriber<String> {
+        private final long initialDemand;
+        final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        final List<String> all = new ArrayList<>();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        final CompletableFuture<Throwable> end = new CompletableFuture<>();
+        volatile Flow.Subscription subscription;
+
+        Tokens(long initialDemand) {
+            this.initialDemand = initialDemand;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(initialDemand);
+        }
+
+        @Override
+        public void onNext(String token) {
+            threads.add(Thread.currentThread().getName());
+            synchronized (all) {
+                all.add(token);
+            }
+            queue.add(token);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            end.complete(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            end.complete(null);
+        }
+
+        String next() throws InterruptedException {
+            String token = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(token, "no token within " + WAIT);
+            return token;
+        }
+
+        Throwable awaitEnd() throws Exception {
+            return end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        List<String> received() {
+            synchronized (all) {
+                return List.copyOf(all);
+            }
+        }
+    }
+}
