@@ -44,17 +44,7 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
 
     @Override
     public void subscribe(Flow.Subscriber<? super String> subscriber) {
-        if (!subscribed.compareAndSet(false, true)) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            subscriber.onError(new IllegalStateException("a reply has one subscriber"));
+        if (!OneSubscriber.claim(subscribed, subscriber)) {
             return;
         }
         Emission emission = new Emission(subscriber);

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.OneSubscriber;
 
 /**
  * One streamed chat completion, as a publisher of its tokens. The model pushes tokens as they come (LangChain4j
@@ -64,17 +65,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
 
     @Override
     public void subscribe(Flow.Subscriber<? super String> subscriber) {
-        if (!subscribed.compareAndSet(false, true)) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            subscriber.onError(new IllegalStateException("a reply has one subscriber"));
+        if (!OneSubscriber.claim(subscribed, subscriber)) {
             return;
         }
         this.subscriber = subscriber;
