@@ -41,6 +41,9 @@ public class ChatEndpoint {
     @Inject
     private StreamSettings streamSettings;
 
+    @Inject
+    private SlowClients slowClients;
+
     private SessionOutbox outbox;
     private ConnectionStreams streams;
     private int maxFrameBytes;
@@ -53,6 +56,7 @@ public class ChatEndpoint {
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
         streams = new ConnectionStreams();
+        slowClients.opened(session, outbox);
     }
 
     /**
@@ -141,6 +145,7 @@ public class ChatEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
+        slowClients.closed(session);
         outbox.close();
         streams.disconnect();
     }

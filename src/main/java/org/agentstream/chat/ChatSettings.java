@@ -24,6 +24,13 @@ public class ChatSettings {
                 .orElse(Set.of());
     }
 
+    /**
+     * Milliseconds one send may stay blocked on a client that does not read before its connection is closed.
+     */
+    public long sendTimeoutMs() {
+        return Math.max(100, ServerConfig.getLong("agentstream.chat.send-timeout-ms", 10_000));
+    }
+
     /** Milliseconds a connection may stay silent before the server closes it; 0 (the default) never does. */
     public long idleTimeoutMs() {
         return Math.max(0, ServerConfig.getLong("agentstream.chat.idle-timeout-ms", 0));

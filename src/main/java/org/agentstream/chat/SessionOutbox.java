@@ -31,6 +31,9 @@ final class SessionOutbox implements ReplySink {
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private volatile boolean closed;
+    /** When the send under way started ({@link System#nanoTime()}), or {@link #IDLE}. */
+    private volatile long writeStartedAt = IDLE;
+    private static final long IDLE = Long.MIN_VALUE;
 
     SessionOutbox(FrameTransport transport, FrameCodec codec) {
         this.transport = transport;
@@ -39,6 +42,12 @@ final class SessionOutbox implements ReplySink {
 
     void send(OutboundFrame frame) {
         enqueue(new Pending(now -> frame, null));
+    }
+
+    /** How long the send under way has been blocked (the client is not reading), or 0 when none is. */
+    long blockedNanos(long now) {
+        long started = writeStartedAt;
+        return started == IDLE ? 0 : Math.max(0, now - started);
     }
 
     /** The session is gone: what is still queued is dropped, and its chunks are reported undeliverable. */
@@ -98,6 +107,7 @@ final class SessionOutbox implements ReplySink {
             return;
         }
         long now = System.nanoTime();
+        writeStartedAt = now;
         try {
             transport.send(codec.encode(pending.frame().apply(now)));
         } catch (IOException | RuntimeException e) {
@@ -106,6 +116,8 @@ final class SessionOutbox implements ReplySink {
             undeliverable(pending);
             drainUndeliverable();
             return;
+        } finally {
+            writeStartedAt = IDLE;
         }
         if (pending.delivery() != null) {
             try {

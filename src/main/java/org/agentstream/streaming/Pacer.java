@@ -33,10 +33,13 @@ public final class Pacer extends AbstractExecutorService implements ScheduledExe
     private final Lane[] lanes;
     private final AtomicInteger nextLane = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
+    private final long stallNanos;
+    private static final long IDLE = Long.MIN_VALUE;
 
     public Pacer(ScheduledExecutorService managed, int lanes, long tickNanos, LongSupplier nanoClock) {
         this.managed = managed;
         this.tickNanos = Math.max(100_000, tickNanos);
+        this.stallNanos = 5 * this.tickNanos;
         this.nanoClock = nanoClock;
         this.lanes = new Lane[Math.max(1, lanes)];
         for (int i = 0; i < this.lanes.length; i++) {
@@ -48,7 +51,16 @@ public final class Pacer extends AbstractExecutorService implements ScheduledExe
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         Step step = new Step(command, nanoClock.getAsLong() + Math.max(0, unit.toNanos(delay)),
                 sequence.incrementAndGet());
-        lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)].add(step);
+        long now = nanoClock.getAsLong();
+        int first = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
+        Lane lane = lanes[first];
+        for (int i = 0; i < lanes.length && lane.stalled(now); i++) {
+            lane = lanes[(first + i + 1) % lanes.length];
+        }
+        lane.add(step);
+        for (Lane other : lanes) {
+            other.ensureTicking();
+        }
         return step;
     }
 
@@ -57,39 +69,75 @@ public final class Pacer extends AbstractExecutorService implements ScheduledExe
         schedule(command, 0, TimeUnit.NANOSECONDS);
     }
 
-    /** One queue of steps and the periodic managed task that drains it while it has any. */
+    /**
+     * One queue of steps and the periodic managed task that drains it while it has any. A lane whose task is stuck
+     * (a send blocked on a client that stopped reading) is helped: the other lanes run its due steps, so one slow
+     * client delays only its own chunks.
+     */
     private final class Lane {
         private final PriorityQueue<Step> steps = new PriorityQueue<>();
         private ScheduledFuture<?> ticker;
+        private volatile long tickStartedAt = IDLE;
 
-        void add(Step step) {
-            synchronized (this) {
-                steps.add(step);
-                if (ticker != null) {
-                    return;
-                }
-                // throws RejectedExecutionException to the caller when the container takes no more work
+        synchronized void add(Step step) {
+            steps.add(step);
+            ensureTicking();
+        }
+
+        /** Throws RejectedExecutionException to the caller when the container takes no more work. */
+        synchronized void ensureTicking() {
+            if (ticker == null) {
                 ticker = managed.scheduleAtFixedRate(this::tick, 0, tickNanos, TimeUnit.NANOSECONDS);
             }
         }
 
+        boolean stalled(long now) {
+            long started = tickStartedAt;
+            return started != IDLE && now - started > stallNanos;
+        }
+
         private void tick() {
-            while (true) {
-                Step due;
+            tickStartedAt = nanoClock.getAsLong();
+            try {
+                runDue(this);
+                boolean othersWaiting = false;
+                for (Lane other : lanes) {
+                    if (other != this) {
+                        if (other.stalled(nanoClock.getAsLong())) {
+                            runDue(other);
+                        }
+                        othersWaiting |= other.hasSteps();
+                    }
+                }
                 synchronized (this) {
-                    Step first = steps.peek();
-                    if (first == null) {
+                    // every lane ticks while any lane has steps, so a stuck one always has a lane to help it
+                    if (steps.isEmpty() && !othersWaiting) {
                         ticker.cancel(false);
                         ticker = null;
-                        return;
                     }
-                    if (first.at > nanoClock.getAsLong()) {
-                        return;
-                    }
-                    due = steps.poll();
                 }
-                due.run();
+            } finally {
+                tickStartedAt = IDLE;
             }
+        }
+
+        private synchronized boolean hasSteps() {
+            return !steps.isEmpty();
+        }
+
+        private Step pollDue() {
+            synchronized (this) {
+                Step first = steps.peek();
+                return first == null || first.at > nanoClock.getAsLong() ? null : steps.poll();
+            }
+        }
+    }
+
+    /** Runs the due steps of {@code lane} on the calling lane's task. */
+    private static void runDue(Lane lane) {
+        Step due;
+        while ((due = lane.pollDue()) != null) {
+            due.run();
         }
     }
 

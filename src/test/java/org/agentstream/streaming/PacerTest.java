@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.agentstream.testing.VirtualScheduler;
 import org.junit.jupiter.api.Test;
@@ -72,6 +75,49 @@ class PacerTest {
         managed.runUntilIdle(100 * MS);
 
         assertEquals(List.of("kept@5"), ran);
+    }
+
+    @Test
+    void aLaneStuckOnOneSendDelaysNothingElse() throws Exception {
+        ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(2);
+        AtomicLong clock = new AtomicLong();
+        Pacer twoLanes = new Pacer(threads, 2, MS, clock::get);
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch queuedBehind = new CountDownLatch(3);
+        CountDownLatch scheduledLater = new CountDownLatch(10);
+        try {
+            twoLanes.schedule(() -> {
+                blocked.countDown();
+                awaitQuietly(release);
+            }, 0, TimeUnit.MILLISECONDS);
+            // lane 1 gets a step far ahead, so it keeps ticking; lane 0 then queues three behind the stuck one
+            twoLanes.schedule(() -> { }, 1, TimeUnit.HOURS);
+            for (int i = 0; i < 3; i++) {
+                twoLanes.schedule(queuedBehind::countDown, 2, TimeUnit.MILLISECONDS);
+                twoLanes.schedule(() -> { }, 1, TimeUnit.HOURS);
+            }
+            assertTrue(blocked.await(5, TimeUnit.SECONDS), "the stuck step runs");
+            clock.set(20 * MS);
+            for (int i = 0; i < 10; i++) {
+                twoLanes.schedule(scheduledLater::countDown, 0, TimeUnit.MILLISECONDS);
+            }
+
+            assertTrue(queuedBehind.await(5, TimeUnit.SECONDS), "steps queued behind the stuck one ran elsewhere");
+            assertTrue(scheduledLater.await(5, TimeUnit.SECONDS), "new steps avoid the stuck lane");
+            assertEquals(1, release.getCount(), "all of it while the stuck step was still stuck");
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
