@@ -124,7 +124,7 @@ class OpenAiAgentIT {
     @Test
     void withoutSettingsNoRemoteAgentIsListedAndRemovingOneAppliesAtOnce() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
-            assertEquals(List.of("echo", "endless", "failing", "simulated-model"),
+            assertEquals(List.of("echo", "endless", "failing", "firehose", "simulated-model"),
                     agents(client).stream().map(agent -> agent.substring(0, agent.indexOf('='))).toList());
 
             configureGpt(Map.of());
