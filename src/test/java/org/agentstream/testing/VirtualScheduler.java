@@ -21,6 +21,12 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
     private final AtomicLong sequence = new AtomicLong();
     private long now;
     private int scheduled;
+    private boolean refusing;
+
+    /** From now on every new task is refused, as by an executor whose queue is full. */
+    public synchronized void refuseNewWork() {
+        refusing = true;
+    }
 
     public synchronized long nanoTime() {
         return now;
@@ -75,6 +81,9 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
 
     @Override
     public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        if (refusing) {
+            throw new java.util.concurrent.RejectedExecutionException("this scheduler takes no more work");
+        }
         Task task = new Task(command, now + Math.max(0, unit.toNanos(delay)), sequence.incrementAndGet(), 0);
         tasks.add(task);
         scheduled++;

@@ -1,0 +1,92 @@
+package org.agentstream.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.agentstream.agent.ChunkPublisher;
+import org.agentstream.testing.RecordingSink;
+import org.agentstream.testing.RecordingSink.Event;
+import org.agentstream.testing.VirtualScheduler;
+import org.junit.jupiter.api.Test;
+
+/** Admission: a request over a limit, or one the executor refuses, gets busy at once and starts nothing. */
+class StreamingServiceTest {
+
+    private final VirtualScheduler time = new VirtualScheduler();
+    private final RecordingSink sink = new RecordingSink(time::nanoTime);
+
+    private static StreamSettings limits(int maxStreams, int perConnection) {
+        return new StreamSettings() {
+            @Override
+            public Values current() {
+                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8);
+            }
+        };
+    }
+
+    private static void ask(StreamingService service, ConnectionStreams connection, RecordingSink sink, int count) {
+        for (int i = 0; i < count; i++) {
+            service.start(connection, sink, "c" + i, "echo",
+                    () -> ChunkPublisher.immediate(List.of("a ", "b").iterator()));
+        }
+    }
+
+    private long count(String kind) {
+        return sink.events().stream().map(Event::kind).filter(kind::equals).count();
+    }
+
+    @Test
+    void requestsPastTheServerLimitGetBusyAndEveryAdmittedOneEnds() {
+        StreamingService service = new StreamingService(time, limits(3, 16));
+        ask(service, new ConnectionStreams(), sink, 5);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(2, count("busy"));
+        assertEquals(3, count("start"));
+        assertEquals(3, count("end:complete"));
+        assertEquals(0, service.stats().activeStreams());
+        assertEquals(2, service.stats().busy());
+    }
+
+    @Test
+    void requestsPastTheConnectionLimitGetBusy() {
+        StreamingService service = new StreamingService(time, limits(100, 2));
+        ConnectionStreams connection = new ConnectionStreams();
+        ask(service, connection, sink, 4);
+
+        assertEquals(2, count("busy"));
+        assertEquals(2, connection.size());
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        assertEquals(0, connection.size(), "ended replies leave the connection");
+    }
+
+    @Test
+    void aRequestTheExecutorRefusesGetsBusyAndStartsNothing() {
+        time.refuseNewWork();
+        StreamingService service = new StreamingService(time, limits(100, 16));
+        ConnectionStreams connection = new ConnectionStreams();
+        ask(service, connection, sink, 1);
+
+        assertEquals(List.of("busy"), sink.events().stream().map(Event::kind).toList());
+        assertTrue(sink.events().get(0).text().contains("executor"), sink.events().get(0).text());
+        assertEquals(0, service.stats().activeStreams(), "the refused request holds no slot");
+        assertEquals(0, connection.size());
+    }
+
+    @Test
+    void aRejectedStreamDoesNotCountAgainstTheLimitLater() {
+        StreamingService service = new StreamingService(time, limits(1, 16));
+        ConnectionStreams connection = new ConnectionStreams();
+        ask(service, connection, sink, 1);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        ask(service, connection, sink, 1);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(0, count("busy"), "a slot is free again once a reply ended");
+        assertEquals(2, count("end:complete"));
+        assertEquals(2, service.stats().completed());
+    }
+}
