@@ -3,7 +3,6 @@ package org.agentstream.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,30 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.Deployments;
+import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.GapAnalysis;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Several replies on one connection interleave; many connections stream at once; limits answer busy. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ConcurrencyIT {
+class ConcurrencyIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    private URL base;
 
     @Test
     void twoRepliesOnOneConnectionStreamInterleaved() throws Exception {

@@ -4,36 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import jakarta.websocket.DeploymentException;
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.Deployments;
+import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.ServerAdmin;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The chat handshake refuses pages from foreign Origins unless the admin allowed them. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OriginIT {
+class OriginIT extends DeployedApp {
 
     private static final String ALLOWED = "agentstream.chat.allowed-origins";
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    private URL base;
 
     private static Map<String, List<String>> origin(String origin) {
         return Map.of("Origin", List.of(origin));

@@ -3,37 +3,20 @@ package org.agentstream.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.Deployments;
+import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.GapAnalysis;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Proves on a real server that chunks reach a client when they were sent, not in one batch. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RealTimeStreamingIT {
+class RealTimeStreamingIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    private URL base;
 
     static String words(int count) {
         return IntStream.range(0, count).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));

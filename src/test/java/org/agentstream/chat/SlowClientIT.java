@@ -4,39 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.util.Locale;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.Deployments;
+import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.GapAnalysis;
 import org.agentstream.testing.RawWebSocket;
 import org.agentstream.testing.ServerAdmin;
 import org.agentstream.testing.ServerStatus;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A client that stops reading slows down nobody else, and is disconnected once the send timeout passes. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SlowClientIT {
+class SlowClientIT extends DeployedApp {
 
     private static final String SEND_TIMEOUT = "agentstream.chat.send-timeout-ms";
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    private URL base;
 
     @Test
     void aClientThatStopsReadingIsClosedAndOthersStreamOnTime() throws Exception {

@@ -3,39 +3,22 @@ package org.agentstream.streaming;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.Deployments;
+import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.GapAnalysis;
 import org.agentstream.testing.ServerAdmin;
 import org.agentstream.testing.ServerStatus;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A setting changed through the server's management interface applies to the next reply, with no redeploy. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SettingsIT {
+class SettingsIT extends DeployedApp {
 
     private static final String PAUSE = "agentstream.stream.pause-ms";
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    private URL base;
 
     @Test
     void aPauseChangedInTheConsoleAppliesToTheNextReply() throws Exception {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +17,7 @@ import java.util.Map;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Frame;
 import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.Deployments;
+import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.FakeOpenAiServer;
 import org.agentstream.testing.FakeOpenAiServer.Ending;
 import org.agentstream.testing.FakeOpenAiServer.Exchange;
@@ -26,35 +25,19 @@ import org.agentstream.testing.FakeOpenAiServer.Script;
 import org.agentstream.testing.GapAnalysis;
 import org.agentstream.testing.ServerAdmin;
 import org.agentstream.testing.ServerStatus;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A remote-model agent inside WildFly, pointed through the management API at an OpenAI-compatible server that this
  * test runs on a loopback port: streaming, pacing, cancellation reaching the model server, and failures.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OpenAiAgentIT {
+class OpenAiAgentIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static FakeOpenAiServer model;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    private URL base;
 
     private final Map<String, String> settings = new LinkedHashMap<>();
 
