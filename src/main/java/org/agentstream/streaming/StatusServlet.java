@@ -7,11 +7,16 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.agentstream.config.ServerConfig;
 import java.time.Duration;
 
 /**
- * {@code GET /status}: the streaming counters and the server's thread count, as JSON. With
- * {@code ?awaitIdleMs=N} it first waits (at most N ms) until no reply streams, and says whether that happened.
+ * {@code GET /status}: the streaming counters, the server's threads and CPU time, the executor and the settings in
+ * force, as JSON. With {@code ?awaitIdleMs=N} it first waits (at most N ms) until no reply streams, and says whether
+ * that happened. It answers requests from this machine only, unless {@code agentstream.status.remote} is true: the
+ * wait holds a request thread, and the figures are for operators.
  */
 @WebServlet("/status")
 public class StatusServlet extends HttpServlet {
@@ -25,8 +30,31 @@ public class StatusServlet extends HttpServlet {
     @Inject
     private StreamSettings settings;
 
+    public StatusServlet() {
+        // for the container: the fields are injected
+    }
+
+    /** Outside a container, as unit tests use it. */
+    StatusServlet(StreamingService streaming, StreamSettings settings) {
+        this.streaming = streaming;
+        this.settings = settings;
+    }
+
+    private static boolean fromThisMachine(HttpServletRequest request) {
+        try {
+            return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
+        } catch (UnknownHostException | RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!ServerConfig.getBoolean("agentstream.status.remote", false) && !fromThisMachine(request)) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN,
+                    "/status answers only this machine unless agentstream.status.remote is true");
+            return;
+        }
         Boolean idle = null;
         String await = request.getParameter("awaitIdleMs");
         if (await != null) {

@@ -1,0 +1,83 @@
+package org.agentstream.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.agentstream.testing.VirtualScheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** /status is for operators on the machine itself unless the admin opens it. */
+class StatusServletTest {
+
+    private static final String REMOTE = "agentstream.status.remote";
+
+    private final StreamSettings settings = new StreamSettings() {
+        @Override
+        public Values current() {
+            return new Values(Duration.ofMillis(10), 2000, 16, 32);
+        }
+    };
+    private final StatusServlet servlet =
+            new StatusServlet(new StreamingService(new VirtualScheduler(), settings), settings);
+    private final AtomicInteger status = new AtomicInteger(200);
+    private final StringWriter body = new StringWriter();
+
+    @AfterEach
+    void forgetSetting() {
+        System.clearProperty(REMOTE);
+    }
+
+    private static HttpServletRequest from(String address) {
+        return (HttpServletRequest) Proxy.newProxyInstance(StatusServletTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> "getRemoteAddr".equals(method.getName()) ? address : null);
+    }
+
+    /** Records the status and the body; headers are accepted and ignored. */
+    private HttpServletResponse response() {
+        PrintWriter writer = new PrintWriter(body);
+        return (HttpServletResponse) Proxy.newProxyInstance(StatusServletTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "sendError", "setStatus" -> {
+                        status.set((Integer) args[0]);
+                        yield null;
+                    }
+                    case "getWriter" -> writer;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void thisMachineIsServed() throws Exception {
+        servlet.doGet(from("127.0.0.1"), response());
+
+        assertEquals(200, status.get());
+        assertTrue(body.toString().contains("\"activeStreams\":0"), body.toString());
+        assertTrue(body.toString().contains("\"pauseMs\":10"), body.toString());
+    }
+
+    @Test
+    void anotherMachineIsRefused() throws Exception {
+        servlet.doGet(from("203.0.113.7"), response());
+
+        assertEquals(403, status.get());
+        assertEquals("", body.toString());
+    }
+
+    @Test
+    void anotherMachineIsServedOnceTheAdminAllowsIt() throws Exception {
+        System.setProperty(REMOTE, "true");
+        servlet.doGet(from("203.0.113.7"), response());
+
+        assertEquals(200, status.get());
+        assertTrue(body.toString().contains("\"activeStreams\""), body.toString());
+    }
+}
