@@ -268,19 +268,16 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
 
     private void stopProducing() {
         ScheduledFuture<?> step;
+        Flow.Subscription current;
         synchronized (lock) {
             step = pendingStep;
             pendingStep = null;
             buffer.clear();
+            current = subscription;
         }
         if (step != null) {
             step.cancel(false);
         }
-        stopProducingQuietly();
-    }
-
-    private void stopProducingQuietly() {
-        Flow.Subscription current = subscription;
         if (current != null) {
             try {
                 current.cancel();

@@ -6,17 +6,12 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
-import javax.management.JMException;
-import javax.management.ObjectName;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import org.agentstream.config.ServerConfig;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,12 +19,17 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import org.agentstream.config.ServerConfig;
 
 /**
- * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}: each reply starts in a
- * managed task, and each of its chunks is sent by a managed task that a timer starts once the pause has passed, so
- * a waiting reply holds no thread. A request over the limits gets {@code busy} at once; every admitted request ends
- * exactly once.
+ * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}, through a {@link Pacer}:
+ * each reply starts in a managed task, and its chunks are sent by the pacer's periodic managed tasks once the pause
+ * has passed, so a waiting reply holds no thread. A request over the limits gets {@code busy} at once; every
+ * admitted request ends exactly once.
  */
 @ApplicationScoped
 public class StreamingService {
@@ -100,16 +100,12 @@ public class StreamingService {
             Supplier<Flow.Publisher<String>> reply) {
         StreamSettings.Values values = settings.current();
         if (connection.size() >= values.maxStreamsPerConnection()) {
-            busy.increment();
-            sink.busy(replyTo, "this connection already streams " + values.maxStreamsPerConnection()
-                    + " replies", Duration.ofSeconds(1));
+            refuse(sink, replyTo, "this connection already streams " + values.maxStreamsPerConnection() + " replies");
             return;
         }
         if (active.incrementAndGet() > values.maxStreams()) {
             active.decrementAndGet();
-            busy.increment();
-            sink.busy(replyTo, "the server streams its maximum of " + values.maxStreams() + " replies",
-                    Duration.ofSeconds(1));
+            refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
             return;
         }
         String messageId = UUID.randomUUID().toString();
@@ -124,12 +120,17 @@ public class StreamingService {
         } catch (RejectedExecutionException rejected) {
             connection.remove(stream);
             active.decrementAndGet();
-            busy.increment();
-            sink.busy(replyTo, "the server's executor takes no more work", Duration.ofSeconds(1));
+            refuse(sink, replyTo, "the server's executor takes no more work");
             return;
         }
         started.increment();
         LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}", new Object[] {messageId, agentName, replyTo});
+    }
+
+    /** Answers busy, with a retry hint, to a request that was not taken. */
+    private void refuse(ReplySink sink, String replyTo, String reason) {
+        busy.increment();
+        sink.busy(replyTo, reason, Duration.ofSeconds(1));
     }
 
     private void ended(ConnectionStreams connection, ReplyStream stream, ReplyStream.Ending ending) {
