@@ -21,7 +21,9 @@ public class AgentFailure extends RuntimeException {
         /** The model server is rate limiting this client. */
         MODEL_RATE_LIMITED,
         /** The model sent nothing for longer than allowed. */
-        MODEL_TIMEOUT
+        MODEL_TIMEOUT,
+        /** The whole reply took longer than the server allows any reply. */
+        REPLY_TIMEOUT
     }
 
     private final Kind kind;

@@ -1,7 +1,6 @@
 package org.agentstream.chat;
 
 import jakarta.inject.Inject;
-import jakarta.json.bind.JsonbException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -9,8 +8,8 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.agentstream.agent.AgentDirectory;
 import org.agentstream.agent.AgentRequest;
 import org.agentstream.streaming.ConnectionStreams;
@@ -18,13 +17,12 @@ import org.agentstream.streaming.StreamSettings;
 import org.agentstream.streaming.StreamingService;
 
 /**
- * The chat WebSocket, one instance per connection. It parses and checks each frame, answers bad input with an
- * error frame (the connection stays open), and hands messages to the {@link StreamingService}.
+ * The chat WebSocket, one instance per connection. It checks each frame, answers bad input with one error frame
+ * (the connection stays open), and hands messages to the {@link StreamingService}. Whatever goes wrong while a frame
+ * is handled ends in an error frame, never in a silent stall.
  */
 @ServerEndpoint("/chat")
 public class ChatEndpoint {
-
-    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     @Inject
     private AgentDirectory agents;
@@ -44,103 +42,100 @@ public class ChatEndpoint {
     @Inject
     private SlowClients slowClients;
 
+    @Inject
+    private ClientWarnings warnings;
+
+    private String connectionId;
     private SessionOutbox outbox;
     private ConnectionStreams streams;
-    private int maxFrameBytes;
-    private final StringBuilder partial = new StringBuilder();
-    private long partialBytes;
+    private FrameAssembler frame;
+    private volatile boolean warned;
 
     @OnOpen
     public void open(Session session) {
-        maxFrameBytes = settings.maxFrameBytes();
+        connectionId = session.getId();
+        frame = new FrameAssembler(settings.maxFrameBytes());
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
         streams = new ConnectionStreams();
         slowClients.opened(session, outbox);
     }
 
-    /**
-     * Receives a frame in parts, so an oversized frame is never held in memory whole: past the limit its parts are
-     * counted and dropped, and the client gets {@code too_large} once the frame ends.
-     */
+    /** Receives a text frame in parts (see {@link FrameAssembler}) and answers it once it is whole. */
     @OnMessage
     public void receive(String part, boolean last) {
-        if (partialBytes <= maxFrameBytes) {
-            partialBytes += utf8Length(part);
-            if (partialBytes <= maxFrameBytes) {
-                partial.append(part);
-            } else {
-                partial.setLength(0);
-                partial.trimToSize();
+        try {
+            frame.add(part);
+            if (!last) {
+                return;
             }
+            boolean tooLarge = frame.tooLarge();
+            String text = frame.take();
+            if (tooLarge) {
+                refuse(null, ErrorCode.TOO_LARGE, "frames are limited to " + frame.maxBytes() + " bytes");
+            } else {
+                handle(text);
+            }
+        } catch (RuntimeException | Error failure) {
+            failed(failure);
         }
-        if (!last) {
-            return;
-        }
-        boolean tooLarge = partialBytes > maxFrameBytes;
-        String text = partial.toString();
-        partial.setLength(0);
-        partialBytes = 0;
-        if (tooLarge) {
-            outbox.send(new OutboundFrame.Error(null, ErrorCode.TOO_LARGE,
-                    "frames are limited to " + maxFrameBytes + " bytes"));
-        } else {
-            handle(text);
+    }
+
+    /** Binary frames are not part of the protocol: each gets one error frame once it ends; nothing is kept. */
+    @OnMessage
+    public void receive(ByteBuffer part, boolean last) {
+        if (last) {
+            refuse(null, ErrorCode.BAD_FRAME, "binary frames are not part of the protocol; send JSON text frames");
         }
     }
 
     private void handle(String text) {
-        InboundFrame frame;
+        InboundFrame inbound;
         try {
-            frame = codec.decode(text);
-        } catch (JsonbException e) {
-            outbox.send(new OutboundFrame.Error(null, ErrorCode.BAD_FRAME, "not a JSON object: " + e.getMessage()));
+            inbound = codec.decode(text);
+        } catch (FrameCodec.BadFrame bad) {
+            refuse(bad.replyTo(), ErrorCode.BAD_FRAME, bad.getMessage());
             return;
         }
-        String problem = frame.problem();
-        if (problem != null) {
-            outbox.send(new OutboundFrame.Error(frame.id(), ErrorCode.BAD_FRAME, problem));
-            return;
-        }
-        switch (frame.type()) {
-            case "message" -> message(frame);
-            case "cancel" -> cancel(frame);
+        switch (inbound.type()) {
+            case "message" -> message(inbound);
+            case "cancel" -> cancel(inbound);
             case "agents" -> outbox.send(new OutboundFrame.Agents(agents.list()));
-            default -> throw new IllegalStateException("problem() accepts no other type: " + frame.type());
+            default -> throw new IllegalStateException("decode accepts no other type: " + inbound.type());
         }
     }
 
-    private void message(InboundFrame frame) {
-        agents.find(frame.agent()).ifPresentOrElse(
-                agent -> streaming.start(streams, outbox, frame.id(), frame.agent(),
-                        () -> agent.reply(new AgentRequest(frame.content(), frame.conversationId()))),
-                () -> outbox.send(new OutboundFrame.Error(frame.id(), ErrorCode.UNKNOWN_AGENT,
-                        "no agent is named \"" + frame.agent() + "\"")));
+    private void message(InboundFrame inbound) {
+        agents.find(inbound.agent()).ifPresentOrElse(
+                agent -> streaming.start(streams, outbox, inbound.id(), inbound.agent(),
+                        () -> agent.reply(new AgentRequest(inbound.content(), inbound.conversationId()))),
+                () -> outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_AGENT,
+                        "no agent is named \"" + inbound.agent() + "\"")));
     }
 
-    private void cancel(InboundFrame frame) {
-        if (!streams.cancel(frame.messageId())) {
-            outbox.send(new OutboundFrame.Error(frame.id(), frame.messageId(), ErrorCode.UNKNOWN_MESSAGE,
-                    "no reply \"" + frame.messageId() + "\" is streaming on this connection", null));
+    private void cancel(InboundFrame inbound) {
+        if (!streams.cancel(inbound.messageId())) {
+            outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.UNKNOWN_MESSAGE,
+                    "no reply \"" + inbound.messageId() + "\" is streaming on this connection", null));
         }
     }
 
-    private static long utf8Length(String text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+    /** Bad input: one error frame, and the connection's first problem is logged as a warning. */
+    private void refuse(String replyTo, ErrorCode code, String message) {
+        misbehaved(code.wireName() + ": " + message, null);
+        outbox.send(new OutboundFrame.Error(replyTo, code, message));
+    }
+
+    /** A bug of ours (or of a library) while handling a frame: the client is told, the connection goes on. */
+    private void failed(Throwable failure) {
+        misbehaved("handling a frame failed", failure);
+        outbox.send(new OutboundFrame.Error(null, ErrorCode.INTERNAL_ERROR,
+                "the server failed to handle the frame; the connection goes on"));
+    }
+
+    private void misbehaved(String what, Throwable failure) {
+        warnings.misbehaved(connectionId, !warned, what, failure);
+        warned = true;
     }
 
     @OnClose
@@ -150,8 +145,17 @@ public class ChatEndpoint {
         streams.disconnect();
     }
 
+    /**
+     * The container's report of a failure on the connection. A client that went away (an I/O error) is routine;
+     * anything else is logged like bad input.
+     */
     @OnError
     public void error(Session session, Throwable failure) {
-        LOG.log(Level.FINE, "WebSocket error on " + session.getId(), failure);
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof IOException)) {
+            cause = cause.getCause();
+        }
+        warnings.misbehaved(session.getId(), cause == null && !warned, "the container reported an error", failure);
+        warned |= cause == null;
     }
 }

@@ -5,7 +5,10 @@ import org.agentstream.agent.AgentFailure;
 
 /** The {@code code} of an error frame. */
 public enum ErrorCode {
-    /** Not JSON, not an object, an unknown type, or a missing or empty field. */
+    /**
+     * Not a JSON object, past a limit of the frame scanner, a field of the wrong JSON type, a duplicated key, an
+     * unknown type, a missing or empty field, or a binary frame.
+     */
     BAD_FRAME,
     /** No agent has that name. */
     UNKNOWN_AGENT,
@@ -23,6 +26,10 @@ public enum ErrorCode {
     MODEL_RATE_LIMITED,
     /** The agent's model sent nothing for too long; the stream ends as failed. */
     MODEL_TIMEOUT,
+    /** The reply ran longer than {@code agentstream.stream.max-reply-ms}; the stream ends as failed. */
+    REPLY_TIMEOUT,
+    /** The server failed to handle a frame (a bug); the connection goes on. */
+    INTERNAL_ERROR,
     /** The server (or this connection) streams its maximum of replies; try again later. */
     BUSY;
 
@@ -34,6 +41,7 @@ public enum ErrorCode {
             case MODEL_AUTH -> MODEL_AUTH;
             case MODEL_RATE_LIMITED -> MODEL_RATE_LIMITED;
             case MODEL_TIMEOUT -> MODEL_TIMEOUT;
+            case REPLY_TIMEOUT -> REPLY_TIMEOUT;
         };
     }
 

@@ -5,24 +5,74 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
+import java.lang.reflect.RecordComponent;
+import java.util.Map;
 
-/** JSON-B for wire frames, with one shared thread-safe {@link Jsonb}. JSON only: no escaping for display. */
+/**
+ * JSON-B for wire frames, with one shared thread-safe {@link Jsonb}. A client frame is bound only after
+ * {@link FrameScanner} has checked it whole and within limits and each known field has its one JSON type. JSON
+ * only: no escaping for display.
+ */
 @ApplicationScoped
 public class FrameCodec {
 
+    /** A client frame that is refused, with the client's id for the error frame when the frame had one. */
+    static final class BadFrame extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String replyTo;
+
+        BadFrame(String replyTo, String message) {
+            super(message, null, false, false);
+            this.replyTo = replyTo;
+        }
+
+        String replyTo() {
+            return replyTo;
+        }
+    }
+
+    private static final RecordComponent[] INBOUND_FIELDS = InboundFrame.class.getRecordComponents();
+
     private final Jsonb jsonb = JsonbBuilder.create();
 
-    /** Decodes a client frame; throws {@link JsonbException} when the text is not a JSON object. */
-    public InboundFrame decode(String text) {
-        String trimmed = text.strip();
-        if (!trimmed.startsWith("{")) {
-            throw new JsonbException("a frame is a JSON object");
+    /** Decodes a client frame that is complete and valid for its type, or says why it is not. */
+    public InboundFrame decode(String text) throws BadFrame {
+        FrameScanner.Fields fields;
+        try {
+            fields = FrameScanner.scan(text);
+        } catch (FrameScanner.Rejected rejected) {
+            throw new BadFrame(null, rejected.getMessage());
         }
-        InboundFrame frame = jsonb.fromJson(trimmed, InboundFrame.class);
-        if (frame == null) {
-            throw new JsonbException("a frame is a JSON object");
+        String replyTo = fields.kinds().get("id") == FrameScanner.Kind.STRING ? fields.strings().get("id") : null;
+        checkTypes(fields.kinds(), replyTo);
+        InboundFrame frame;
+        try {
+            frame = jsonb.fromJson(text, InboundFrame.class);
+        } catch (JsonbException e) {
+            throw new BadFrame(replyTo, "the frame does not bind: " + e.getMessage());
+        }
+        String problem = frame.problem();
+        if (problem != null) {
+            throw new BadFrame(replyTo, problem);
         }
         return frame;
+    }
+
+    /** Each known field has one JSON type (a null counts as absent); unknown fields may have any. */
+    private static void checkTypes(Map<String, FrameScanner.Kind> kinds, String replyTo) throws BadFrame {
+        for (RecordComponent field : INBOUND_FIELDS) {
+            FrameScanner.Kind kind = kinds.get(field.getName());
+            if (kind == null || kind == FrameScanner.Kind.NULL) {
+                continue;
+            }
+            boolean fits = field.getType() == String.class ? kind == FrameScanner.Kind.STRING
+                    : kind == FrameScanner.Kind.INTEGER;
+            if (!fits) {
+                throw new BadFrame(replyTo, "\"" + field.getName() + "\" must be a JSON "
+                        + (field.getType() == String.class ? "string" : "integer") + ", not "
+                        + kind.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
     }
 
     public String encode(OutboundFrame frame) {

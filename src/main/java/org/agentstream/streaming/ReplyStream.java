@@ -44,6 +44,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private boolean producerDone;
     private Throwable failure;
     private boolean cancelRequested;
+    private boolean expired;
     private boolean inFlight;
     private boolean ended;
     private long nextSendAt;
@@ -79,6 +80,22 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     public void cancel() {
         synchronized (lock) {
             cancelRequested = true;
+        }
+        advance(false);
+    }
+
+    /**
+     * The reply ran longer than the server allows: the agent is told to stop (it may not listen) and the reply ends
+     * as failed with a {@link AgentFailure.Kind#REPLY_TIMEOUT}, which frees its place whatever the agent does.
+     */
+    public void expire(String why) {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            expired = true;
+            producerDone = true;
+            failure = new AgentFailure(AgentFailure.Kind.REPLY_TIMEOUT, why);
         }
         advance(false);
     }
@@ -213,6 +230,8 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
             }
             if (cancelRequested) {
                 end = StreamStatus.CANCELLED;
+            } else if (expired) {
+                end = StreamStatus.FAILED;
             } else if (!buffer.isEmpty()) {
                 long wait = anySent ? nextSendAt - nanoClock.getAsLong() : 0;
                 if (wait <= 0 && mayWrite) {

@@ -74,6 +74,7 @@ public class StatusServlet extends HttpServlet {
             }
         }
         StreamStats stats = streaming.stats();
+        JvmLoad load = JvmLoad.now();
         StreamSettings.Values current = settings.current();
         var json = Json.createObjectBuilder()
                 .add("activeStreams", stats.activeStreams())
@@ -83,15 +84,17 @@ public class StatusServlet extends HttpServlet {
                 .add("failed", stats.failed())
                 .add("disconnected", stats.disconnected())
                 .add("busy", stats.busy())
-                .add("threads", stats.threads())
-                .add("peakThreads", stats.peakThreads())
-                .add("cpuNanos", stats.cpuNanos())
+                .add("threads", load.threads())
+                .add("peakThreads", load.peakThreads())
+                .add("cpuNanos", load.cpuNanos())
+                .add("threadCpuNanos", load.threadCpuNanos())
                 .add("executor", streaming.executorName())
                 .add("settings", Json.createObjectBuilder()
                         .add("pauseMs", current.pause().toMillis())
                         .add("maxStreams", current.maxStreams())
                         .add("maxStreamsPerConnection", current.maxStreamsPerConnection())
-                        .add("bufferChunks", current.bufferChunks()));
+                        .add("bufferChunks", current.bufferChunks())
+                        .add("maxReplyMs", current.maxReply().toMillis()));
         if (idle != null) {
             json.add("idle", idle);
         }

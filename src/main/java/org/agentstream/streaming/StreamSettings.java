@@ -9,8 +9,13 @@ import org.agentstream.config.ServerConfig;
 public class StreamSettings {
 
     /** A snapshot taken for one reply. */
-    public record Values(Duration pause, int maxStreams, int maxStreamsPerConnection, int bufferChunks) {
+    /** {@code maxReply}: how long a reply may run in all; zero for no bound. */
+    public record Values(Duration pause, int maxStreams, int maxStreamsPerConnection, int bufferChunks,
+            Duration maxReply) {
     }
+
+    /** A week: a longer bound is no bound that matters, and keeps deadlines far from overflowing. */
+    private static final long MAX_REPLY_MS_CEILING = Duration.ofDays(7).toMillis();
 
     /** Whether each chunk is flushed out of the container's batch right after it is sent (read per connection). */
     public boolean flush() {
@@ -22,6 +27,8 @@ public class StreamSettings {
                 Duration.ofMillis(Math.max(0, ServerConfig.getLong("agentstream.stream.pause-ms", 10))),
                 ServerConfig.getInt("agentstream.stream.max-streams", 2000),
                 ServerConfig.getInt("agentstream.stream.max-streams-per-connection", 16),
-                Math.max(1, ServerConfig.getInt("agentstream.stream.buffer-chunks", 32)));
+                Math.max(1, ServerConfig.getInt("agentstream.stream.buffer-chunks", 32)),
+                Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
+                        Math.max(0, ServerConfig.getLong("agentstream.stream.max-reply-ms", 600_000)))));
     }
 }

@@ -1,26 +1,26 @@
 package org.agentstream.streaming;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.management.JMException;
-import javax.management.ObjectName;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import org.agentstream.config.ServerConfig;
@@ -47,7 +47,11 @@ public class StreamingService {
     private StreamSettings settings;
 
     private ScheduledExecutorService timer;
+    private ManagedScheduledExecutorService managed;
+    private volatile ScheduledFuture<?> overdueSweep;
     private String executorName = "default";
+    /** Every admitted reply with the {@link System#nanoTime()} by which it must have ended (if it has a bound). */
+    private final Map<ReplyStream, Long> deadlines = new ConcurrentHashMap<>();
 
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder started = new LongAdder();
@@ -78,7 +82,8 @@ public class StreamingService {
                 .orElse(DEDICATED_EXECUTOR_NAMES);
         for (String name : names) {
             try {
-                timer = pacer((ManagedScheduledExecutorService) new InitialContext().lookup(name));
+                managed = (ManagedScheduledExecutorService) new InitialContext().lookup(name);
+                timer = pacer(managed);
                 LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", name);
                 executorName = name;
                 return;
@@ -86,7 +91,8 @@ public class StreamingService {
                 LOG.log(Level.FINE, "No executor at " + name, notThere);
             }
         }
-        timer = pacer(managedScheduler);
+        managed = managedScheduler;
+        timer = pacer(managed);
         executorName = "default";
         LOG.log(Level.INFO, "No dedicated executor at {0}; replies stream on the server''s default managed scheduled "
                 + "executor (server-config/ creates a dedicated one)", names);
@@ -112,6 +118,10 @@ public class StreamingService {
         ReplyStream stream = new ReplyStream(messageId, replyTo, sink, timer, System::nanoTime,
                 values.pause().toNanos(), values.bufferChunks(), (ended, ending) -> ended(connection, ended, ending));
         connection.add(stream);
+        if (!values.maxReply().isZero()) {
+            deadlines.put(stream, System.nanoTime() + values.maxReply().toNanos());
+            sweepOverdueReplies();
+        }
         try {
             timer.execute(() -> {
                 sink.streamStarted(messageId, replyTo, agentName);
@@ -119,6 +129,7 @@ public class StreamingService {
             });
         } catch (RejectedExecutionException rejected) {
             connection.remove(stream);
+            deadlines.remove(stream);
             active.decrementAndGet();
             refuse(sink, replyTo, "the server's executor takes no more work");
             return;
@@ -133,8 +144,38 @@ public class StreamingService {
         sink.busy(replyTo, reason, Duration.ofSeconds(1));
     }
 
+    /** Once a second, on the container's executor, while the application runs (not in unit tests). */
+    private void sweepOverdueReplies() {
+        if (overdueSweep != null || managed == null) {
+            return;
+        }
+        synchronized (this) {
+            if (overdueSweep != null) {
+                return;
+            }
+            overdueSweep = managed.scheduleAtFixedRate(() -> endOverdue(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Ends every reply that has run past its bound, whether or not its agent listens. */
+    void endOverdue(long now) {
+        deadlines.forEach((stream, deadline) -> {
+            if (now - deadline >= 0) {
+                stream.expire("the reply ran longer than the server allows any reply (agentstream.stream.max-reply-ms)");
+            }
+        });
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (overdueSweep != null) {
+            overdueSweep.cancel(false);
+        }
+    }
+
     private void ended(ConnectionStreams connection, ReplyStream stream, ReplyStream.Ending ending) {
         connection.remove(stream);
+        deadlines.remove(stream);
         switch (ending) {
             case COMPLETE -> completed.increment();
             case CANCELLED -> cancelled.increment();
@@ -160,20 +201,8 @@ public class StreamingService {
     }
 
     public StreamStats stats() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         return new StreamStats(active.get(), started.sum(), completed.sum(), cancelled.sum(), failed.sum(),
-                disconnected.sum(), busy.sum(), threads.getThreadCount(), threads.getPeakThreadCount(), processCpuNanos());
-    }
-
-    /** The server process's CPU time, through the platform MBean (no vendor classes); -1 if it is not offered. */
-    private static long processCpuNanos() {
-        try {
-            Object value = ManagementFactory.getPlatformMBeanServer()
-                    .getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "ProcessCpuTime");
-            return value instanceof Long nanos ? nanos : -1;
-        } catch (JMException | RuntimeException e) {
-            return -1;
-        }
+                disconnected.sum(), busy.sum());
     }
 
     /** Waits until no reply streams, for at most {@code timeout}; true if that happened. */

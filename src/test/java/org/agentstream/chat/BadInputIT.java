@@ -39,7 +39,15 @@ class BadInputIT extends DeployedApp {
                         "unknown_agent", "n5"),
                 new Case("frame over 64 KiB", oversized, "too_large", null),
                 new Case("cancel of an unknown message", "{\"type\":\"cancel\",\"messageId\":\"nope\"}",
-                        "unknown_message", null));
+                        "unknown_message", null),
+                new Case("10 000 unclosed brackets in an unknown field", "{\"type\":\"message\",\"id\":\"f1\","
+                        + "\"agent\":\"echo\",\"content\":\"x\",\"x\":" + "[".repeat(10_000) + "}", "bad_frame", null),
+                new Case("an id that is not a string", "{\"type\":\"message\",\"id\":false,\"agent\":\"echo\","
+                        + "\"content\":\"x\"}", "bad_frame", null),
+                new Case("an agent that is not a string", "{\"type\":\"message\",\"id\":\"n6\",\"agent\":42.4,"
+                        + "\"content\":\"x\"}", "bad_frame", "n6"),
+                new Case("a duplicated key", "{\"type\":\"message\",\"id\":\"n7\",\"id\":\"n8\",\"agent\":\"echo\","
+                        + "\"content\":\"x\"}", "bad_frame", null));
 
         try (ChatClient client = ChatClient.connect(base)) {
             for (Case bad : cases) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.bind.JsonbException;
 import java.util.List;
 import org.agentstream.agent.AgentInfo;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,7 @@ class FrameCodecTest {
     private final FrameCodec codec = new FrameCodec();
 
     @Test
-    void aMessageFrameDecodesWithAllItsFields() {
+    void aMessageFrameDecodesWithAllItsFields() throws Exception {
         InboundFrame frame = codec.decode("{\"type\":\"message\",\"id\":\"c1\",\"agent\":\"echo\",\"content\":\"hi\","
                 + "\"conversationId\":\"conv\",\"extra\":[1,2]}");
 
@@ -26,8 +25,39 @@ class FrameCodecTest {
     @Test
     void textThatIsNotAJsonObjectIsRefused() {
         for (String text : List.of("hello", "[1,2]", "42", "\"text\"", "{\"type\":", "null", "")) {
-            assertThrows(JsonbException.class, () -> codec.decode(text), text);
+            assertNull(assertThrows(FrameCodec.BadFrame.class, () -> codec.decode(text), text).replyTo());
         }
+    }
+
+    @Test
+    void eachKnownFieldHasOneJsonTypeAndTheErrorNamesIt() {
+        for (String value : List.of("false", "42.4", "42", "[\"x\"]", "{}")) {
+            FrameCodec.BadFrame bad = assertThrows(FrameCodec.BadFrame.class, () -> codec.decode(
+                    "{\"type\":\"message\",\"id\":" + value + ",\"agent\":\"echo\",\"content\":\"x\"}"), value);
+            assertTrue(bad.getMessage().contains("\"id\" must be a JSON string"), bad.getMessage());
+            assertNull(bad.replyTo(), "an id that is not a string is no id to reply to");
+        }
+        FrameCodec.BadFrame bad = assertThrows(FrameCodec.BadFrame.class, () -> codec.decode(
+                "{\"type\":\"message\",\"id\":\"c7\",\"agent\":5,\"content\":\"x\"}"));
+        assertTrue(bad.getMessage().contains("\"agent\""), bad.getMessage());
+        assertEquals("c7", bad.replyTo());
+    }
+
+    @Test
+    void aNullFieldCountsAsAbsentAndUnknownFieldsMayHoldAnything() throws Exception {
+        InboundFrame frame = codec.decode("{\"type\":\"message\",\"id\":\"c1\",\"agent\":\"echo\",\"content\":\"hi\","
+                + "\"conversationId\":null,\"future\":{\"a\":[[[true]]],\"b\":-1e3}}");
+
+        assertEquals(new InboundFrame("message", "c1", "echo", "hi", null, null), frame);
+    }
+
+    @Test
+    void anIncompleteFrameIsRefusedWithTheClientsId() {
+        FrameCodec.BadFrame bad = assertThrows(FrameCodec.BadFrame.class,
+                () -> codec.decode("{\"type\":\"message\",\"id\":\"c9\",\"agent\":\"echo\"}"));
+
+        assertTrue(bad.getMessage().contains("\"content\""), bad.getMessage());
+        assertEquals("c9", bad.replyTo());
     }
 
     @Test

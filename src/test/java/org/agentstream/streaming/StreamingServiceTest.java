@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.agentstream.agent.ChunkPublisher;
 import org.agentstream.testing.RecordingSink;
@@ -22,7 +23,7 @@ class StreamingServiceTest {
         return new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8);
+                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8, Duration.ofMinutes(10));
             }
         };
     }
@@ -88,5 +89,37 @@ class StreamingServiceTest {
         assertEquals(0, count("busy"), "a slot is free again once a reply ended");
         assertEquals(2, count("end:complete"));
         assertEquals(2, service.stats().completed());
+    }
+
+    @Test
+    void aReplyPastItsTimeBoundEndsFailedAndFreesItsPlaceEvenIfItsAgentIgnoresCancel() {
+        StreamingService service = new StreamingService(time, limits(1, 16));
+        ConnectionStreams connection = new ConnectionStreams();
+        Flow.Publisher<String> silent = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        });
+        service.start(connection, sink, "held", "silent", () -> silent);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        service.endOverdue(System.nanoTime() + TimeUnit.MINUTES.toNanos(9));
+        ask(service, connection, sink, 1);
+
+        assertEquals(List.of("start", "busy"), sink.events().stream().map(Event::kind).toList(),
+                "the silent reply holds the only place before its bound");
+        service.endOverdue(System.nanoTime() + TimeUnit.MINUTES.toNanos(11));
+
+        Event end = sink.events().get(2);
+        assertEquals("end:failed", end.kind());
+        assertTrue(end.text().contains("longer than the server allows"), end.text());
+        assertEquals(0, service.stats().activeStreams(), "its place is free although the agent never stopped");
+        assertEquals(0, connection.size());
+        ask(service, connection, sink, 1);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        assertEquals("start", sink.events().get(3).kind(), "the next request is admitted");
     }
 }
