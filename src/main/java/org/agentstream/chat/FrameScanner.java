@@ -133,15 +133,8 @@ final class FrameScanner {
             } else {
                 value(depth, null);
             }
-            skipWhitespace();
-            char next = peek();
-            pos++;
-            if (next == '}') {
+            if (closes('}')) {
                 return;
-            }
-            if (next != ',') {
-                pos--;
-                throw bad("',' or '}' was expected");
             }
         }
     }
@@ -154,19 +147,20 @@ final class FrameScanner {
             pos++;
             return;
         }
-        while (true) {
+        do {
             value(depth, null);
-            skipWhitespace();
-            char next = peek();
-            pos++;
-            if (next == ']') {
-                return;
-            }
-            if (next != ',') {
-                pos--;
-                throw bad("',' or ']' was expected");
-            }
+        } while (!closes(']'));
+    }
+
+    /** After a member or an element: true past the closing character, false past a comma; nothing else may follow. */
+    private boolean closes(char close) throws Rejected {
+        skipWhitespace();
+        char next = peek();
+        if (next != close && next != ',') {
+            throw bad("',' or '" + close + "' was expected");
         }
+        pos++;
+        return next == close;
     }
 
     private static void checkDepth(int depth) throws Rejected {
