@@ -8,8 +8,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes the chunks of an iterator to one subscriber, either as fast as demand allows or one chunk per gap on a
@@ -54,11 +52,12 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
         }
     }
 
-    /** The subscription; {@link #drain()} is entered by one thread at a time (work-in-progress counter). */
+    /** The subscription; its emitting pass runs on one thread at a time ({@link DrainLoop}). */
     private final class Emission implements Flow.Subscription {
         private final Flow.Subscriber<? super String> subscriber;
-        private final AtomicLong demand = new AtomicLong();
-        private final AtomicInteger wip = new AtomicInteger();
+        private final Demand demand = new Demand();
+        private final DrainLoop loop = new DrainLoop();
+        private final Runnable emitDue = this::emitDue;
         private volatile boolean cancelled;
         private volatile boolean done;
         private volatile boolean ready = gapNanos == 0;
@@ -70,13 +69,14 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
 
         @Override
         public void request(long n) {
-            if (n <= 0) {
+            try {
+                demand.add(n);
+            } catch (IllegalArgumentException invalid) {
                 cancel();
-                finish(new IllegalArgumentException("demand must be positive, was " + n));
+                finish(invalid);
                 return;
             }
-            demand.getAndAccumulate(n, (current, add) -> current + add < 0 ? Long.MAX_VALUE : current + add);
-            drain();
+            loop.run(emitDue);
         }
 
         @Override
@@ -92,28 +92,21 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
             try {
                 timer = scheduler.schedule(() -> {
                     ready = true;
-                    drain();
+                    loop.run(emitDue);
                 }, gapNanos, TimeUnit.NANOSECONDS);
             } catch (RuntimeException rejected) {
                 finish(rejected);
             }
         }
 
-        private void drain() {
-            if (wip.getAndIncrement() != 0) {
-                return;
-            }
-            int missed = 1;
-            do {
-                while (!cancelled && !done && ready && demand.get() > 0) {
-                    emitOne();
-                    if (gapNanos > 0 && !done && !cancelled) {
-                        ready = false;
-                        arm();
-                    }
+        private void emitDue() {
+            while (!cancelled && !done && ready && demand.any()) {
+                emitOne();
+                if (gapNanos > 0 && !done && !cancelled) {
+                    ready = false;
+                    arm();
                 }
-                missed = wip.addAndGet(-missed);
-            } while (missed != 0);
+            }
         }
 
         private void emitOne() {
@@ -128,7 +121,7 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
                 finish(agentFailure);
                 return;
             }
-            demand.decrementAndGet();
+            demand.took();
             subscriber.onNext(chunk);
             try {
                 if (!cancelled && !chunks.hasNext()) {

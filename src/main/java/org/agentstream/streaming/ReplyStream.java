@@ -6,13 +6,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.AgentFailure;
+import org.agentstream.agent.DrainLoop;
 
 /**
  * One reply on its way to a client: takes chunks from the agent into a small bounded buffer and hands them to the
@@ -37,7 +37,9 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private final BiConsumer<ReplyStream, Ending> onEnd;
 
     private final Object lock = new Object();
-    private final AtomicInteger wip = new AtomicInteger();
+    private final DrainLoop steps = new DrainLoop();
+    private final Runnable writingStep = () -> step(true);
+    private final Runnable waitingStep = () -> step(false);
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
     private Flow.Subscription subscription;
     private ScheduledFuture<?> pendingStep;
@@ -171,13 +173,13 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         }
         // Ask the agent for one more chunk while holding the loop, so a chunk it produces at once is sent from
         // here (a sending thread) rather than through another timer.
-        boolean owner = wip.getAndIncrement() == 0;
+        boolean owner = steps.enter();
         Flow.Subscription current = subscriptionOrNull();
         if (current != null) {
             current.request(1);
         }
         if (owner) {
-            loop(true);
+            steps.drain(writingStep);
         }
     }
 
@@ -205,18 +207,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
      *        managed executor task and a slow client never blocks an agent
      */
     private void advance(boolean mayWrite) {
-        if (wip.getAndIncrement() != 0) {
-            return;
-        }
-        loop(mayWrite);
-    }
-
-    private void loop(boolean mayWrite) {
-        int missed = 1;
-        do {
-            step(mayWrite);
-            missed = wip.addAndGet(-missed);
-        } while (missed != 0);
+        steps.run(mayWrite ? writingStep : waitingStep);
     }
 
     /** Decides the next move under the lock and makes it outside, so no callback runs while the lock is held. */

@@ -20,11 +20,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.Demand;
+import org.agentstream.agent.DrainLoop;
 import org.agentstream.agent.OneSubscriber;
 
 /**
@@ -43,8 +43,9 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final Queue<String> tokens = new ConcurrentLinkedQueue<>();
-    private final AtomicLong demand = new AtomicLong();
-    private final AtomicInteger wip = new AtomicInteger();
+    private final Demand demand = new Demand();
+    private final DrainLoop loop = new DrainLoop();
+    private final Runnable emitDue = this::emitDue;
     private final AtomicBoolean modelDone = new AtomicBoolean();
     private volatile Flow.Subscriber<? super String> subscriber;
     private volatile Throwable failure;
@@ -103,16 +104,15 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
 
     @Override
     public void request(long n) {
-        if (n <= 0) {
+        try {
+            demand.add(n);
+        } catch (IllegalArgumentException invalid) {
             tokens.clear();
-            failure = new IllegalArgumentException("demand must be positive, was " + n);
+            failure = invalid;
             modelDone.set(true);
             stopModel();
-            drain();
-            return;
         }
-        demand.getAndAccumulate(n, (current, add) -> current + add < 0 ? Long.MAX_VALUE : current + add);
-        drain();
+        loop.run(emitDue);
     }
 
     @Override
@@ -131,7 +131,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
         }
         lastHeardNanos = nanoClock.getAsLong();
         tokens.add(partial.text());
-        drain();
+        loop.run(emitDue);
     }
 
     @Override
@@ -155,7 +155,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
         } else {
             stopModel();
         }
-        drain();
+        loop.run(emitDue);
     }
 
     private void stopModel() {
@@ -196,35 +196,28 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
         }
     }
 
-    /** Emits what is due, on one thread at a time (work-in-progress counter). */
-    private void drain() {
-        if (wip.getAndIncrement() != 0) {
+    /** Emits what is due; runs on one thread at a time ({@link DrainLoop}). */
+    private void emitDue() {
+        while (!cancelled && !terminated) {
+            boolean done = modelDone.get();
+            if (demand.any()) {
+                String token = tokens.poll();
+                if (token != null) {
+                    demand.took();
+                    subscriber.onNext(token);
+                    continue;
+                }
+            }
+            if (done && tokens.isEmpty()) {
+                terminated = true;
+                Throwable problem = failure;
+                if (problem == null) {
+                    subscriber.onComplete();
+                } else {
+                    subscriber.onError(problem);
+                }
+            }
             return;
         }
-        int missed = 1;
-        do {
-            while (!cancelled && !terminated) {
-                boolean done = modelDone.get();
-                if (demand.get() > 0) {
-                    String token = tokens.poll();
-                    if (token != null) {
-                        demand.decrementAndGet();
-                        subscriber.onNext(token);
-                        continue;
-                    }
-                }
-                if (done && tokens.isEmpty()) {
-                    terminated = true;
-                    Throwable problem = failure;
-                    if (problem == null) {
-                        subscriber.onComplete();
-                    } else {
-                        subscriber.onError(problem);
-                    }
-                }
-                break;
-            }
-            missed = wip.addAndGet(-missed);
-        } while (missed != 0);
     }
 }
