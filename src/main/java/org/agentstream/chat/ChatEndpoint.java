@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import org.agentstream.agent.AgentDirectory;
 import org.agentstream.agent.AgentRequest;
 import org.agentstream.streaming.ConnectionStreams;
-import org.agentstream.streaming.StreamSettings;
 import org.agentstream.streaming.StreamingService;
 
 /**
@@ -37,9 +36,6 @@ public class ChatEndpoint {
     private ChatSettings settings;
 
     @Inject
-    private StreamSettings streamSettings;
-
-    @Inject
     private SlowClients slowClients;
 
     @Inject
@@ -56,7 +52,7 @@ public class ChatEndpoint {
         connectionId = session.getId();
         frame = new FrameAssembler(settings.maxFrameBytes());
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
-        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
+        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), settings.flush()), codec);
         streams = new ConnectionStreams();
         slowClients.opened(session, outbox);
     }

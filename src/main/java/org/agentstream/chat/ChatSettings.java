@@ -36,6 +36,14 @@ public class ChatSettings {
         return Math.max(0, ServerConfig.getLong("agentstream.chat.idle-timeout-ms", 0));
     }
 
+    /**
+     * Whether each frame is flushed out of the container's send batch right after it is sent, so it leaves at once
+     * (read when a connection opens; the setting's name is older than this class).
+     */
+    public boolean flush() {
+        return ServerConfig.getBoolean("agentstream.stream.flush", true);
+    }
+
     /** Frames larger than this (UTF-8 bytes) get a {@code too_large} error. */
     public int maxFrameBytes() {
         return Math.max(256, ServerConfig.getInt("agentstream.chat.max-frame-bytes", 64 * 1024));

@@ -24,9 +24,6 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
 
     private static final Logger LOG = Logger.getLogger(ReplyStream.class.getName());
 
-    /** Why {@link #onEnd} was called. */
-    public enum Ending { COMPLETE, CANCELLED, FAILED, DISCONNECTED }
-
     private final String messageId;
     private final String replyTo;
     private final ReplySink sink;
@@ -34,7 +31,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private final LongSupplier nanoClock;
     private final long pauseNanos;
     private final int bufferSize;
-    private final BiConsumer<ReplyStream, Ending> onEnd;
+    private final BiConsumer<ReplyStream, StreamStatus> onEnd;
 
     private final Object lock = new Object();
     private final DrainLoop steps = new DrainLoop();
@@ -54,7 +51,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private int sent;
 
     public ReplyStream(String messageId, String replyTo, ReplySink sink, ScheduledExecutorService timer,
-            LongSupplier nanoClock, long pauseNanos, int bufferSize, BiConsumer<ReplyStream, Ending> onEnd) {
+            LongSupplier nanoClock, long pauseNanos, int bufferSize, BiConsumer<ReplyStream, StreamStatus> onEnd) {
         this.messageId = messageId;
         this.replyTo = replyTo;
         this.sink = sink;
@@ -111,7 +108,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
             ended = true;
         }
         stopProducing();
-        onEnd.accept(this, Ending.DISCONNECTED);
+        onEnd.accept(this, StreamStatus.INTERRUPTED);
     }
 
     @Override
@@ -269,11 +266,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
             LOG.log(Level.WARNING, "Agent failed in " + messageId, failure);
         }
         sink.streamEnded(messageId, replyTo, status, sent, reason);
-        onEnd.accept(this, switch (status) {
-            case COMPLETE -> Ending.COMPLETE;
-            case CANCELLED -> Ending.CANCELLED;
-            case FAILED -> Ending.FAILED;
-        });
+        onEnd.accept(this, status);
     }
 
     private void stopProducing() {

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import org.agentstream.config.ServerConfig;
 import java.time.Duration;
 
 /**
@@ -50,7 +49,7 @@ public class StatusServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!ServerConfig.getBoolean("agentstream.status.remote", false) && !fromThisMachine(request)) {
+        if (!settings.statusForOtherMachines() && !fromThisMachine(request)) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN,
                     "/status answers only this machine unless agentstream.status.remote is true");
             return;
@@ -66,7 +65,7 @@ public class StatusServlet extends HttpServlet {
                 return;
             }
             try {
-                idle = streaming.awaitIdle(Duration.ofMillis(waitMs));
+                idle = streaming.activeReplies().awaitNone(Duration.ofMillis(waitMs));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);

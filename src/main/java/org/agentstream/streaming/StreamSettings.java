@@ -2,6 +2,7 @@ package org.agentstream.streaming;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Optional;
 import org.agentstream.config.ServerConfig;
 
 /** Streaming settings, read when a reply starts so that a change applies to the next reply without a redeploy. */
@@ -17,9 +18,19 @@ public class StreamSettings {
     /** A week: a longer bound is no bound that matters, and keeps deadlines far from overflowing. */
     private static final long MAX_REPLY_MS_CEILING = Duration.ofDays(7).toMillis();
 
-    /** Whether each chunk is flushed out of the container's batch right after it is sent (read per connection). */
-    public boolean flush() {
-        return ServerConfig.getBoolean("agentstream.stream.flush", true);
+    /** The JNDI name of the managed scheduled executor to stream on, if the admin named one (read at deployment). */
+    public Optional<String> executorJndiName() {
+        return ServerConfig.getString("agentstream.executor.jndi-name");
+    }
+
+    /** How many periodic tasks send chunks, at most this many sends at once (read at deployment). */
+    public int executorLanes() {
+        return Math.max(1, ServerConfig.getInt("agentstream.executor.lanes", Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Whether machines other than this one may read {@code /status} (read per request). */
+    public boolean statusForOtherMachines() {
+        return ServerConfig.getBoolean("agentstream.status.remote", false);
     }
 
     public Values current() {

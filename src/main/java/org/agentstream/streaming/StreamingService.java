@@ -16,14 +16,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
-import org.agentstream.config.ServerConfig;
 
 /**
  * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}, through a {@link Pacer}:
@@ -53,14 +51,13 @@ public class StreamingService {
     /** Every admitted reply with the {@link System#nanoTime()} by which it must have ended (if it has a bound). */
     private final Map<ReplyStream, Long> deadlines = new ConcurrentHashMap<>();
 
-    private final AtomicInteger active = new AtomicInteger();
+    private final ActiveReplies active = new ActiveReplies();
     private final LongAdder started = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder disconnected = new LongAdder();
     private final LongAdder busy = new LongAdder();
-    private final Object idle = new Object();
 
     public StreamingService() {
         // for CDI: executors and settings are injected
@@ -78,8 +75,7 @@ public class StreamingService {
      */
     @PostConstruct
     void chooseScheduler() {
-        List<String> names = ServerConfig.getString("agentstream.executor.jndi-name").map(List::of)
-                .orElse(DEDICATED_EXECUTOR_NAMES);
+        List<String> names = settings.executorJndiName().map(List::of).orElse(DEDICATED_EXECUTOR_NAMES);
         for (String name : names) {
             try {
                 managed = (ManagedScheduledExecutorService) new InitialContext().lookup(name);
@@ -109,8 +105,7 @@ public class StreamingService {
             refuse(sink, replyTo, "this connection already streams " + values.maxStreamsPerConnection() + " replies");
             return;
         }
-        if (active.incrementAndGet() > values.maxStreams()) {
-            active.decrementAndGet();
+        if (!active.tryTake(values.maxStreams())) {
             refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
             return;
         }
@@ -130,7 +125,7 @@ public class StreamingService {
         } catch (RejectedExecutionException rejected) {
             connection.remove(stream);
             deadlines.remove(stream);
-            active.decrementAndGet();
+            active.release();
             refuse(sink, replyTo, "the server's executor takes no more work");
             return;
         }
@@ -173,26 +168,21 @@ public class StreamingService {
         }
     }
 
-    private void ended(ConnectionStreams connection, ReplyStream stream, ReplyStream.Ending ending) {
+    private void ended(ConnectionStreams connection, ReplyStream stream, StreamStatus ending) {
         connection.remove(stream);
         deadlines.remove(stream);
         switch (ending) {
             case COMPLETE -> completed.increment();
             case CANCELLED -> cancelled.increment();
             case FAILED -> failed.increment();
-            case DISCONNECTED -> disconnected.increment();
+            case INTERRUPTED -> disconnected.increment();
         }
         LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), ending});
-        if (active.decrementAndGet() == 0) {
-            synchronized (idle) {
-                idle.notifyAll();
-            }
-        }
+        active.release();
     }
 
-    private static Pacer pacer(ManagedScheduledExecutorService executor) {
-        int lanes = ServerConfig.getInt("agentstream.executor.lanes", Runtime.getRuntime().availableProcessors());
-        return new Pacer(executor, lanes, TimeUnit.MILLISECONDS.toNanos(1), System::nanoTime);
+    private Pacer pacer(ManagedScheduledExecutorService executor) {
+        return new Pacer(executor, settings.executorLanes(), TimeUnit.MILLISECONDS.toNanos(1), System::nanoTime);
     }
 
     /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */
@@ -201,22 +191,12 @@ public class StreamingService {
     }
 
     public StreamStats stats() {
-        return new StreamStats(active.get(), started.sum(), completed.sum(), cancelled.sum(), failed.sum(),
+        return new StreamStats(active.count(), started.sum(), completed.sum(), cancelled.sum(), failed.sum(),
                 disconnected.sum(), busy.sum());
     }
 
-    /** Waits until no reply streams, for at most {@code timeout}; true if that happened. */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (active.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                idle.wait(Math.max(1, left / 1_000_000));
-            }
-            return true;
-        }
+    /** The replies streaming now, which {@code /status} can wait on. */
+    ActiveReplies activeReplies() {
+        return active;
     }
 }

@@ -23,7 +23,7 @@ class ReplyStreamTest {
 
     private final VirtualScheduler time = new VirtualScheduler();
     private final RecordingSink sink = new RecordingSink(time::nanoTime);
-    private final List<ReplyStream.Ending> endings = new CopyOnWriteArrayList<>();
+    private final List<StreamStatus> endings = new CopyOnWriteArrayList<>();
 
     private ReplyStream stream(long pauseMs) {
         return new ReplyStream("m1", "c1", sink, time, time::nanoTime, pauseMs * MS, 8,
@@ -53,7 +53,7 @@ class ReplyStreamTest {
         List<Event> events = sink.events();
         assertEquals("end:complete", events.get(events.size() - 1).kind());
         assertEquals(40, events.get(events.size() - 1).seq(), "stream_end counts the chunks");
-        assertEquals(List.of(ReplyStream.Ending.COMPLETE), endings);
+        assertEquals(List.of(StreamStatus.COMPLETE), endings);
     }
 
     @Test
@@ -65,7 +65,7 @@ class ReplyStreamTest {
         assertEquals(100, sink.chunks().size());
         assertTrue(sink.chunks().stream().allMatch(chunk -> chunk.at() == 0));
         assertEquals(1, time.scheduledCount(), "one task sent them all: no timer per chunk without a pause");
-        assertEquals(List.of(ReplyStream.Ending.COMPLETE), endings);
+        assertEquals(List.of(StreamStatus.COMPLETE), endings);
     }
 
     @Test
@@ -104,7 +104,7 @@ class ReplyStreamTest {
         assertEquals(List.of(25 * MS, 35 * MS, 45 * MS, 55 * MS, 65 * MS),
                 sink.chunks().stream().map(Event::at).toList(),
                 "the slow token leaves at once; the burst 10 ms after it, not 10 ms after it arrived");
-        assertEquals(List.of(ReplyStream.Ending.COMPLETE), endings);
+        assertEquals(List.of(StreamStatus.COMPLETE), endings);
     }
 
     @Test
@@ -123,7 +123,7 @@ class ReplyStreamTest {
         assertEquals(5, last.seq());
         assertEquals(pulledAtCancel, agent.pulled.get(), "the agent produced nothing after the cancel");
         assertTrue(pulledAtCancel < 20, "the agent ran at most a small buffer ahead: " + pulledAtCancel);
-        assertEquals(List.of(ReplyStream.Ending.CANCELLED), endings);
+        assertEquals(List.of(StreamStatus.CANCELLED), endings);
     }
 
     @Test
@@ -136,7 +136,7 @@ class ReplyStreamTest {
         Event last = sink.events().get(sink.events().size() - 1);
         assertEquals("end:failed", last.kind());
         assertEquals("agent broke at chunk 5", last.text());
-        assertEquals(List.of(ReplyStream.Ending.FAILED), endings);
+        assertEquals(List.of(StreamStatus.FAILED), endings);
     }
 
     @Test
@@ -148,7 +148,7 @@ class ReplyStreamTest {
 
         assertEquals(List.of("end:failed"), sink.events().stream().map(Event::kind).toList());
         assertEquals("no model configured", sink.events().get(0).text());
-        assertEquals(List.of(ReplyStream.Ending.FAILED), endings);
+        assertEquals(List.of(StreamStatus.FAILED), endings);
     }
 
     @Test
@@ -164,7 +164,7 @@ class ReplyStreamTest {
         assertEquals(3, sink.chunks().size());
         assertTrue(sink.events().stream().noneMatch(e -> e.kind().startsWith("end")), "nothing is sent to no one");
         assertEquals(pulled, agent.pulled.get());
-        assertEquals(List.of(ReplyStream.Ending.DISCONNECTED), endings);
+        assertEquals(List.of(StreamStatus.INTERRUPTED), endings);
     }
 
     @Test
@@ -176,7 +176,7 @@ class ReplyStreamTest {
         time.runUntilIdle(Duration.ofMinutes(1).toNanos());
 
         assertEquals(2, sink.chunks().size());
-        assertEquals(List.of(ReplyStream.Ending.DISCONNECTED), endings);
+        assertEquals(List.of(StreamStatus.INTERRUPTED), endings);
     }
 
     /** Counts how many chunks the agent produced; throws at chunk {@code failAt} (or never, with -1). */

@@ -3,6 +3,7 @@ package org.agentstream.testing;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * Compares when chunks were sent (the server's {@code sentAt}) with when they arrived, to tell a real-time stream
@@ -10,8 +11,17 @@ import java.util.Locale;
  */
 public record GapAnalysis(double[] sendGapsMs, double[] receiveGapsMs, double sendSpanMs, double receiveSpanMs) {
 
-    /** Below this, two consecutive chunks arrived together. */
-    public static final double BATCHED_GAP_MS = 2.0;
+    /**
+     * Two consecutive chunks were batched when the server sent them at least this far apart but they arrived less
+     * than this far apart: the rule of the JavaScript client's {@code analyzeTiming} too (its
+     * {@code BATCHED_GAP_MS}), documented in the README.
+     */
+    public static final double BATCHED_GAP_MS = 1.0;
+
+    /** Whether one gap was batched (see {@link #BATCHED_GAP_MS}). */
+    public static boolean batched(double sendGapMs, double receiveGapMs) {
+        return sendGapMs >= BATCHED_GAP_MS && receiveGapMs < BATCHED_GAP_MS;
+    }
 
     /** {@code sentAtMs} in epoch milliseconds; {@code receivedNanos} from {@link System#nanoTime()}. */
     public static GapAnalysis of(List<Double> sentAtMs, List<Long> receivedNanos) {
@@ -34,9 +44,9 @@ public record GapAnalysis(double[] sendGapsMs, double[] receiveGapsMs, double se
                 reply.chunks().stream().map(ChatClient.Frame::receivedNanos).toList());
     }
 
-    /** Share of consecutive chunks that arrived less than {@link #BATCHED_GAP_MS} apart. */
+    /** Share of the gaps that were batched (see {@link #BATCHED_GAP_MS}). */
     public double batchedShare() {
-        return Arrays.stream(receiveGapsMs).filter(gap -> gap < BATCHED_GAP_MS).count()
+        return IntStream.range(0, receiveGapsMs.length).filter(i -> batched(sendGapsMs[i], receiveGapsMs[i])).count()
                 / (double) receiveGapsMs.length;
     }
 
