@@ -35,8 +35,8 @@ class ConcurrencyIT extends DeployedApp {
             assertTrue(!first.start().text("messageId").equals(second.start().text("messageId")));
             assertTrue(second.chunks().get(0).receivedNanos() < first.chunks().get(29).receivedNanos(),
                     "the second reply did not wait for the first to end");
-            assertTrue(GapAnalysis.of(first).isRealTime(0.05, 0.8), GapAnalysis.of(first).summary());
-            assertTrue(GapAnalysis.of(second).isRealTime(0.05, 0.8), GapAnalysis.of(second).summary());
+            assertTrue(GapAnalysis.of(first).isRealTime(), GapAnalysis.of(first).summary());
+            assertTrue(GapAnalysis.of(second).isRealTime(), GapAnalysis.of(second).summary());
         }
     }
 
@@ -56,7 +56,7 @@ class ConcurrencyIT extends DeployedApp {
                 assertEquals("client " + i + " " + RealTimeStreamingIT.words(40), reply.text());
                 GapAnalysis gaps = GapAnalysis.of(reply);
                 System.out.printf(Locale.ROOT, "[10 connections] client %d: %s%n", i, gaps.summary());
-                assertTrue(gaps.isRealTime(0.10, 0.8), "client " + i + ": " + gaps.summary());
+                assertTrue(gaps.isRealTime(), "client " + i + ": " + gaps.summary());
             }
         } finally {
             for (ChatClient client : clients) {
