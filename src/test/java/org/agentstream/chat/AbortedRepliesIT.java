@@ -79,7 +79,9 @@ class AbortedRepliesIT extends DeployedApp {
 
     /**
      * Opens {@link #CONNECTIONS} bare connections, starts {@link #REPLIES_PER_CONNECTION} endless replies on each,
-     * waits until every reply has sent a chunk, then resets every connection and waits until no reply streams.
+     * waits until every reply has sent a chunk, then resets every connection and waits until no reply streams. Bare
+     * sockets rather than Tyrus clients behind {@code ConnectionRelay}: the server sees the same reset (the relay's
+     * is SO_LINGER 0 and close too) without two relay threads per connection and a client parsing every frame.
      */
     private Round resetRound(String name) throws Exception {
         JsonObject before = ServerStatus.awaitIdle(base, WAIT);
