@@ -1,5 +1,8 @@
 package org.agentstream.testing;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,10 +13,12 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
- * A WebSocket client on a bare socket that does the handshake and sends frames, but reads nothing after the
- * handshake: a client whose network or browser has stopped reading.
+ * A WebSocket client on a bare socket that does the handshake and sends frames, and reads nothing after the
+ * handshake unless asked to ({@link #readTexts}): a client whose network or browser has stopped reading, or one
+ * that vanishes without a close handshake ({@link #reset}).
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -77,6 +82,64 @@ public final class RawWebSocket implements AutoCloseable {
         }
         out.write(payload);
         out.flush();
+    }
+
+    /**
+     * From now on reads every frame the server sends, on a daemon thread of the test, and hands each text message to
+     * {@code onText}, so the server's sends to this client never block. The thread ends when the socket closes.
+     */
+    public void readTexts(Consumer<String> onText) throws IOException {
+        socket.setSoTimeout(0);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+        Thread reader = new Thread(() -> {
+            try {
+                ByteArrayOutputStream message = new ByteArrayOutputStream();
+                while (true) {
+                    int first = in.readUnsignedByte();
+                    int opcode = first & 0x0f;
+                    byte[] payload = readPayload(in);
+                    if (opcode == 0x8) {
+                        return;
+                    }
+                    if (opcode == 0x1 || opcode == 0x0) {
+                        message.write(payload);
+                        if ((first & 0x80) != 0) {
+                            onText.accept(message.toString(StandardCharsets.UTF_8));
+                            message.reset();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the socket was closed or reset: nothing more to read
+            }
+        }, "raw-websocket-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Reads the rest of a server frame (unmasked) after its first byte. */
+    private static byte[] readPayload(DataInputStream in) throws IOException {
+        long length = in.readUnsignedByte() & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IOException("frame of " + length + " bytes");
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return payload;
+    }
+
+    /**
+     * Drops the connection as a crashed client or a cut network does: SO_LINGER 0, then close, so the kernel sends a
+     * TCP reset; no WebSocket close frame, no FIN.
+     */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     @Override
