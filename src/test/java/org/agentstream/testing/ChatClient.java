@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,6 +107,24 @@ public final class ChatClient implements AutoCloseable {
         session.getBasicRemote().sendText(text);
     }
 
+    /** Sends one text frame in continuation fragments; the last part ends the frame. */
+    public void sendFragments(List<String> parts) throws IOException {
+        for (int i = 0; i < parts.size(); i++) {
+            session.getBasicRemote().sendText(parts.get(i), i == parts.size() - 1);
+        }
+    }
+
+    /** Sends one binary frame, in continuation fragments when there are several parts. */
+    public void sendBinary(List<byte[]> parts) throws IOException {
+        if (parts.size() == 1) {
+            session.getBasicRemote().sendBinary(ByteBuffer.wrap(parts.get(0)));
+            return;
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            session.getBasicRemote().sendBinary(ByteBuffer.wrap(parts.get(i)), i == parts.size() - 1);
+        }
+    }
+
     /** Sends a {@code message} frame and returns when it was sent ({@link System#nanoTime()}). */
     public long ask(String id, String agent, String content) throws IOException {
         long now = System.nanoTime();
@@ -120,9 +139,14 @@ public final class ChatClient implements AutoCloseable {
 
     /** The next frame; fails the test if none arrives in time. */
     public Frame next(Duration timeout) throws InterruptedException {
-        Frame frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Frame frame = poll(timeout);
         assertNotNull(frame, "no frame within " + timeout);
         return frame;
+    }
+
+    /** The next frame, or null if none arrives in time, for a caller that records the miss and asserts later. */
+    public Frame poll(Duration timeout) throws InterruptedException {
+        return frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The next frame of a type, skipping others; fails the test if none arrives in time. */
