@@ -576,8 +576,9 @@ public final class HostileFrames {
                     "{\"type\":\"cancel\",\"messageId\":" + q(messageId) + "}", unknownMessage()));
         }
         for (int i = 0; i < 3; i++) {
+            String id = id();
             add(whole(Kind.UNKNOWN_CANCEL, "cancel that carries an id", object("\"type\":\"cancel\"",
-                    "\"id\":" + q(id()), "\"messageId\":" + q("gone-" + i)), unknownMessage()));
+                    "\"id\":" + q(id), "\"messageId\":" + q("gone-" + i)), unknownMessage(id)));
         }
     }
 
@@ -706,7 +707,12 @@ public final class HostileFrames {
     }
 
     private static Expected unknownMessage() {
-        return new Expected("unknown_message", null, null);
+        return unknownMessage(null);
+    }
+
+    /** A cancel's error names the cancel's own {@code id}, as every error names the frame's id when it has one. */
+    private static Expected unknownMessage(String replyTo) {
+        return new Expected("unknown_message", replyTo, null);
     }
 
     private static Expected tooLarge() {
