@@ -234,9 +234,12 @@ public final class HostileFrames {
         for (String field : List.of("type", "id", "agent", "content", "conversationId")) {
             String id = id();
             String nest = nest("mixed", 5, true);
-            String frame = field.equals("type") ? object("\"type\":" + nest, "\"id\":" + q(id))
-                    : field.equals("id") ? object("\"type\":\"message\"", "\"id\":" + nest, "\"agent\":\"nobody\"",
-                    "\"content\":\"x\"") : message(id, "nobody", q(field) + ":" + nest);
+            // the nested value takes the field's place; a second member of the same name would be a duplicated key
+            List<String> fields = new ArrayList<>(List.of("\"type\":\"message\"", "\"id\":" + q(id),
+                    "\"agent\":\"nobody\"", "\"content\":\"x\""));
+            fields.removeIf(member -> member.startsWith(q(field) + ":"));
+            fields.add(q(field) + ":" + nest);
+            String frame = object(fields.toArray(String[]::new));
             add(whole(Kind.DEEP_NESTING, "mixed 5 deep in " + field, frame,
                     new Expected("bad_frame", field.equals("id") ? null : id, field)));
             for (int depth : new int[] {17, 40}) {
