@@ -34,10 +34,6 @@ public final class ChatPage {
         wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", state));
     }
 
-    public String connectionText() {
-        return driver.findElement(By.id("connection")).getText();
-    }
-
     /** Picks an agent, types the message and presses Send. */
     public void send(String agent, String content) {
         new Select(driver.findElement(By.id("agent"))).selectByValue(agent);
