@@ -105,20 +105,21 @@ public final class ChatPage {
         return (String) script("return arguments[0].querySelector('.text').textContent;", message);
     }
 
-    private long textLength(WebElement message) {
-        return ((Number) script("return arguments[0].querySelector('.text').textContent.length;", message))
-                .longValue();
-    }
-
-    /** The last reply as the page's JavaScript client recorded it: status, chunks (sentAt, receivedAt) and timing. */
+    /**
+     * The last reply as the page's JavaScript client recorded it: status, chunks (sentAt, receivedAt) and timing.
+     * The client is the one the page module exports; importing the module the page loaded yields that instance.
+     */
     @SuppressWarnings("unchecked")
     public Map<String, Object> lastReplyRecord() {
-        return (Map<String, Object>) script("""
-                const reply = window.agentStreamPage.client.lastReply;
-                const timing = reply.timing();
-                return { status: reply.status, text: reply.text,
+        return (Map<String, Object>) asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(document.querySelector('script[type="module"]').src).then(({ client }) => {
+                  const reply = client.lastReply;
+                  const timing = reply.timing();
+                  done({ status: reply.status, text: reply.text,
                          chunks: reply.chunks.map(c => [c.sentAt, c.receivedAt]),
-                         verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio };
+                         verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio });
+                }, (failure) => done({ status: 'no client: ' + failure }));
                 """);
     }
 
