@@ -52,9 +52,8 @@ class CancelAndDisconnectIT extends DeployedApp {
         ChatClient client = ChatClient.connect(base);
         client.ask("a", "endless", "go");
         client.ask("b", "endless", "go");
-        for (int i = 0; i < 6; i++) {
-            client.next("chunk", WAIT);
-        }
+        client.readUntil(new ChatClient.Replies(), read -> read.chunks("a").size() >= 3 && read.chunks("b").size() >= 3,
+                WAIT);
         assertEquals(2, ServerStatus.read(base).getInt("activeStreams"), "both replies stream");
 
         long closed = System.nanoTime();
