@@ -17,7 +17,8 @@
  * @property {"error"} type
  * @property {string | null} replyTo
  * @property {string} [messageId]
- * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "too_large" | "agent_failed" | "busy"} code
+ * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "too_large" | "agent_failed" | "busy"
+ *   | "model_unavailable" | "model_auth" | "model_rate_limited" | "model_timeout"} code
  * @property {string} message
  * @property {number} [retryAfterMs]
  *
@@ -171,13 +172,20 @@ export class AgentStreamClient extends EventTarget {
     this._attempt = 0;
     this._timer = null;
     this._counter = 0;
+    /** @type {{resolve: function(AgentInfo[]): void, reject: function(Error): void}[]} */
     this._agentWaiters = [];
+    /** @type {{resolve: function(): void, reject: function(Error): void}[]} */
     this._openWaiters = [];
   }
 
-  /** Opens the connection (and keeps it open); resolves once it is open. */
+  /**
+   * Opens the connection (and keeps it open); resolves once it is open. While a failed attempt is retried it keeps
+   * waiting; it rejects if the client is closed first (close(), or a drop with reconnect off).
+   * @returns {Promise<void>}
+   */
   connect() {
-    const opened = this.state === "open" ? Promise.resolve() : new Promise((resolve) => this._openWaiters.push(resolve));
+    const opened = this.state === "open" ? Promise.resolve()
+      : new Promise((resolve, reject) => this._openWaiters.push({ resolve, reject }));
     if (this.state === "closed") {
       this._closing = false;
       this._attempt = 0;
@@ -195,14 +203,18 @@ export class AgentStreamClient extends EventTarget {
     this._socket = null;
     if (socket) socket.close(1000, "client closed");
     this._interruptAll();
+    this._failWaiters("client closed", true);
     this._setState("closed", {});
   }
 
-  /** Asks the server for its agents; resolves with the list. */
+  /**
+   * Asks the server for its agents; resolves with the list, or rejects if the connection drops or is closed before
+   * the answer. Throws when the connection is not open.
+   * @returns {Promise<AgentInfo[]>}
+   */
   listAgents() {
-    const answer = new Promise((resolve) => this._agentWaiters.push(resolve));
     this._send({ type: "agents" });
-    return answer;
+    return new Promise((resolve, reject) => this._agentWaiters.push({ resolve, reject }));
   }
 
   /**
@@ -253,7 +265,7 @@ export class AgentStreamClient extends EventTarget {
       if (socket !== this._socket) return;
       this._attempt = 0;
       this._setState("open", {});
-      this._openWaiters.splice(0).forEach((resolve) => resolve());
+      this._openWaiters.splice(0).forEach(({ resolve }) => resolve());
     };
     socket.onmessage = (event) => {
       const receivedAt = now();
@@ -267,7 +279,9 @@ export class AgentStreamClient extends EventTarget {
   _dropped(code, reason) {
     this._socket = null;
     this._interruptAll();
-    if (this._closing || !this.reconnect) {
+    const closed = this._closing || !this.reconnect;
+    this._failWaiters(`connection lost (${code}${reason ? `: ${reason}` : ""})`, closed);
+    if (closed) {
       this._setState("closed", { code, reason });
       return;
     }
@@ -279,6 +293,13 @@ export class AgentStreamClient extends EventTarget {
       this._timer = null;
       if (!this._closing) this._open();
     }, retryInMs);
+  }
+
+  /** Rejects the requests waiting for an answer on the lost connection, and once closed, those waiting for open. */
+  _failWaiters(message, closed) {
+    const failure = new Error(message);
+    this._agentWaiters.splice(0).forEach(({ reject }) => reject(failure));
+    if (closed) this._openWaiters.splice(0).forEach(({ reject }) => reject(failure));
   }
 
   _interruptAll() {
@@ -297,7 +318,7 @@ export class AgentStreamClient extends EventTarget {
     switch (frame.type) {
       case "agents":
         this.agents = frame.agents;
-        this._agentWaiters.splice(0).forEach((resolve) => resolve(frame.agents));
+        this._agentWaiters.splice(0).forEach(({ resolve }) => resolve(frame.agents));
         this._emit("agents", { agents: frame.agents });
         break;
       case "stream_start": {

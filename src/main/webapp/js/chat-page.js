@@ -6,15 +6,14 @@ import { AgentStreamClient } from "./agent-stream-client.js";
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 
-const client = new AgentStreamClient();
+/** The page's client, exported for the browser console and the browser tests (no global):
+ *  `(await import("./js/chat-page.js")).client` in the page yields this instance, with every reply's timing. */
+export const client = new AgentStreamClient();
 /** @type {import("./agent-stream-client.js").Reply | null} */
 let current = null;
 /** @type {import("./agent-stream-client.js").Reply | null} */
 let lastEnded = null;
 const views = new Map(); // client message id -> {item, text, status, errors}
-
-// For the browser console (and the browser tests): the client, with every reply's timing.
-window.agentStreamPage = { client };
 
 const STATUS_TEXT = {
   pending: "waiting…",
@@ -102,7 +101,8 @@ client.addEventListener("state", ({ detail }) => {
     closed: "Disconnected",
   }[detail.state];
   if (detail.state === "open") {
-    client.listAgents();
+    // the list arrives as the "agents" event; a connection that drops first rejects this request, and reconnects
+    client.listAgents().catch(() => {});
     $("errors").replaceChildren();
   }
   $("send").disabled = detail.state !== "open" || current !== null;

@@ -21,7 +21,8 @@ class CancelAndDisconnectIT extends DeployedApp {
     @Test
     void cancelStopsALongReplyEarly() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
-            client.ask("forever", "endless", "go");
+            // 150 words held after 75: the cancel meets the reply streaming, or held, however slow the machine
+            client.ask("long", "held", RealTimeStreamingIT.words(150));
             String messageId = client.next("stream_start", WAIT).text("messageId");
             for (int i = 0; i < 5; i++) {
                 client.next("chunk", WAIT);
@@ -51,9 +52,8 @@ class CancelAndDisconnectIT extends DeployedApp {
         ChatClient client = ChatClient.connect(base);
         client.ask("a", "endless", "go");
         client.ask("b", "endless", "go");
-        for (int i = 0; i < 6; i++) {
-            client.next("chunk", WAIT);
-        }
+        client.readUntil(new ChatClient.Replies(), read -> read.chunks("a").size() >= 3 && read.chunks("b").size() >= 3,
+                WAIT);
         assertEquals(2, ServerStatus.read(base).getInt("activeStreams"), "both replies stream");
 
         long closed = System.nanoTime();

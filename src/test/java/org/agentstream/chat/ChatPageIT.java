@@ -110,6 +110,28 @@ class ChatPageIT extends DeployedApp {
     }
 
     @Test
+    void whatWaitsOnTheConnectionIsRejectedWhenItCloses() {
+        page.open(base.toExternalForm(), "echo");
+        @SuppressWarnings("unchecked")
+        List<String> outcomes = (List<String>) page.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(new URL('js/agent-stream-client.js', location.href)).then(async ({ AgentStreamClient }) => {
+                  const outcome = (promise) => promise.then(() => 'resolved', (failure) => 'rejected: ' + failure.message);
+                  const open = new AgentStreamClient();
+                  await open.connect();
+                  const agents = outcome(open.listAgents());
+                  open.close();
+                  const opening = new AgentStreamClient();
+                  const connected = outcome(opening.connect());
+                  opening.close();
+                  done([await agents, await connected]);
+                });
+                """);
+        assertEquals(List.of("rejected: client closed", "rejected: client closed"), outcomes,
+                "an agent list asked for and a connect still opening settle when the client closes");
+    }
+
+    @Test
     void stopEndsALongReplyEarly() throws Exception {
         page.open(base.toExternalForm(), "endless");
         page.send("endless", "go on forever");

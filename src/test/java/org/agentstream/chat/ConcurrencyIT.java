@@ -12,6 +12,7 @@ import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Reply;
 import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.GapAnalysis;
+import org.agentstream.testing.TestSupport;
 import org.junit.jupiter.api.Test;
 
 /** Several replies on one connection interleave; many connections stream at once; limits answer busy. */
@@ -22,12 +23,15 @@ class ConcurrencyIT extends DeployedApp {
     @Test
     void twoRepliesOnOneConnectionStreamInterleaved() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
-            client.ask("first", "echo", RealTimeStreamingIT.words(30));
+            client.ask("first", "held", RealTimeStreamingIT.words(30));
             client.ask("second", "echo", RealTimeStreamingIT.words(30).toUpperCase(Locale.ROOT));
-            Map<String, Reply> replies = client.replies(List.of("first", "second"), WAIT);
+            ChatClient.Replies replies = new ChatClient.Replies();
+            client.readUntil(replies, read -> read.ended("second") && !read.chunks("first").isEmpty(), WAIT);
+            assertEquals(1, TestSupport.releaseHeldReplies(base), "the first reply was held halfway");
+            client.readUntil(replies, read -> read.ended("first"), WAIT);
 
-            Reply first = replies.get("first");
-            Reply second = replies.get("second");
+            Reply first = replies.reply("first");
+            Reply second = replies.reply("second");
             assertEquals("complete", first.status());
             assertEquals("complete", second.status());
             assertEquals(RealTimeStreamingIT.words(30), first.text());
@@ -71,24 +75,27 @@ class ConcurrencyIT extends DeployedApp {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 ids.add("r" + i);
-                client.ask("r" + i, "echo", RealTimeStreamingIT.words(50));
+                client.ask("r" + i, "held", "r" + i + " " + RealTimeStreamingIT.words(50));
             }
-            int complete = 0;
+            ChatClient.Replies replies = new ChatClient.Replies();
+            client.readUntil(replies, read -> ids.stream()
+                    .allMatch(id -> !read.errors(id).isEmpty() || !read.chunks(id).isEmpty()), WAIT);
+            List<String> admitted = ids.stream().filter(replies::started).toList();
             int busy = 0;
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            List<String> open = new ArrayList<>(ids);
-            while (!open.isEmpty()) {
-                ChatClient.Frame frame = client.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                if ("error".equals(frame.type())) {
-                    assertEquals("busy", frame.text("code"), frame.json().toString());
-                    assertTrue(frame.json().getJsonNumber("retryAfterMs").longValue() > 0);
-                    assertTrue(open.remove(frame.text("replyTo")), "one answer per request");
+            for (String id : ids) {
+                for (ChatClient.Frame error : replies.errors(id)) {
+                    assertEquals("busy", error.text("code"), error.json().toString());
+                    assertTrue(error.json().getJsonNumber("retryAfterMs").longValue() > 0);
+                    assertTrue(!replies.started(id), "one answer per request");
                     busy++;
-                } else if ("stream_end".equals(frame.type())) {
-                    assertEquals("complete", frame.text("status"));
-                    assertTrue(open.remove(frame.text("replyTo")), "one answer per request");
-                    complete++;
                 }
+            }
+            assertEquals(admitted.size(), TestSupport.releaseHeldReplies(base), "every admitted reply was held");
+            client.readUntil(replies, read -> admitted.stream().allMatch(read::ended), WAIT);
+            int complete = 0;
+            for (String id : admitted) {
+                assertEquals("complete", replies.reply(id).status());
+                complete++;
             }
             assertEquals(16, complete, "the connection limit (16) streams");
             assertEquals(4, busy, "the rest are told busy");

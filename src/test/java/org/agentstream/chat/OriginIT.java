@@ -29,7 +29,7 @@ class OriginIT extends DeployedApp {
     }
 
     @Test
-    void localhostAndTheAppsOwnOriginAreAccepted() throws Exception {
+    void localhostOriginsAreAccepted() throws Exception {
         for (String allowed : List.of("http://localhost:8080", "http://127.0.0.1:" + base.getPort())) {
             try (ChatClient client = ChatClient.connect(base, origin(allowed))) {
                 client.ask("hi", "echo", "hello from " + allowed);

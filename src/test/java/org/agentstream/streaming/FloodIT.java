@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.IntStream;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.ServerStatus;
 import org.agentstream.testing.ServerAdmin;
+import org.agentstream.testing.TestSupport;
 import org.junit.jupiter.api.Test;
 
 /** Past the server's limit of concurrent replies, every request still gets an answer: a full reply or busy. */
@@ -20,6 +20,10 @@ class FloodIT extends DeployedApp {
 
     private static final String MAX_STREAMS = "agentstream.stream.max-streams";
     private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static String id(int client, int request) {
+        return "c" + client + "-r" + request;
+    }
 
     @Test
     void everyRequestPastTheLimitGetsAFullReplyOrBusy() throws Exception {
@@ -34,39 +38,43 @@ class FloodIT extends DeployedApp {
                 }
                 for (int r = 0; r < 6; r++) {
                     for (int c = 0; c < clients.size(); c++) {
-                        clients.get(c).ask("c" + c + "-r" + r, "echo", content);
+                        clients.get(c).ask(id(c, r), "held", content);
                     }
                 }
+
+                // held replies stop halfway, so all 60 requests meet the limit before any reply ends
+                List<ChatClient.Replies> answers = new ArrayList<>();
+                for (int c = 0; c < clients.size(); c++) {
+                    int client = c;
+                    answers.add(new ChatClient.Replies());
+                    clients.get(c).readUntil(answers.get(c), read -> IntStream.range(0, 6).mapToObj(r -> id(client, r))
+                            .allMatch(id -> !read.errors(id).isEmpty() || !read.chunks(id).isEmpty()), WAIT);
+                }
+                int held = TestSupport.releaseHeldReplies(base);
 
                 int complete = 0;
                 int busy = 0;
                 for (int c = 0; c < clients.size(); c++) {
-                    Set<String> open = new HashSet<>();
+                    int client = c;
+                    ChatClient.Replies replies = answers.get(c);
+                    clients.get(c).readUntil(replies, read -> IntStream.range(0, 6).mapToObj(r -> id(client, r))
+                            .allMatch(id -> !read.started(id) || read.ended(id)), WAIT);
                     for (int r = 0; r < 6; r++) {
-                        open.add("c" + c + "-r" + r);
-                    }
-                    StringBuilder text = new StringBuilder();
-                    long deadline = System.nanoTime() + WAIT.toNanos();
-                    while (!open.isEmpty()) {
-                        ChatClient.Frame frame = clients.get(c)
-                                .next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                        switch (frame.type()) {
-                            case "error" -> {
-                                assertEquals("busy", frame.text("code"), frame.json().toString());
-                                assertTrue(open.remove(frame.text("replyTo")), "one answer per request: " + frame.json());
-                                busy++;
-                            }
-                            case "stream_end" -> {
-                                assertEquals("complete", frame.text("status"), frame.json().toString());
-                                assertEquals(30, frame.json().getInt("chunks"), "the whole reply was sent");
-                                assertTrue(open.remove(frame.text("replyTo")), "one answer per request: " + frame.json());
-                                complete++;
-                            }
-                            default -> {
-                            }
+                        String id = id(c, r);
+                        for (ChatClient.Frame error : replies.errors(id)) {
+                            assertEquals("busy", error.text("code"), error.json().toString());
+                            assertTrue(!replies.started(id), "one answer per request: " + error.json());
+                            busy++;
+                        }
+                        if (replies.started(id)) {
+                            ChatClient.Frame end = replies.reply(id).end();
+                            assertEquals("complete", end.text("status"), end.json().toString());
+                            assertEquals(30, end.json().getInt("chunks"), "the whole reply was sent");
+                            complete++;
                         }
                     }
                 }
+                assertEquals(complete, held, "every reply streaming was held until the flood was answered");
 
                 JsonObject after = ServerStatus.awaitIdle(base, WAIT);
                 System.out.printf("[flood] 60 requests, limit 20: %d complete, %d busy, 0 lost; server: %s%n",

@@ -81,12 +81,13 @@ class StreamingServiceTest {
     void aRejectedStreamDoesNotCountAgainstTheLimitLater() {
         StreamingService service = new StreamingService(time, limits(1, 16));
         ConnectionStreams connection = new ConnectionStreams();
-        ask(service, connection, sink, 1);
+        ask(service, connection, sink, 2);
+        assertEquals(1, count("busy"), "the second request is over the limit of 1");
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
         ask(service, connection, sink, 1);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
 
-        assertEquals(0, count("busy"), "a slot is free again once a reply ended");
+        assertEquals(1, count("busy"), "a slot is free again once a reply ended, and the rejected request held none");
         assertEquals(2, count("end:complete"));
         assertEquals(2, service.stats().completed());
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -22,9 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.glassfish.tyrus.client.ClientManager;
 
 /**
@@ -60,8 +59,6 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private volatile CloseReason closeReason;
     private final Session session;
 
     private ChatClient(URI uri, Map<String, List<String>> headers) throws IOException, DeploymentException {
@@ -79,12 +76,6 @@ public final class ChatClient implements AutoCloseable {
                     long now = System.nanoTime();
                     frames.add(new Frame(Json.createReader(new StringReader(text)).readObject(), now));
                 });
-            }
-
-            @Override
-            public void onClose(Session session, CloseReason reason) {
-                closeReason = reason;
-                closed.countDown();
             }
         }, config, uri);
     }
@@ -162,19 +153,17 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * Reads frames until every reply to the given client ids has ended, and groups them by reply. Frames that
-     * belong to none of them (such as {@code busy} errors for other ids) are ignored.
+     * Frames read so far, grouped by the client id of the message they answer (a chunk or an end is matched to its
+     * message through its reply's {@code stream_start}).
      */
-    public Map<String, Reply> replies(List<String> replyTos, Duration timeout) throws InterruptedException {
-        Map<String, String> replyToByMessage = new HashMap<>();
-        Map<String, Frame> starts = new HashMap<>();
-        Map<String, List<Frame>> chunks = new HashMap<>();
-        Map<String, List<Frame>> errors = new HashMap<>();
-        Map<String, Reply> done = new HashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (done.size() < replyTos.size()) {
-            Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            assertNotNull(frame, "replies not ended within " + timeout + ": " + done.keySet() + " of " + replyTos);
+    public static final class Replies {
+        private final Map<String, String> replyToByMessage = new HashMap<>();
+        private final Map<String, Frame> starts = new HashMap<>();
+        private final Map<String, List<Frame>> chunks = new HashMap<>();
+        private final Map<String, List<Frame>> errors = new HashMap<>();
+        private final Map<String, Frame> ends = new HashMap<>();
+
+        void add(Frame frame) {
             String messageId = frame.text("messageId");
             switch (frame.type()) {
                 case "stream_start" -> {
@@ -184,28 +173,59 @@ public final class ChatClient implements AutoCloseable {
                 case "chunk" -> chunks.computeIfAbsent(replyToByMessage.get(messageId), k -> new ArrayList<>())
                         .add(frame);
                 case "error" -> errors.computeIfAbsent(frame.text("replyTo"), k -> new ArrayList<>()).add(frame);
-                case "stream_end" -> {
-                    String replyTo = replyToByMessage.get(messageId);
-                    if (replyTos.contains(replyTo)) {
-                        done.put(replyTo, new Reply(starts.get(replyTo),
-                                chunks.getOrDefault(replyTo, List.of()), frame,
-                                errors.getOrDefault(replyTo, List.of())));
-                    }
-                }
+                case "stream_end" -> ends.put(replyToByMessage.get(messageId), frame);
                 default -> {
                 }
             }
         }
+
+        public boolean started(String replyTo) {
+            return starts.containsKey(replyTo);
+        }
+
+        public List<Frame> chunks(String replyTo) {
+            return chunks.getOrDefault(replyTo, List.of());
+        }
+
+        public List<Frame> errors(String replyTo) {
+            return errors.getOrDefault(replyTo, List.of());
+        }
+
+        public boolean ended(String replyTo) {
+            return ends.containsKey(replyTo);
+        }
+
+        /** The reply once it has ended; null before. */
+        public Reply reply(String replyTo) {
+            Frame end = ends.get(replyTo);
+            return end == null ? null : new Reply(starts.get(replyTo), chunks(replyTo), end, errors(replyTo));
+        }
+    }
+
+    /** Reads frames into {@code replies} until {@code done} holds for them; fails the test if it does not in time. */
+    public void readUntil(Replies replies, Predicate<Replies> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(replies)) {
+            Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertNotNull(frame, "not done within " + timeout + "; replies ended: " + replies.ends.keySet());
+            replies.add(frame);
+        }
+    }
+
+    /**
+     * Reads frames until every reply to the given client ids has ended, and groups them by reply. Frames that
+     * belong to none of them (such as {@code busy} errors for other ids) are ignored.
+     */
+    public Map<String, Reply> replies(List<String> replyTos, Duration timeout) throws InterruptedException {
+        Replies replies = new Replies();
+        readUntil(replies, read -> replyTos.stream().allMatch(read::ended), timeout);
+        Map<String, Reply> done = new HashMap<>();
+        replyTos.forEach(replyTo -> done.put(replyTo, replies.reply(replyTo)));
         return done;
     }
 
     public Reply reply(String replyTo, Duration timeout) throws InterruptedException {
         return replies(List.of(replyTo), timeout).get(replyTo);
-    }
-
-    /** Waits for the server to close the connection; null if it stays open. */
-    public CloseReason awaitClose(Duration timeout) throws InterruptedException {
-        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? closeReason : null;
     }
 
     @Override

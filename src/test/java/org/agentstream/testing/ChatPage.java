@@ -14,6 +14,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /** The chat page as a user drives it in a browser; every wait is bounded and fails the test when it runs out. */
 public final class ChatPage {
 
+    /**
+     * Records on each agent message the most text it showed while streaming, as the text changes (so a short
+     * reply cannot end between two polls of a wait and be missed).
+     */
+    private static final String RECORD_STREAMED_TEXT = """
+            new MutationObserver((records) => records.forEach((record) => {
+              const node = record.target.nodeType === Node.ELEMENT_NODE ? record.target : record.target.parentElement;
+              const message = node && node.closest('.message.agent');
+              if (message && message.dataset.status === 'streaming') {
+                const length = message.querySelector('.text').textContent.length;
+                message.streamedChars = Math.max(message.streamedChars || 0, length);
+              }
+            })).observe(document.getElementById('conversation'), { childList: true, characterData: true, subtree: true });
+            """;
+
     private final WebDriver driver;
     private final WebDriverWait wait;
 
@@ -25,6 +40,7 @@ public final class ChatPage {
     /** Opens the page and waits until it is connected and lists {@code agent}. */
     public ChatPage open(String url, String agent) {
         driver.get(url);
+        script(RECORD_STREAMED_TEXT);
         awaitConnection("open");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#agent option[value='" + agent + "']")));
         return this;
@@ -32,10 +48,6 @@ public final class ChatPage {
 
     public void awaitConnection(String state) {
         wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", state));
-    }
-
-    public String connectionText() {
-        return driver.findElement(By.id("connection")).getText();
     }
 
     /** Picks an agent, types the message and presses Send. */
@@ -81,11 +93,11 @@ public final class ChatPage {
 
     /** Waits until the last reply has shown at least {@code chars} characters while still streaming. */
     public void awaitStreamedText(int chars) {
-        wait.until(d -> {
-            WebElement message = lastAgentMessage();
-            return "streaming".equals(message.getDomAttribute("data-status"))
-                    && textLength(message) >= chars;
-        });
+        wait.until(d -> (Boolean) script("""
+                const messages = document.querySelectorAll('#conversation .message.agent');
+                const last = messages[messages.length - 1];
+                return last !== undefined && (last.streamedChars || 0) >= arguments[0];
+                """, chars));
     }
 
     /** The text of a message body as the DOM holds it (not as layout renders it). */
@@ -93,20 +105,21 @@ public final class ChatPage {
         return (String) script("return arguments[0].querySelector('.text').textContent;", message);
     }
 
-    private long textLength(WebElement message) {
-        return ((Number) script("return arguments[0].querySelector('.text').textContent.length;", message))
-                .longValue();
-    }
-
-    /** The last reply as the page's JavaScript client recorded it: status, chunks (sentAt, receivedAt) and timing. */
+    /**
+     * The last reply as the page's JavaScript client recorded it: status, chunks (sentAt, receivedAt) and timing.
+     * The client is the one the page module exports; importing the module the page loaded yields that instance.
+     */
     @SuppressWarnings("unchecked")
     public Map<String, Object> lastReplyRecord() {
-        return (Map<String, Object>) script("""
-                const reply = window.agentStreamPage.client.lastReply;
-                const timing = reply.timing();
-                return { status: reply.status, text: reply.text,
+        return (Map<String, Object>) asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(document.querySelector('script[type="module"]').src).then(({ client }) => {
+                  const reply = client.lastReply;
+                  const timing = reply.timing();
+                  done({ status: reply.status, text: reply.text,
                          chunks: reply.chunks.map(c => [c.sentAt, c.receivedAt]),
-                         verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio };
+                         verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio });
+                }, (failure) => done({ status: 'no client: ' + failure }));
                 """);
     }
 
