@@ -18,7 +18,8 @@
  * @property {string | null} replyTo
  * @property {string} [messageId]
  * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "too_large" | "agent_failed" | "busy"
- *   | "model_unavailable" | "model_auth" | "model_rate_limited" | "model_timeout"} code
+ *   | "model_unavailable" | "model_auth" | "model_rate_limited" | "model_timeout"
+ *   | "reply_timeout" | "internal_error"} code
  * @property {string} message
  * @property {number} [retryAfterMs]
  *

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -59,6 +61,8 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile CloseReason closeReason;
     private final Session session;
 
     private ChatClient(URI uri, Map<String, List<String>> headers) throws IOException, DeploymentException {
@@ -76,6 +80,12 @@ public final class ChatClient implements AutoCloseable {
                     long now = System.nanoTime();
                     frames.add(new Frame(Json.createReader(new StringReader(text)).readObject(), now));
                 });
+            }
+
+            @Override
+            public void onClose(Session session, CloseReason reason) {
+                closeReason = reason;
+                closed.countDown();
             }
         }, config, uri);
     }
@@ -226,6 +236,11 @@ public final class ChatClient implements AutoCloseable {
 
     public Reply reply(String replyTo, Duration timeout) throws InterruptedException {
         return replies(List.of(replyTo), timeout).get(replyTo);
+    }
+
+    /** Waits for the server to close the connection; null if it stays open. */
+    public CloseReason awaitClose(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? closeReason : null;
     }
 
     @Override
