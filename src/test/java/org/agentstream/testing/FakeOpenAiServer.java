@@ -49,12 +49,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
         SERVER_STOPPED
     }
 
-    /** What to answer. {@code tokens} are streamed {@code gap} apart (the first one after a gap too). */
+    /**
+     * What to answer. {@code tokens} are streamed {@code gap} apart (the first one after a gap too); a cut waits for
+     * {@code cut} to be released.
+     */
     public record Script(int status, List<String> tokens, Duration gap, Ending after, String errorMessage,
-            String errorType) {
+            String errorType, CountDownLatch cut) {
 
         public static Script tokens(List<String> tokens, Duration gap) {
-            return new Script(200, tokens, gap, Ending.COMPLETED, null, null);
+            return new Script(200, tokens, gap, Ending.COMPLETED, null, null, null);
         }
 
         /** {@code count} tokens "t0 ", "t1 ", ... */
@@ -64,16 +67,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
         /** Sends the tokens, then nothing more, keeping the connection open until the client closes it. */
         public Script thenStall() {
-            return new Script(status, tokens, gap, Ending.CLIENT_CLOSED, null, null);
+            return new Script(status, tokens, gap, Ending.CLIENT_CLOSED, null, null, null);
         }
 
-        /** Sends the tokens, then, one gap later, drops the connection without ending the stream. */
-        public Script thenCut() {
-            return new Script(status, tokens, gap, Ending.CUT, null, null);
+        /**
+         * Sends the tokens, then, once the test releases {@code cut} (when its client has them all: a reset
+         * connection may lose what the client has not read yet, which is not what such a test is about), drops the
+         * connection without ending the stream.
+         */
+        public Script thenCutWhen(CountDownLatch cut) {
+            return new Script(status, tokens, gap, Ending.CUT, null, null, cut);
         }
 
         public static Script error(int status, String message, String type) {
-            return new Script(status, List.of(), Duration.ZERO, Ending.COMPLETED, message, type);
+            return new Script(status, List.of(), Duration.ZERO, Ending.COMPLETED, message, type, null);
         }
     }
 
@@ -128,6 +135,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     private static final Duration PROBE = Duration.ofMillis(50);
+    private static final Duration CUT_WAIT = Duration.ofSeconds(30);
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
@@ -224,7 +232,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             switch (answer.after()) {
                 case CUT -> {
-                    waitUntil(start + (answer.tokens().size() + 1) * gap);
+                    if (!released(answer.cut())) {
+                        exchange.end(Ending.SERVER_STOPPED);
+                        return;
+                    }
                     exchange.end(Ending.CUT);
                     // an exception out of the handler makes the server drop the connection, stream unfinished
                     throw new IllegalStateException("cut as scripted");
@@ -271,6 +282,22 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private static void write(OutputStream out, String event) throws IOException {
         out.write(event.getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** Waits (at most {@link #CUT_WAIT}) for the test to release a cut; false if it did not or the server stops. */
+    private boolean released(CountDownLatch cut) {
+        long deadline = System.nanoTime() + CUT_WAIT.toNanos();
+        try {
+            while (!cut.await(PROBE.toNanos(), TimeUnit.NANOSECONDS)) {
+                if (stopping.getCount() == 0 || System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Waits for a point in time ({@link System#nanoTime()}); false if the server is stopping. */

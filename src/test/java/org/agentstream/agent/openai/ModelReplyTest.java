@@ -1,6 +1,7 @@
 package org.agentstream.agent.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,12 +24,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CountDownLatch;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
 import org.agentstream.testing.FakeOpenAiServer;
 import org.agentstream.testing.FakeOpenAiServer.Ending;
 import org.agentstream.testing.FakeOpenAiServer.Exchange;
 import org.agentstream.testing.FakeOpenAiServer.Script;
+import org.agentstream.testing.VirtualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,8 +169,17 @@ class ModelReplyTest {
 
     @Test
     void aModelThatGoesSilentFailsWithATimeoutAndIsDisconnected() throws Exception {
+        // the watchdog runs on virtual time, so the stall is counted only once the tokens are in, however slow the
+        // machine is to deliver them
+        VirtualScheduler time = new VirtualScheduler();
         model.answer(Script.tokens(3, Duration.ofMillis(5)).thenStall());
-        Tokens tokens = ask(config(model.baseUrl(), Duration.ofMillis(500)), 32);
+        Tokens tokens = new Tokens(32);
+        new ModelReply(config(model.baseUrl(), Duration.ofMillis(500)), new AgentRequest("Hi there", null),
+                new ModelConnection(http, executor, WAIT), time, time::nanoTime).subscribe(tokens);
+        assertEquals(List.of("t0 ", "t1 ", "t2 "), List.of(tokens.next(), tokens.next(), tokens.next()));
+        time.advance(Duration.ofMillis(499).toNanos());
+        assertFalse(tokens.end.isDone(), "not stopped before 500 ms of silence");
+        time.advance(Duration.ofMillis(1).toNanos());
 
         AgentFailure failure = assertInstanceOf(AgentFailure.class, tokens.awaitEnd());
         assertEquals(AgentFailure.Kind.MODEL_TIMEOUT, failure.kind());
@@ -178,8 +190,12 @@ class ModelReplyTest {
 
     @Test
     void aStreamCutMidReplyFailsAndKeepsWhatCameBefore() throws Exception {
-        model.answer(Script.tokens(4, Duration.ofMillis(100)).thenCut());
+        CountDownLatch cut = new CountDownLatch(1);
+        model.answer(Script.tokens(4, Duration.ofMillis(100)).thenCutWhen(cut));
         Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
+        assertEquals(List.of("t0 ", "t1 ", "t2 ", "t3 "),
+                List.of(tokens.next(), tokens.next(), tokens.next(), tokens.next()));
+        cut.countDown();
 
         AgentFailure failure = assertInstanceOf(AgentFailure.class, tokens.awaitEnd());
         assertEquals(AgentFailure.Kind.AGENT_FAILED, failure.kind());

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Frame;
 import org.agentstream.testing.ChatClient.Reply;
@@ -266,10 +267,15 @@ class OpenAiAgentIT extends DeployedApp {
     @Test
     void aStreamCutMidReplyFailsAndKeepsThePartialText() throws Exception {
         configureGpt(Map.of());
-        model.answer(Script.tokens(4, Duration.ofMillis(100)).thenCut());
+        CountDownLatch cut = new CountDownLatch(1);
+        model.answer(Script.tokens(4, Duration.ofMillis(100)).thenCutWhen(cut));
         try (ChatClient client = ChatClient.connect(base)) {
             client.ask("cut", "gpt", "hello");
-            Reply reply = client.reply("cut", WAIT);
+            ChatClient.Replies replies = new ChatClient.Replies();
+            client.readUntil(replies, read -> read.chunks("cut").size() == 4, WAIT);
+            cut.countDown();
+            client.readUntil(replies, read -> read.ended("cut"), WAIT);
+            Reply reply = replies.reply("cut");
 
             assertEquals("failed", reply.status());
             assertEquals("t0 t1 t2 t3 ", reply.text(), "what was delivered is kept");
