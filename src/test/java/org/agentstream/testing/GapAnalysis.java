@@ -72,20 +72,18 @@ public record GapAnalysis(double[] sendGapsMs, double[] receiveGapsMs, double se
 
     /** The ITs' verdict: at most this share of gaps batched ... */
     public static final double MAX_BATCHED_SHARE = 0.25;
-    /** ... the chunks spread over at least this share of the time they were sent over ... */
+    /** ... and the chunks spread over at least this share of the time they were sent over. */
     public static final double MIN_SPAN_RATIO = 0.8;
-    /** ... and the median gap off by at most this share of the median send gap. */
-    public static final double MAX_MEDIAN_ERROR = 0.25;
 
     /**
      * True when the stream arrived as it was sent. A transport that batches fails it however it batches: all at
-     * once (the receive span collapses), in halves or in groups (most gaps are batched, and the median gap is off by
-     * a whole pause or more). One stall of the test's own JVM on a busy machine (a pause, then a few chunks read
-     * together) passes, since it bunches only the chunks sent during it: the verdict is not a race with the machine.
+     * once (the receive span collapses), in halves, pairs or groups (a third or more of the gaps are batched). One
+     * stall of the test's own JVM on a busy machine (a pause, then a few chunks read together) passes, and so does
+     * the jitter of a loaded machine, which moves arrivals by a few milliseconds either way without bunching them:
+     * the verdict is not a race with the machine.
      */
     public boolean isRealTime() {
-        return batchedShare() <= MAX_BATCHED_SHARE && spanRatio() >= MIN_SPAN_RATIO
-                && gapDifferencePercentile(50) <= MAX_MEDIAN_ERROR * percentile(sendGapsMs, 50);
+        return batchedShare() <= MAX_BATCHED_SHARE && spanRatio() >= MIN_SPAN_RATIO;
     }
 
     public String summary() {

@@ -64,4 +64,15 @@ class GapAnalysisTest {
             assertFalse(gaps.isRealTime(), "groups of " + group + ": " + gaps.summary());
         }
     }
+
+    @Test
+    void theJitterOfALoadedMachineIsNotBatching() {
+        // each chunk arrives 0 to 9 ms late, by a fixed pseudo-random pattern: gaps vary, none bunch
+        List<Long> received = IntStream.range(0, 48)
+                .mapToObj(i -> 5_000_000_000L + 10_000_000L * i + 1_000_000L * ((i * 7) % 10)).toList();
+        GapAnalysis gaps = GapAnalysis.of(SENT_10_MS_APART, received);
+
+        assertTrue(gaps.gapDifferencePercentile(50) > 2.5, "gaps off by more than a quarter pause: " + gaps.summary());
+        assertTrue(gaps.isRealTime(), gaps.summary());
+    }
 }
