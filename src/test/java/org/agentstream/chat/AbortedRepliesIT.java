@@ -48,6 +48,11 @@ class AbortedRepliesIT extends DeployedApp {
      */
     private static final int THREAD_MARGIN = 50;
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * Starting 1 800 replies on 300 fresh connections took Payara 6 to 15 s a round here, and over 30 s on a machine
+     * busy with a second build: this bound only catches replies that never start; the test is about leaks, not speed.
+     */
+    private static final Duration ALL_STREAMING = Duration.ofMinutes(3);
     /** The issue asks for no active stream within 1 s of the last reset; this bound only catches a leak. */
     private static final Duration IDLE_BOUND = Duration.ofSeconds(5);
     private static final String MAX_REPLY_MS = "agentstream.stream.max-reply-ms";
@@ -105,7 +110,7 @@ class AbortedRepliesIT extends DeployedApp {
                             .toString());
                 }
             }
-            assertTrue(streaming.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), name + ": "
+            assertTrue(streaming.await(ALL_STREAMING.toMillis(), TimeUnit.MILLISECONDS), name + ": "
                     + streaming.getCount() + " of " + CONNECTIONS + " connections not streaming all their replies; "
                     + "unexpected frames: " + unexpected);
             whileStreaming = ServerStatus.read(base);
