@@ -1,5 +1,14 @@
 package org.agentstream.agent;
 
-/** What an agent is asked: the user's text and, when the client gave one, the conversation it belongs to. */
-public record AgentRequest(String content, String conversationId) {
+import java.util.List;
+
+/**
+ * What an agent is asked: the user's text, the conversation it belongs to, and that conversation's earlier turns
+ * (oldest first; empty for a new conversation or when history is off).
+ */
+public record AgentRequest(String content, String conversationId, List<Turn> history) {
+
+    public AgentRequest {
+        history = history == null ? List.of() : List.copyOf(history);
+    }
 }

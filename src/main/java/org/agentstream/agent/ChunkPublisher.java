@@ -1,6 +1,7 @@
 package org.agentstream.agent;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -8,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * Publishes the chunks of an iterator to one subscriber, either as fast as demand allows or one chunk per gap on a
@@ -25,6 +27,13 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
         this.chunks = Objects.requireNonNull(chunks);
         this.gapNanos = gap.toNanos();
         this.scheduler = scheduler;
+    }
+
+    private static final Pattern WORD_START = Pattern.compile("(?<=\\s)(?=\\S)");
+
+    /** The words of a text, each with the whitespace after it, produced instantly. */
+    public static ChunkPublisher words(String text) {
+        return immediate(Arrays.asList(WORD_START.split(text)).iterator());
     }
 
     /** Chunks produced instantly, with no gap of their own. */

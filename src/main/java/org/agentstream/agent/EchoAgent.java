@@ -1,9 +1,7 @@
 package org.agentstream.agent;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Arrays;
 import java.util.concurrent.Flow;
-import java.util.regex.Pattern;
 
 /**
  * Replies with the user's own text, word by word with its whitespace kept, all produced at once: the reply that
@@ -13,8 +11,6 @@ import java.util.regex.Pattern;
 @AgentName("echo")
 public class EchoAgent implements Agent {
 
-    private static final Pattern WORD_START = Pattern.compile("(?<=\\s)(?=\\S)");
-
     @Override
     public String description() {
         return "Echoes your message back word by word, instantly (no gap of its own).";
@@ -22,6 +18,6 @@ public class EchoAgent implements Agent {
 
     @Override
     public Flow.Publisher<String> reply(AgentRequest request) {
-        return ChunkPublisher.immediate(Arrays.asList(WORD_START.split(request.content())).iterator());
+        return ChunkPublisher.words(request.content());
     }
 }

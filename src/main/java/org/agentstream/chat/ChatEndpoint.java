@@ -10,8 +10,14 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentDirectory;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.history.ConversationHistory;
+import org.agentstream.history.UserTurn;
 import org.agentstream.streaming.ConnectionStreams;
 import org.agentstream.streaming.StreamingService;
 
@@ -20,7 +26,7 @@ import org.agentstream.streaming.StreamingService;
  * (the connection stays open), and hands messages to the {@link StreamingService}. Whatever goes wrong while a frame
  * is handled ends in an error frame, never in a silent stall.
  */
-@ServerEndpoint("/chat")
+@ServerEndpoint(value = "/chat", configurator = ChatConfigurator.class)
 public class ChatEndpoint {
 
     @Inject
@@ -41,7 +47,11 @@ public class ChatEndpoint {
     @Inject
     private ClientWarnings warnings;
 
+    @Inject
+    private ConversationHistory history;
+
     private String connectionId;
+    private String owner;
     private SessionOutbox outbox;
     private ConnectionStreams streams;
     private FrameAssembler frame;
@@ -50,6 +60,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session) {
         connectionId = session.getId();
+        owner = (String) session.getUserProperties().get(ChatConfigurator.OWNER);
         frame = new FrameAssembler(settings.maxFrameBytes());
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), settings.flush()), codec);
@@ -97,16 +108,72 @@ public class ChatEndpoint {
             case "message" -> message(inbound);
             case "cancel" -> cancel(inbound);
             case "agents" -> outbox.send(new OutboundFrame.Agents(agents.list()));
+            case "conversations" -> answer(inbound, history.conversations(owner),
+                    list -> outbox.send(new OutboundFrame.Conversations(list)));
+            case "history" -> answer(inbound, history.history(owner, inbound.conversationId()),
+                    page -> page.ifPresentOrElse(found -> outbox.send(new OutboundFrame.History(found)),
+                            () -> unknownConversation(inbound)));
+            case "delete_conversation" -> answer(inbound, history.delete(owner, inbound.conversationId()),
+                    deleted -> {
+                        if (deleted) {
+                            outbox.send(new OutboundFrame.ConversationDeleted(inbound.conversationId()));
+                        } else {
+                            unknownConversation(inbound);
+                        }
+                    });
             default -> throw new IllegalStateException("decode accepts no other type: " + inbound.type());
         }
     }
 
+    /**
+     * Asks the agent once the reply is admitted and the user's message is stored (which reads the conversation's
+     * earlier turns for the agent); the reply is stored when it ends, with exactly what was sent.
+     */
     private void message(InboundFrame inbound) {
-        agents.find(inbound.agent()).ifPresentOrElse(
-                agent -> streaming.start(streams, outbox, inbound.id(), inbound.agent(),
-                        () -> agent.reply(new AgentRequest(inbound.content(), inbound.conversationId()))),
-                () -> outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_AGENT,
-                        "no agent is named \"" + inbound.agent() + "\"")));
+        Optional<Agent> agent = agents.find(inbound.agent());
+        if (agent.isEmpty()) {
+            outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_AGENT,
+                    "no agent is named \"" + inbound.agent() + "\""));
+            return;
+        }
+        streaming.admit(streams, outbox, inbound.id()).ifPresent(admission -> {
+            long askedAt = System.currentTimeMillis();
+            history.addUserMessage(owner, inbound.conversationId(), inbound.agent(), inbound.content(), inbound.id())
+                    .whenComplete((stored, failure) -> {
+                        if (failure != null || stored.isEmpty()) {
+                            admission.giveBack();
+                            if (failure != null) {
+                                failed(failure);
+                            } else {
+                                unknownConversation(inbound);
+                            }
+                            return;
+                        }
+                        UserTurn question = stored.get();
+                        admission.start(inbound.agent(), question.conversationId(),
+                                () -> agent.get().reply(new AgentRequest(inbound.content(), question.conversationId(),
+                                        question.earlier())),
+                                ended -> history.addReply(question, inbound.agent(), ended.sentText(),
+                                        ended.status().wireName(), ended.messageId(), inbound.id(), ended.sentChunks(),
+                                        askedAt));
+                    });
+        });
+    }
+
+    /** Sends what a stored-conversation request found, or an internal error if the database failed. */
+    private <T> void answer(InboundFrame inbound, CompletableFuture<T> found, Consumer<T> send) {
+        found.whenComplete((result, failure) -> {
+            if (failure != null) {
+                failed(failure);
+            } else {
+                send.accept(result);
+            }
+        });
+    }
+
+    private void unknownConversation(InboundFrame inbound) {
+        outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_CONVERSATION,
+                "there is no conversation \"" + inbound.conversationId() + "\""));
     }
 
     private void cancel(InboundFrame inbound) {

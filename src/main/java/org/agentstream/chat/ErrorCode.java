@@ -14,6 +14,11 @@ public enum ErrorCode {
     UNKNOWN_AGENT,
     /** A cancel named a message that is not streaming on this connection. */
     UNKNOWN_MESSAGE,
+    /**
+     * The conversation does not exist, was deleted, or is not the caller's (the three cannot be told apart);
+     * nothing was started.
+     */
+    UNKNOWN_CONVERSATION,
     /** The frame is over the size limit. */
     TOO_LARGE,
     /** The agent failed while replying; the stream ends as failed. */

@@ -2,23 +2,34 @@ package org.agentstream.chat;
 
 /**
  * A frame from the client, any type: {@code message} uses id, agent, content and conversationId; {@code cancel}
- * uses messageId; {@code agents} uses nothing else.
+ * uses messageId; {@code history} and {@code delete_conversation} use conversationId; {@code agents} and
+ * {@code conversations} use nothing else.
  */
 public record InboundFrame(String type, String id, String agent, String content, String conversationId,
         String messageId) {
 
-    /** What is missing or empty for this frame's type, or null when the frame is complete. */
+    /** Longer is no conversation id the server gave out. */
+    static final int MAX_CONVERSATION_ID = 64;
+
+    /** What is missing, empty or malformed for this frame's type, or null when the frame is complete. */
     public String problem() {
         if (isBlank(type)) {
             return "the frame has no \"type\"";
         }
+        if (conversationId != null && conversationId.length() > MAX_CONVERSATION_ID) {
+            return "\"conversationId\" is longer than " + MAX_CONVERSATION_ID + " characters";
+        }
         return switch (type) {
             case "message" -> isBlank(id) ? "a message needs a non-empty \"id\""
                     : isBlank(agent) ? "a message needs a non-empty \"agent\""
-                    : content == null || content.isEmpty() ? "a message needs a non-empty \"content\"" : null;
+                    : content == null || content.isEmpty() ? "a message needs a non-empty \"content\""
+                    : conversationId != null && conversationId.isBlank() ? "\"conversationId\" is empty" : null;
             case "cancel" -> isBlank(messageId) ? "a cancel needs a non-empty \"messageId\"" : null;
-            case "agents" -> null;
-            default -> "unknown frame type \"" + type + "\"; expected message, cancel or agents";
+            case "history", "delete_conversation" ->
+                    isBlank(conversationId) ? "a " + type + " needs a non-empty \"conversationId\"" : null;
+            case "agents", "conversations" -> null;
+            default -> "unknown frame type \"" + type + "\"; expected message, cancel, agents, conversations, "
+                    + "history or delete_conversation";
         };
     }
 

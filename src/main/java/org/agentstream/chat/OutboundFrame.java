@@ -4,14 +4,18 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.math.BigDecimal;
 import java.util.List;
 import org.agentstream.agent.AgentInfo;
+import org.agentstream.history.ConversationSummary;
+import org.agentstream.history.HistoryEntry;
+import org.agentstream.history.HistoryPage;
 
 /** The frames the server sends (wire protocol v1). Field names are fixed: clients rely on them. */
 public sealed interface OutboundFrame {
 
-    @JsonbPropertyOrder({"type", "messageId", "replyTo", "agent"})
-    record StreamStart(String type, String messageId, String replyTo, String agent) implements OutboundFrame {
-        public StreamStart(String messageId, String replyTo, String agent) {
-            this("stream_start", messageId, replyTo, agent);
+    @JsonbPropertyOrder({"type", "messageId", "replyTo", "agent", "conversationId"})
+    record StreamStart(String type, String messageId, String replyTo, String agent, String conversationId)
+            implements OutboundFrame {
+        public StreamStart(String messageId, String replyTo, String agent, String conversationId) {
+            this("stream_start", messageId, replyTo, agent, conversationId);
         }
     }
 
@@ -40,6 +44,30 @@ public sealed interface OutboundFrame {
 
         public Error(String replyTo, ErrorCode code, String message) {
             this(replyTo, null, code, message, null);
+        }
+    }
+
+    /** The caller's conversations, newest first. */
+    @JsonbPropertyOrder({"type", "conversations"})
+    record Conversations(String type, List<ConversationSummary> conversations) implements OutboundFrame {
+        public Conversations(List<ConversationSummary> conversations) {
+            this("conversations", conversations);
+        }
+    }
+
+    /** The newest messages of one conversation, oldest first; {@code olderLeftOut} older ones are not in it. */
+    @JsonbPropertyOrder({"type", "conversationId", "messages", "olderLeftOut"})
+    record History(String type, String conversationId, List<HistoryEntry> messages, int olderLeftOut)
+            implements OutboundFrame {
+        public History(HistoryPage page) {
+            this("history", page.conversationId(), page.messages(), page.olderLeftOut());
+        }
+    }
+
+    @JsonbPropertyOrder({"type", "conversationId"})
+    record ConversationDeleted(String type, String conversationId) implements OutboundFrame {
+        public ConversationDeleted(String conversationId) {
+            this("conversation_deleted", conversationId);
         }
     }
 

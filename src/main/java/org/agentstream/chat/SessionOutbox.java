@@ -57,8 +57,8 @@ final class SessionOutbox implements ReplySink {
     }
 
     @Override
-    public void streamStarted(String messageId, String replyTo, String agent) {
-        send(new OutboundFrame.StreamStart(messageId, replyTo, agent));
+    public void streamStarted(String messageId, String replyTo, String agent, String conversationId) {
+        send(new OutboundFrame.StreamStart(messageId, replyTo, agent, conversationId));
     }
 
     @Override

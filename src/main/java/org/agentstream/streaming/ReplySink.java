@@ -8,7 +8,7 @@ import java.time.Duration;
  */
 public interface ReplySink {
 
-    void streamStarted(String messageId, String replyTo, String agent);
+    void streamStarted(String messageId, String replyTo, String agent, String conversationId);
 
     /** Sends one chunk; {@code delivery} hears when it was written and flushed, or that it never will be. */
     void chunk(String messageId, int seq, String delta, Delivery delivery);

@@ -49,6 +49,10 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private long nextSendAt;
     private boolean anySent;
     private int sent;
+    private String inFlightChunk;
+    /** What was delivered, kept only when the reply is recorded. */
+    private StringBuilder sentText;
+    private int delivered;
 
     public ReplyStream(String messageId, String replyTo, ReplySink sink, ScheduledExecutorService timer,
             LongSupplier nanoClock, long pauseNanos, int bufferSize, BiConsumer<ReplyStream, StreamStatus> onEnd) {
@@ -64,6 +68,32 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
 
     public String messageId() {
         return messageId;
+    }
+
+    /** From now on, the text of every delivered chunk is kept for {@link #sentText()}. */
+    void recordSentText() {
+        synchronized (lock) {
+            sentText = new StringBuilder();
+        }
+    }
+
+    /** The text delivered to the client so far (empty unless {@link #recordSentText()} was called). */
+    String sentText() {
+        synchronized (lock) {
+            return sentText == null ? "" : sentText.toString();
+        }
+    }
+
+    int deliveredChunks() {
+        synchronized (lock) {
+            return delivered;
+        }
+    }
+
+    boolean hasEnded() {
+        synchronized (lock) {
+            return ended;
+        }
     }
 
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
@@ -165,6 +195,11 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     public void delivered(long sentNanos) {
         synchronized (lock) {
             inFlight = false;
+            delivered++;
+            if (sentText != null) {
+                sentText.append(inFlightChunk);
+            }
+            inFlightChunk = null;
             anySent = true;
             nextSendAt = sentNanos + pauseNanos;
         }
@@ -184,6 +219,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     public void undeliverable() {
         synchronized (lock) {
             inFlight = false;
+            inFlightChunk = null;
         }
         disconnect();
     }
@@ -226,6 +262,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
                     chunk = buffer.poll();
                     seq = sent++;
                     inFlight = true;
+                    inFlightChunk = chunk;
                 } else if (pendingStep != null) {
                     return;
                 } else {

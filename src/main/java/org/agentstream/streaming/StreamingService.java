@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +17,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +49,7 @@ public class StreamingService {
     private StreamSettings settings;
 
     private ScheduledExecutorService timer;
+    private LongSupplier nanoClock = System::nanoTime;
     private ManagedScheduledExecutorService managed;
     private volatile ScheduledFuture<?> overdueSweep;
     private String executorName = "default";
@@ -63,9 +68,10 @@ public class StreamingService {
         // for CDI: executors and settings are injected
     }
 
-    /** Outside a container, as unit tests use it. */
-    StreamingService(ScheduledExecutorService timer, StreamSettings settings) {
+    /** Outside a container, as unit tests use it, with the timer's own clock. */
+    StreamingService(ScheduledExecutorService timer, LongSupplier nanoClock, StreamSettings settings) {
         this.timer = timer;
+        this.nanoClock = nanoClock;
         this.settings = settings;
     }
 
@@ -95,42 +101,126 @@ public class StreamingService {
     }
 
     /**
-     * Starts a reply on a connection, or tells the client it is busy. {@code reply} is asked for the agent's
-     * publisher only once the request is admitted.
+     * Admits a reply on a connection, or tells the client it is busy at once. An admitted reply holds its place (and
+     * counts against the limits) until it is {@linkplain Admission#start started} or {@linkplain Admission#giveBack
+     * given back}, so work that must come first (reading the conversation) cannot overfill the server.
      */
-    public void start(ConnectionStreams connection, ReplySink sink, String replyTo, String agentName,
-            Supplier<Flow.Publisher<String>> reply) {
+    public Optional<Admission> admit(ConnectionStreams connection, ReplySink sink, String replyTo) {
         StreamSettings.Values values = settings.current();
         if (connection.size() >= values.maxStreamsPerConnection()) {
             refuse(sink, replyTo, "this connection already streams " + values.maxStreamsPerConnection() + " replies");
-            return;
+            return Optional.empty();
         }
         if (!active.tryTake(values.maxStreams())) {
             refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
-            return;
+            return Optional.empty();
         }
-        String messageId = UUID.randomUUID().toString();
-        ReplyStream stream = new ReplyStream(messageId, replyTo, sink, timer, System::nanoTime,
-                values.pause().toNanos(), values.bufferChunks(), (ended, ending) -> ended(connection, ended, ending));
-        connection.add(stream);
+        Admission admission = new Admission(connection, sink, replyTo, values);
+        connection.add(admission.stream);
         if (!values.maxReply().isZero()) {
-            deadlines.put(stream, System.nanoTime() + values.maxReply().toNanos());
+            deadlines.put(admission.stream, System.nanoTime() + values.maxReply().toNanos());
             sweepOverdueReplies();
         }
-        try {
-            timer.execute(() -> {
-                sink.streamStarted(messageId, replyTo, agentName);
-                stream.start(reply);
-            });
-        } catch (RejectedExecutionException rejected) {
-            connection.remove(stream);
-            deadlines.remove(stream);
-            active.release();
-            refuse(sink, replyTo, "the server's executor takes no more work");
-            return;
+        return Optional.of(admission);
+    }
+
+    /** Admits and starts a reply with nothing in between, or tells the client it is busy. */
+    public void start(ConnectionStreams connection, ReplySink sink, String replyTo, String agentName,
+            String conversationId, Supplier<Flow.Publisher<String>> reply) {
+        admit(connection, sink, replyTo).ifPresent(admission -> admission.start(agentName, conversationId, reply, null));
+    }
+
+    /** A reply that was admitted and is not started yet; it is started or given back once. */
+    public final class Admission {
+        private final ConnectionStreams connection;
+        private final ReplySink sink;
+        private final String replyTo;
+        private final ReplyStream stream;
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
+        private volatile Consumer<EndedReply> recorder;
+
+        private Admission(ConnectionStreams connection, ReplySink sink, String replyTo, StreamSettings.Values values) {
+            this.connection = connection;
+            this.sink = sink;
+            this.replyTo = replyTo;
+            this.stream = new ReplyStream(UUID.randomUUID().toString(), replyTo, sink, timer, nanoClock,
+                    values.pause().toNanos(), values.bufferChunks(), (ended, status) -> ended(status));
         }
-        started.increment();
-        LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}", new Object[] {messageId, agentName, replyTo});
+
+        public String messageId() {
+            return stream.messageId();
+        }
+
+        /**
+         * Starts the agent's reply. {@code reply} is asked for the agent's publisher on the streaming core's
+         * executor. {@code recorder}, if given, hears once how the reply ended and exactly what was sent of it (a
+         * reply whose client left while it was being prepared ends interrupted with nothing sent).
+         */
+        public void start(String agentName, String conversationId, Supplier<Flow.Publisher<String>> reply,
+                Consumer<EndedReply> recorder) {
+            if (!settled.compareAndSet(false, true)) {
+                throw new IllegalStateException("a reply is started or given back once");
+            }
+            if (recorder != null) {
+                stream.recordSentText();
+                this.recorder = recorder;
+            }
+            if (stream.hasEnded()) {
+                record(StreamStatus.INTERRUPTED);
+                return;
+            }
+            String messageId = stream.messageId();
+            try {
+                timer.execute(() -> {
+                    sink.streamStarted(messageId, replyTo, agentName, conversationId);
+                    stream.start(reply);
+                });
+            } catch (RejectedExecutionException rejected) {
+                this.recorder = null;
+                release();
+                refuse(sink, replyTo, "the server's executor takes no more work");
+                return;
+            }
+            started.increment();
+            LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}",
+                    new Object[] {messageId, agentName, replyTo});
+        }
+
+        /** The reply will not start after all: its place is free again, and the client was told why by the caller. */
+        public void giveBack() {
+            if (settled.compareAndSet(false, true)) {
+                release();
+            }
+        }
+
+        private void ended(StreamStatus status) {
+            switch (status) {
+                case COMPLETE -> completed.increment();
+                case CANCELLED -> cancelled.increment();
+                case FAILED -> failed.increment();
+                case INTERRUPTED -> disconnected.increment();
+            }
+            LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), status});
+            release();
+            record(status);
+        }
+
+        private void record(StreamStatus status) {
+            Consumer<EndedReply> listener = recorder;
+            recorder = null;
+            if (listener != null) {
+                listener.accept(new EndedReply(stream.messageId(), status, stream.sentText(), stream.deliveredChunks()));
+            }
+        }
+
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                connection.remove(stream);
+                deadlines.remove(stream);
+                active.release();
+            }
+        }
     }
 
     /** Answers busy, with a retry hint, to a request that was not taken. */
@@ -166,19 +256,6 @@ public class StreamingService {
         if (overdueSweep != null) {
             overdueSweep.cancel(false);
         }
-    }
-
-    private void ended(ConnectionStreams connection, ReplyStream stream, StreamStatus ending) {
-        connection.remove(stream);
-        deadlines.remove(stream);
-        switch (ending) {
-            case COMPLETE -> completed.increment();
-            case CANCELLED -> cancelled.increment();
-            case FAILED -> failed.increment();
-            case INTERRUPTED -> disconnected.increment();
-        }
-        LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), ending});
-        active.release();
     }
 
     private Pacer pacer(ManagedScheduledExecutorService executor) {

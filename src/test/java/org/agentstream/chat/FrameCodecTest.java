@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.agentstream.agent.AgentInfo;
+import org.agentstream.history.ConversationSummary;
+import org.agentstream.history.HistoryEntry;
+import org.agentstream.history.HistoryPage;
 import org.junit.jupiter.api.Test;
 
 class FrameCodecTest {
@@ -73,8 +76,17 @@ class FrameCodecTest {
 
     @Test
     void serverFramesUseTheFixedWireNames() {
-        assertEquals("{\"type\":\"stream_start\",\"messageId\":\"m\",\"replyTo\":\"c\",\"agent\":\"echo\"}",
-                codec.encode(new OutboundFrame.StreamStart("m", "c", "echo")));
+        assertEquals("{\"type\":\"stream_start\",\"messageId\":\"m\",\"replyTo\":\"c\",\"agent\":\"echo\","
+                + "\"conversationId\":\"k\"}", codec.encode(new OutboundFrame.StreamStart("m", "c", "echo", "k")));
+        assertEquals("{\"type\":\"conversations\",\"conversations\":[{\"conversationId\":\"k\",\"messages\":2,"
+                + "\"title\":\"Hi\",\"updatedAt\":1764086400123}]}", codec.encode(new OutboundFrame.Conversations(
+                List.of(new ConversationSummary("k", "Hi", 1764086400123L, 2)))));
+        assertEquals("{\"type\":\"history\",\"conversationId\":\"k\",\"messages\":[{\"agent\":\"echo\",\"chunks\":0,"
+                + "\"content\":\"Hi\",\"createdAt\":1764086400123,\"role\":\"user\",\"status\":\"complete\"}],"
+                + "\"olderLeftOut\":0}", codec.encode(new OutboundFrame.History(new HistoryPage("k", List.of(
+                new HistoryEntry("user", "echo", "Hi", "complete", null, 1764086400123L, 0)), 0))));
+        assertEquals("{\"type\":\"conversation_deleted\",\"conversationId\":\"k\"}",
+                codec.encode(new OutboundFrame.ConversationDeleted("k")));
         assertEquals("{\"type\":\"error\",\"replyTo\":\"c\",\"code\":\"busy\",\"message\":\"full\",\"retryAfterMs\":1000}",
                 codec.encode(new OutboundFrame.Error("c", null, ErrorCode.BUSY, "full", 1000L)));
         assertEquals("{\"type\":\"agents\",\"agents\":[{\"description\":\"d\",\"name\":\"echo\"}]}",

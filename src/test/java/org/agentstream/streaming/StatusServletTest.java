@@ -26,7 +26,7 @@ class StatusServletTest {
         }
     };
     private final StatusServlet servlet =
-            new StatusServlet(new StreamingService(new VirtualScheduler(), settings), settings);
+            new StatusServlet(new StreamingService(new VirtualScheduler(), System::nanoTime, settings), settings);
     private final AtomicInteger status = new AtomicInteger(200);
     private final StringWriter body = new StringWriter();
 

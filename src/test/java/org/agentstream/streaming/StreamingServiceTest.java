@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ class StreamingServiceTest {
 
     private static void ask(StreamingService service, ConnectionStreams connection, RecordingSink sink, int count) {
         for (int i = 0; i < count; i++) {
-            service.start(connection, sink, "c" + i, "echo",
+            service.start(connection, sink, "c" + i, "echo", "conversation",
                     () -> ChunkPublisher.immediate(List.of("a ", "b").iterator()));
         }
     }
@@ -41,7 +42,7 @@ class StreamingServiceTest {
 
     @Test
     void requestsPastTheServerLimitGetBusyAndEveryAdmittedOneEnds() {
-        StreamingService service = new StreamingService(time, limits(3, 16));
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(3, 16));
         ask(service, new ConnectionStreams(), sink, 5);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
 
@@ -54,7 +55,7 @@ class StreamingServiceTest {
 
     @Test
     void requestsPastTheConnectionLimitGetBusy() {
-        StreamingService service = new StreamingService(time, limits(100, 2));
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 2));
         ConnectionStreams connection = new ConnectionStreams();
         ask(service, connection, sink, 4);
 
@@ -67,7 +68,7 @@ class StreamingServiceTest {
     @Test
     void aRequestTheExecutorRefusesGetsBusyAndStartsNothing() {
         time.refuseNewWork();
-        StreamingService service = new StreamingService(time, limits(100, 16));
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 16));
         ConnectionStreams connection = new ConnectionStreams();
         ask(service, connection, sink, 1);
 
@@ -79,7 +80,7 @@ class StreamingServiceTest {
 
     @Test
     void aRejectedStreamDoesNotCountAgainstTheLimitLater() {
-        StreamingService service = new StreamingService(time, limits(1, 16));
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
         ConnectionStreams connection = new ConnectionStreams();
         ask(service, connection, sink, 2);
         assertEquals(1, count("busy"), "the second request is over the limit of 1");
@@ -94,7 +95,7 @@ class StreamingServiceTest {
 
     @Test
     void aReplyPastItsTimeBoundEndsFailedAndFreesItsPlaceEvenIfItsAgentIgnoresCancel() {
-        StreamingService service = new StreamingService(time, limits(1, 16));
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
         ConnectionStreams connection = new ConnectionStreams();
         Flow.Publisher<String> silent = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
             @Override
@@ -105,7 +106,7 @@ class StreamingServiceTest {
             public void cancel() {
             }
         });
-        service.start(connection, sink, "held", "silent", () -> silent);
+        service.start(connection, sink, "held", "silent", "conversation", () -> silent);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
         service.endOverdue(System.nanoTime() + TimeUnit.MINUTES.toNanos(9));
         ask(service, connection, sink, 1);
@@ -122,5 +123,74 @@ class StreamingServiceTest {
         ask(service, connection, sink, 1);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
         assertEquals("start", sink.events().get(3).kind(), "the next request is admitted");
+    }
+
+    @Test
+    void anAdmittedReplyHoldsItsPlaceUntilItIsGivenBack() {
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
+        ConnectionStreams connection = new ConnectionStreams();
+        StreamingService.Admission admission = service.admit(connection, sink, "first").orElseThrow();
+        ask(service, connection, sink, 1);
+
+        assertEquals(List.of("busy"), sink.events().stream().map(Event::kind).toList(), "preparing holds the place");
+        admission.giveBack();
+        assertEquals(0, service.stats().activeStreams());
+        assertEquals(0, connection.size());
+        ask(service, connection, sink, 1);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        assertEquals("end:complete", sink.events().get(sink.events().size() - 1).kind());
+    }
+
+    @Test
+    void theRecorderHearsExactlyWhatWasSent() {
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
+        List<EndedReply> ended = new ArrayList<>();
+        service.admit(new ConnectionStreams(), sink, "c1").orElseThrow().start("echo", "k",
+                () -> ChunkPublisher.words("one two three"), ended::add);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(1, ended.size());
+        assertEquals(StreamStatus.COMPLETE, ended.get(0).status());
+        assertEquals("one two three", ended.get(0).sentText());
+        assertEquals(3, ended.get(0).sentChunks());
+        assertEquals(sink.events().get(0).messageId(), ended.get(0).messageId());
+    }
+
+    @Test
+    void aCancelledReplyIsRecordedWithTheTextItsClientGot() {
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
+        ConnectionStreams connection = new ConnectionStreams();
+        List<EndedReply> ended = new ArrayList<>();
+        StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
+        admission.start("echo", "k", () -> ChunkPublisher.words("a b c d e f"), ended::add);
+        time.advance(TimeUnit.MILLISECONDS.toNanos(25));
+        connection.cancel(admission.messageId());
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(StreamStatus.CANCELLED, ended.get(0).status(), sink.events().toString());
+        String sent = sink.chunks().stream().map(Event::text).reduce("", String::concat);
+        assertEquals(3, sink.chunks().size(), "chunks at 0, 10 and 20 ms went out before the cancel at 25 ms");
+        assertEquals(sent, ended.get(0).sentText());
+        assertEquals(3, ended.get(0).sentChunks());
+    }
+
+    @Test
+    void aClientThatLeavesWhileItsReplyIsPreparedGetsNoReplyAndItIsRecordedInterrupted() {
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
+        ConnectionStreams connection = new ConnectionStreams();
+        List<EndedReply> ended = new ArrayList<>();
+        List<String> asked = new ArrayList<>();
+        StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
+        connection.disconnect();
+        admission.start("echo", "k", () -> {
+            asked.add("agent asked");
+            return ChunkPublisher.words("never");
+        }, ended::add);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(List.of(), asked, "the agent was not asked");
+        assertEquals(List.of(new EndedReply(admission.messageId(), StreamStatus.INTERRUPTED, "", 0)), ended);
+        assertEquals(0, service.stats().activeStreams());
+        assertEquals(List.of(), sink.events(), "nothing was sent");
     }
 }

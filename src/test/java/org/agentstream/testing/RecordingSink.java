@@ -37,7 +37,7 @@ public final class RecordingSink implements ReplySink {
     }
 
     @Override
-    public void streamStarted(String messageId, String replyTo, String agent) {
+    public void streamStarted(String messageId, String replyTo, String agent, String conversationId) {
         events.add(new Event("start", messageId, -1, agent, clock.getAsLong()));
     }
 

@@ -1,5 +1,6 @@
 package org.agentstream.agent.openai;
 
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -26,6 +27,7 @@ import org.agentstream.agent.AgentRequest;
 import org.agentstream.agent.Demand;
 import org.agentstream.agent.DrainLoop;
 import org.agentstream.agent.OneSubscriber;
+import org.agentstream.agent.Turn;
 
 /**
  * One streamed chat completion, as a publisher of its tokens. The model pushes tokens as they come (LangChain4j
@@ -93,10 +95,17 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
                 .build();
     }
 
+    /** The system prompt, the newest {@code historyTurns} earlier turns (oldest first), then the user's message. */
     private ChatRequest chatRequest() {
-        List<ChatMessage> messages = new ArrayList<>(2);
+        List<Turn> history = request.history();
+        List<Turn> earlier = history.subList(Math.max(0, history.size() - config.historyTurns()), history.size());
+        List<ChatMessage> messages = new ArrayList<>(earlier.size() + 2);
         if (config.systemPrompt() != null) {
             messages.add(SystemMessage.from(config.systemPrompt()));
+        }
+        for (Turn turn : earlier) {
+            messages.add("assistant".equals(turn.role()) ? AiMessage.from(turn.content())
+                    : UserMessage.from(turn.content()));
         }
         messages.add(UserMessage.from(request.content()));
         return ChatRequest.builder().messages(messages).build();

@@ -4,15 +4,16 @@ import java.time.Duration;
 
 /**
  * One remote-model agent as its settings define it when a reply starts. {@code apiKey}, {@code temperature} and
- * {@code systemPrompt} may be null. The key never appears in {@link #toString()}.
+ * {@code systemPrompt} may be null; {@code historyTurns} is how many earlier turns of the conversation it is sent.
+ * The key never appears in {@link #toString()}.
  */
 public record OpenAiAgentConfig(String name, String baseUrl, String model, String apiKey, Double temperature,
-        String systemPrompt, Duration stallTimeout, String description) {
+        String systemPrompt, Duration stallTimeout, String description, int historyTurns) {
 
     @Override
     public String toString() {
         return "OpenAiAgentConfig[name=" + name + ", baseUrl=" + baseUrl + ", model=" + model + ", apiKey="
                 + (apiKey == null ? "none" : "***") + ", temperature=" + temperature + ", stallTimeout="
-                + stallTimeout + "]";
+                + stallTimeout + ", historyTurns=" + historyTurns + "]";
     }
 }

@@ -21,6 +21,7 @@ public class OpenAiAgentSettings {
 
     static final String AGENTS = "agentstream.agents.openai";
     static final long DEFAULT_STALL_TIMEOUT_MS = 60_000;
+    static final int DEFAULT_HISTORY_TURNS = 20;
 
     private static final Logger LOG = Logger.getLogger(OpenAiAgentSettings.class.getName());
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -51,7 +52,8 @@ public class OpenAiAgentSettings {
                 ServerConfig.getString(prefix + "system-prompt").orElse(null),
                 Duration.ofMillis(Math.max(1, ServerConfig.getLong(prefix + "timeout-ms", DEFAULT_STALL_TIMEOUT_MS))),
                 ServerConfig.getString(prefix + "description")
-                        .orElseGet(() -> "Remote model " + model.get() + " at " + host(url) + ".")));
+                        .orElseGet(() -> "Remote model " + model.get() + " at " + host(url) + "."),
+                Math.max(0, ServerConfig.getInt(prefix + "history-turns", DEFAULT_HISTORY_TURNS))));
     }
 
     /** The key itself, or the environment variable that holds it; never logged. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.Turn;
 import org.agentstream.testing.FakeOpenAiServer;
 import org.agentstream.testing.FakeOpenAiServer.Ending;
 import org.agentstream.testing.FakeOpenAiServer.Exchange;
@@ -66,12 +68,16 @@ class ModelReplyTest {
 
     private OpenAiAgentConfig config(String baseUrl, Duration stallTimeout) {
         return new OpenAiAgentConfig("gpt", baseUrl, "fake-model", "sk-test", 0.25, "Be brief.", stallTimeout,
-                "test model");
+                "test model", 2);
     }
 
     private Tokens ask(OpenAiAgentConfig config, long initialDemand) {
+        return ask(config, initialDemand, List.of());
+    }
+
+    private Tokens ask(OpenAiAgentConfig config, long initialDemand, List<Turn> history) {
         Tokens tokens = new Tokens(initialDemand);
-        new ModelReply(config, new AgentRequest("Hi there", null),
+        new ModelReply(config, new AgentRequest("Hi there", "conversation", history),
                 new ModelConnection(http, executor, WAIT), timer, System::nanoTime).subscribe(tokens);
         return tokens;
     }
@@ -103,6 +109,20 @@ class ModelReplyTest {
         assertEquals("Be brief.", request.getJsonArray("messages").getJsonObject(0).getString("content"));
         assertEquals("user", request.getJsonArray("messages").getJsonObject(1).getString("role"));
         assertEquals("Hi there", request.getJsonArray("messages").getJsonObject(1).getString("content"));
+    }
+
+    @Test
+    void earlierTurnsGoBetweenTheSystemPromptAndTheMessageUpToHistoryTurns() throws Exception {
+        Tokens tokens = ask(config(model.baseUrl(), WAIT), 32, List.of(new Turn("user", "gpt", "My name is Ada."),
+                new Turn("assistant", "gpt", "Hello Ada."), new Turn("user", "gpt", "I like tea."),
+                new Turn("assistant", "gpt", "Noted.")));
+        assertNull(tokens.awaitEnd());
+
+        List<String> messages = model.awaitExchange(WAIT).request().getJsonArray("messages").stream()
+                .map(JsonValue::asJsonObject)
+                .map(message -> message.getString("role") + ": " + message.getString("content")).toList();
+        assertEquals(List.of("system: Be brief.", "user: I like tea.", "assistant: Noted.", "user: Hi there"), messages,
+                "the two newest earlier turns (history-turns 2), oldest first");
     }
 
     @Test
@@ -174,7 +194,7 @@ class ModelReplyTest {
         VirtualScheduler time = new VirtualScheduler();
         model.answer(Script.tokens(3, Duration.ofMillis(5)).thenStall());
         Tokens tokens = new Tokens(32);
-        new ModelReply(config(model.baseUrl(), Duration.ofMillis(500)), new AgentRequest("Hi there", null),
+        new ModelReply(config(model.baseUrl(), Duration.ofMillis(500)), new AgentRequest("Hi there", null, null),
                 new ModelConnection(http, executor, WAIT), time, time::nanoTime).subscribe(tokens);
         assertEquals(List.of("t0 ", "t1 ", "t2 "), List.of(tokens.next(), tokens.next(), tokens.next()));
         time.advance(Duration.ofMillis(499).toNanos());

@@ -1,0 +1,138 @@
+package org.agentstream.history;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The chat's way to stored conversations, off the streaming threads: every database call runs as a task of the
+ * container's managed executor, and the work on one conversation runs one task after another in the order it was
+ * asked, so a reply is never stored before its question, messages keep the order the server received them, and a
+ * read sees every write asked before it.
+ */
+@ApplicationScoped
+public class ConversationHistory {
+
+    private static final Logger LOG = Logger.getLogger(ConversationHistory.class.getName());
+    private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(null);
+
+    @Resource
+    private ManagedExecutorService executor;
+
+    @Inject
+    private ConversationRepository repository;
+
+    @Inject
+    private HistorySettings settings;
+
+    /** The last task asked for each conversation that has one pending. */
+    private final Map<String, CompletableFuture<?>> pending = new ConcurrentHashMap<>();
+
+    public boolean enabled() {
+        return settings.enabled();
+    }
+
+    /**
+     * Stores the user's message, in a new conversation when {@code conversationId} is null, and reads the turns
+     * before it. Empty when the conversation is unknown or another owner's. With history off nothing is stored and
+     * the agent sees no earlier turn.
+     */
+    public CompletableFuture<Optional<UserTurn>> addUserMessage(String owner, String conversationId, String agent,
+            String content, String clientId) {
+        boolean create = conversationId == null;
+        String id = create ? UUID.randomUUID().toString() : conversationId;
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(Optional.of(new UserTurn(id, -1, List.of())));
+        }
+        int maxTurns = settings.maxEarlierTurns();
+        return inOrder(id, () -> repository.addUserMessage(owner, id, create, agent, content, clientId,
+                System.currentTimeMillis(), maxTurns));
+    }
+
+    /** Stores a reply at the place its question reserved; a failure is logged, the client already has the text. */
+    public void addReply(UserTurn question, String agent, String content, String status, String messageId,
+            String clientId, int chunks, long createdAt) {
+        if (question.replyPosition() < 0) {
+            return;
+        }
+        inOrder(question.conversationId(), () -> {
+            repository.addReply(question.conversationId(), question.replyPosition(), agent, content, status,
+                    messageId, clientId, chunks, createdAt, System.currentTimeMillis());
+            return null;
+        }).exceptionally(failure -> {
+            LOG.log(Level.WARNING, "Reply " + messageId + " of conversation " + question.conversationId()
+                    + " was not stored", failure);
+            return null;
+        });
+    }
+
+    /** The owner's conversations, newest first, once the writes asked so far are done. */
+    public CompletableFuture<List<ConversationSummary>> conversations(String owner) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        int max = settings.maxListed();
+        return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+                .handle((ignored, failure) -> null)
+                .thenApplyAsync(ignored -> repository.conversations(owner, max), executor);
+    }
+
+    public CompletableFuture<Optional<HistoryPage>> history(String owner, String conversationId) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        int max = settings.maxReturned();
+        return inOrder(conversationId, () -> repository.history(owner, conversationId, max));
+    }
+
+    public CompletableFuture<Boolean> delete(String owner, String conversationId) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return inOrder(conversationId, () -> repository.delete(owner, conversationId));
+    }
+
+    /** Waits, at most {@code timeout}, for the work asked so far; true if it is all done. */
+    public boolean awaitPending(Duration timeout) throws InterruptedException {
+        try {
+            CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException failed) {
+            return true;
+        } catch (TimeoutException late) {
+            return false;
+        }
+    }
+
+    /** Runs {@code work} on the executor after every task asked before it for the same conversation. */
+    private <T> CompletableFuture<T> inOrder(String conversationId, Supplier<T> work) {
+        CompletableFuture<T> task = new CompletableFuture<>();
+        CompletableFuture<?> before = pending.put(conversationId, task);
+        (before == null ? DONE : before.handle((result, failure) -> null))
+                .thenApplyAsync(ignored -> work.get(), executor)
+                .whenComplete((result, failure) -> {
+                    pending.remove(conversationId, task);
+                    if (failure == null) {
+                        task.complete(result);
+                    } else {
+                        task.completeExceptionally(failure);
+                    }
+                });
+        return task;
+    }
+}
