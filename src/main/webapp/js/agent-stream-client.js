@@ -4,6 +4,23 @@
 
 /**
  * @typedef {{name: string, description: string}} AgentInfo
+ * @typedef {{conversationId: string, title: string, updatedAt: number, messages: number}} ConversationInfo
+ *   title: the first user message (at most 80 characters); updatedAt: epoch ms; messages: stored user + agent messages
+ *
+ * @typedef {object} StoredMessage
+ * @property {"user" | "assistant"} role
+ * @property {string} agent
+ * @property {string} content
+ * @property {"complete" | "cancelled" | "failed" | "interrupted"} status
+ * @property {string | null} messageId  the server's id of a reply; null for a user message
+ * @property {number} createdAt         epoch ms
+ * @property {number} chunks
+ *
+ * @typedef {object} ConversationHistory
+ * @property {string} conversationId
+ * @property {StoredMessage[]} messages oldest first: the newest ones, at most the server's agentstream.history.max-returned
+ * @property {number} olderLeftOut      older messages left out
+ *
  * @typedef {"connecting" | "open" | "reconnecting" | "closed"} ConnectionState
  * @typedef {"streaming" | "complete" | "cancelled" | "failed" | "interrupted"} ReplyStatus
  *
@@ -17,11 +34,18 @@
  * @property {"error"} type
  * @property {string | null} replyTo
  * @property {string} [messageId]
- * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "too_large" | "agent_failed" | "busy"
+ * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "unknown_conversation" | "too_large" | "agent_failed" | "busy"
  *   | "model_unavailable" | "model_auth" | "model_rate_limited" | "model_timeout"
  *   | "reply_timeout" | "internal_error"} code
  * @property {string} message
  * @property {number} [retryAfterMs]
+ *
+ * @typedef {object} PendingRequest a request waiting for its answer
+ * @property {string} id                 the frame's id, which an error frame refusing it names as replyTo
+ * @property {string} answer             the type of the frame that answers it
+ * @property {string} [conversationId]   the conversation the answer must name, when the request names one
+ * @property {function(*): void} resolve
+ * @property {function(Error): void} reject
  *
  * @typedef {object} ReplyTiming
  * @property {number} chunks          chunks measured
@@ -105,12 +129,17 @@ const now = () => performance.timeOrigin + performance.now();
 
 /** One reply as this client sees it; it fills in while the reply streams. */
 export class Reply {
-  /** @param {string} id client id of the message @param {string} agent @param {string} content */
-  constructor(id, agent, content) {
+  /**
+   * @param {string} id client id of the message @param {string} agent @param {string} content
+   * @param {string | null} [conversationId] the conversation the message was sent to (null: a new one)
+   */
+  constructor(id, agent, content, conversationId = null) {
     /** The client id of the message this reply answers (its replyTo). */
     this.id = id;
     this.agent = agent;
     this.content = content;
+    /** @type {string | null} the conversation asked for; from stream_start on, the server's (a new one's id) */
+    this.conversationId = conversationId;
     /** @type {string | null} the server's id of the reply, known from stream_start on */
     this.messageId = null;
     /** @type {ReplyStatus | "pending"} */
@@ -144,7 +173,13 @@ export class Reply {
  * - `stream_start` {reply, frame}
  * - `chunk`        {reply, chunk, frame}
  * - `stream_end`   {reply, frame}  frame is null when the connection dropped mid-reply (status "interrupted")
- * - `error`        {reply, frame}  an error frame; reply is null when it answers no message of this client
+ * - `error`        {reply, frame}  an error frame; reply is null when it answers no message of this client.
+ *                   An error frame refusing a request (listAgents, listConversations, history, deleteConversation)
+ *                   rejects that request's promise instead.
+ *
+ * Requests are answered in the order they were sent, per answer type (and per conversation for history and
+ * deleteConversation); an error frame names the request it refuses by the request's id (replyTo). Every request
+ * still waiting when the connection drops or the client closes is rejected.
  */
 export class AgentStreamClient extends EventTarget {
   /**
@@ -173,8 +208,8 @@ export class AgentStreamClient extends EventTarget {
     this._attempt = 0;
     this._timer = null;
     this._counter = 0;
-    /** @type {{resolve: function(AgentInfo[]): void, reject: function(Error): void}[]} */
-    this._agentWaiters = [];
+    /** @type {PendingRequest[]} in the order they were sent */
+    this._requests = [];
     /** @type {{resolve: function(): void, reject: function(Error): void}[]} */
     this._openWaiters = [];
   }
@@ -214,21 +249,50 @@ export class AgentStreamClient extends EventTarget {
    * @returns {Promise<AgentInfo[]>}
    */
   listAgents() {
-    this._send({ type: "agents" });
-    return new Promise((resolve, reject) => this._agentWaiters.push({ resolve, reject }));
+    return this._request({ type: "agents" }, "agents");
   }
 
   /**
-   * Sends a message to an agent. Throws when the connection is not open.
-   * @param {string} agent @param {string} content @param {{conversationId?: string}} [options]
+   * Asks for the conversations of this browser's owner (the agentstream-owner cookie), newest first. Rejects as
+   * listAgents does, and with an Error whose `code` is the error frame's when the server refuses (for instance
+   * `unknown_conversation` when the server stores no history). Throws when the connection is not open.
+   * @returns {Promise<ConversationInfo[]>}
+   */
+  listConversations() {
+    return this._request({ type: "conversations" }, "conversations");
+  }
+
+  /**
+   * Asks for the stored messages of a conversation, oldest first. Rejects with code `unknown_conversation` for one
+   * that does not exist or is not this owner's, and as listAgents does. Throws when the connection is not open.
+   * @param {string} conversationId @returns {Promise<ConversationHistory>}
+   */
+  history(conversationId) {
+    return this._request({ type: "history", conversationId }, "history");
+  }
+
+  /**
+   * Deletes a conversation; resolves once the server confirms (conversation_deleted). Rejects with code
+   * `unknown_conversation` for one that does not exist (any more) or is not this owner's, and as listAgents does.
+   * Throws when the connection is not open.
+   * @param {string} conversationId @returns {Promise<void>}
+   */
+  deleteConversation(conversationId) {
+    return this._request({ type: "delete_conversation", conversationId }, "conversation_deleted");
+  }
+
+  /**
+   * Sends a message to an agent, into a conversation or (without conversationId) a new one, whose id the reply
+   * learns from stream_start. Throws when the connection is not open.
+   * @param {string} agent @param {string} content @param {{conversationId?: string | null}} [options]
    * @returns {Reply} fills in as the reply streams; await reply.done for its end
    */
   send(agent, content, { conversationId } = {}) {
-    const id = `m${Date.now().toString(36)}-${++this._counter}`;
+    const id = this._nextId("m");
     const frame = { type: "message", id, agent, content };
     if (conversationId) frame.conversationId = conversationId;
     this._send(frame);
-    const reply = new Reply(id, agent, content);
+    const reply = new Reply(id, agent, content, conversationId || null);
     this.pending.set(id, reply);
     this.lastReply = reply;
     return reply;
@@ -243,6 +307,38 @@ export class AgentStreamClient extends EventTarget {
     } else {
       reply._cancelWhenStarted = true;
     }
+  }
+
+  _nextId(prefix) {
+    return `${prefix}${Date.now().toString(36)}-${++this._counter}`;
+  }
+
+  /**
+   * Sends a request with an id of its own; the promise settles with the value of its answer (see _answer), or
+   * rejects when an error frame names the id, or when the connection is lost first. Throws when not connected.
+   */
+  _request(frame, answer) {
+    const id = this._nextId("r");
+    this._send({ ...frame, id });
+    return new Promise((resolve, reject) => {
+      this._requests.push({ id, answer, conversationId: frame.conversationId, resolve, reject });
+    });
+  }
+
+  /** Resolves the oldest request that this frame answers (by type, and conversation if it names one). */
+  _answer(frame, value) {
+    const index = this._requests.findIndex((request) => request.answer === frame.type
+      && (request.conversationId === undefined || request.conversationId === frame.conversationId));
+    if (index >= 0) this._requests.splice(index, 1)[0].resolve(value);
+  }
+
+  /** Rejects the request an error frame names; false if it names none. */
+  _refuse(frame) {
+    const index = frame.replyTo ? this._requests.findIndex((request) => request.id === frame.replyTo) : -1;
+    if (index < 0) return false;
+    const failure = Object.assign(new Error(`${frame.code}: ${frame.message}`), { code: frame.code, frame });
+    this._requests.splice(index, 1)[0].reject(failure);
+    return true;
   }
 
   _send(frame) {
@@ -299,7 +395,7 @@ export class AgentStreamClient extends EventTarget {
   /** Rejects the requests waiting for an answer on the lost connection, and once closed, those waiting for open. */
   _failWaiters(message, closed) {
     const failure = new Error(message);
-    this._agentWaiters.splice(0).forEach(({ reject }) => reject(failure));
+    this._requests.splice(0).forEach(({ reject }) => reject(failure));
     if (closed) this._openWaiters.splice(0).forEach(({ reject }) => reject(failure));
   }
 
@@ -319,13 +415,25 @@ export class AgentStreamClient extends EventTarget {
     switch (frame.type) {
       case "agents":
         this.agents = frame.agents;
-        this._agentWaiters.splice(0).forEach(({ resolve }) => resolve(frame.agents));
+        this._answer(frame, frame.agents);
         this._emit("agents", { agents: frame.agents });
+        break;
+      case "conversations":
+        this._answer(frame, frame.conversations);
+        break;
+      case "history":
+        this._answer(frame, {
+          conversationId: frame.conversationId, messages: frame.messages, olderLeftOut: frame.olderLeftOut ?? 0,
+        });
+        break;
+      case "conversation_deleted":
+        this._answer(frame, undefined);
         break;
       case "stream_start": {
         const reply = this.pending.get(frame.replyTo);
         if (!reply) return;
         reply.messageId = frame.messageId;
+        if (frame.conversationId) reply.conversationId = frame.conversationId;
         reply.status = "streaming";
         this._byMessageId.set(frame.messageId, reply);
         this._emit("stream_start", { reply, frame });
@@ -347,6 +455,7 @@ export class AgentStreamClient extends EventTarget {
         break;
       }
       case "error": {
+        if (this._refuse(frame)) break;
         const reply = (frame.messageId && this._byMessageId.get(frame.messageId))
           || (frame.replyTo && this.pending.get(frame.replyTo))
           // too_large names no message: the server answers frames in order, so it is the oldest not yet started
