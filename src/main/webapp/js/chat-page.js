@@ -1,10 +1,12 @@
-// The chat page: a conversation with one agent at a time, built on agent-stream-client.js.
+// The chat page: the user's conversations in a sidebar and the current one, built on agent-stream-client.js.
 // Every text from a user or an agent goes into the page as text (textContent / Text nodes), never as HTML.
 
 import { AgentStreamClient } from "./agent-stream-client.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
+/** localStorage key of the current conversation's id, so that a reload shows it again. */
+const STORED_CONVERSATION = "agentstream.conversationId";
 
 /** The page's client, exported for the browser console and the browser tests (no global):
  *  `(await import("./js/chat-page.js")).client` in the page yields this instance, with every reply's timing. */
@@ -13,7 +15,11 @@ export const client = new AgentStreamClient();
 let current = null;
 /** @type {import("./agent-stream-client.js").Reply | null} */
 let lastEnded = null;
-const views = new Map(); // client message id -> {item, text, status, errors}
+const views = new Map(); // client message id -> {item, textNode, status, errors}, replies shown in the current view
+/** @type {string | null} the conversation on screen; null: a new one, which the next message starts */
+let conversationId = localStorage.getItem(STORED_CONVERSATION);
+/** @type {string | null} a conversation whose stored messages are still to be shown (after a reload or a drop) */
+let historyToLoad = conversationId;
 
 const STATUS_TEXT = {
   pending: "waiting…",
@@ -36,34 +42,49 @@ function scrollToEnd() {
   list.scrollTop = list.scrollHeight;
 }
 
-function addUserMessage(content) {
+function userMessage(content) {
   const item = element("li", "message user");
   item.append(element("div", "meta", "You"), element("div", "text", content));
-  $("conversation").append(item);
+  return item;
 }
 
-function addAgentMessage(reply) {
+function agentMessage(agent) {
   const item = element("li", "message agent");
   const meta = element("div", "meta");
   const status = element("span", "status");
-  meta.append(element("span", "who", reply.agent), status);
+  meta.append(element("span", "who", agent), status);
   const text = element("div", "text");
   const textNode = document.createTextNode("");
   text.append(textNode);
   const errors = element("div", "errors-of-reply");
   item.append(meta, text, errors);
-  $("conversation").append(item);
-  const view = { item, textNode, status, errors };
+  return { item, textNode, status, errors };
+}
+
+function addAgentMessage(reply) {
+  const view = agentMessage(reply.agent);
+  $("conversation").append(view.item);
   views.set(reply.id, view);
   showStatus(reply);
-  return view;
+}
+
+/** @param {import("./agent-stream-client.js").StoredMessage} message */
+function storedMessage(message) {
+  if (message.role === "user") return userMessage(message.content);
+  const view = agentMessage(message.agent);
+  view.textNode.data = message.content;
+  setStatus(view, message.status);
+  return view.item;
 }
 
 function showStatus(reply) {
   const view = views.get(reply.id);
-  if (!view) return;
-  view.item.dataset.status = reply.status;
-  view.status.textContent = STATUS_TEXT[reply.status] ?? reply.status;
+  if (view) setStatus(view, reply.status);
+}
+
+function setStatus(view, status) {
+  view.item.dataset.status = status;
+  view.status.textContent = STATUS_TEXT[status] ?? status;
 }
 
 function showError(text, reply) {
@@ -104,6 +125,8 @@ client.addEventListener("state", ({ detail }) => {
     // the list arrives as the "agents" event; a connection that drops first rejects this request, and reconnects
     client.listAgents().catch(() => {});
     $("errors").replaceChildren();
+    refreshConversations();
+    if (historyToLoad) loadHistory(historyToLoad);
   }
   $("send").disabled = detail.state !== "open" || current !== null;
 });
@@ -130,7 +153,13 @@ $("agent").addEventListener("change", describeAgent);
 
 // --- replies
 
-client.addEventListener("stream_start", ({ detail }) => showStatus(detail.reply));
+client.addEventListener("stream_start", ({ detail: { reply } }) => {
+  showStatus(reply);
+  if (conversationId === null && views.has(reply.id)) {
+    setConversation(reply.conversationId);   // the first message of a new conversation: the server named it
+    refreshConversations();
+  }
+});
 
 client.addEventListener("chunk", ({ detail }) => {
   const view = views.get(detail.reply.id);
@@ -144,12 +173,123 @@ client.addEventListener("stream_end", ({ detail }) => {
   if (detail.reply === current) idle();
   lastEnded = detail.reply;
   if (!$("timing").hidden) drawTiming(lastEnded);
+  refreshConversations();
 });
 
 client.addEventListener("error", ({ detail }) => {
   const { frame, reply } = detail;
   const retry = frame.retryAfterMs ? ` (try again in ${(frame.retryAfterMs / 1000).toFixed(1)} s)` : "";
   showError(`${frame.code}: ${frame.message}${retry}`, reply);
+  if (frame.code === "unknown_conversation" && reply && views.has(reply.id)) {
+    setConversation(null);   // deleted meanwhile (another tab): the next message starts a new conversation
+    refreshConversations();
+  }
+});
+
+// --- conversations
+
+/** Makes a conversation the current one (null: a new one) and remembers it for the next page load. */
+function setConversation(id) {
+  conversationId = id;
+  if (id) localStorage.setItem(STORED_CONVERSATION, id);
+  else localStorage.removeItem(STORED_CONVERSATION);
+  for (const item of $("conversations").children) {
+    if (item.dataset.conversationId === id) item.setAttribute("aria-current", "true");
+    else item.removeAttribute("aria-current");
+  }
+}
+
+/** Shows a conversation: its stored messages once the server sends them, or an empty view for a new one (null). */
+function showConversation(id) {
+  setConversation(id);
+  views.clear();
+  $("conversation").replaceChildren();
+  $("errors").replaceChildren();
+  historyToLoad = id;
+  if (id) loadHistory(id);
+}
+
+async function loadHistory(id) {
+  let history;
+  try {
+    history = await client.history(id);
+  } catch (failure) {
+    if (conversationId !== id) return;
+    if (failure.code) historyToLoad = null;   // refused; without a code the connection was lost: loaded on reopen
+    if (failure.code === "unknown_conversation") showConversation(null);   // deleted, or another browser's
+    else if (failure.code) showError(`Could not load the conversation: ${failure.message}`, null);
+    return;
+  }
+  if (conversationId !== id || historyToLoad !== id) return;   // the user moved on, or it is shown already
+  historyToLoad = null;
+  const items = history.messages.map(storedMessage);
+  if (history.olderLeftOut > 0) {
+    items.unshift(element("li", "note", `${history.olderLeftOut} earlier messages are not shown.`));
+  }
+  $("conversation").prepend(...items);   // before any message sent while it loaded
+  scrollToEnd();
+}
+
+async function refreshConversations() {
+  let conversations;
+  try {
+    conversations = await client.listConversations();
+  } catch (failure) {
+    // a lost connection lists them again when it reopens; a refusal: this server keeps no conversations
+    if (failure.code) $("conversations-note").textContent = "This server keeps no conversations.";
+    return;
+  }
+  $("conversations-note").textContent = "";
+  $("conversations").replaceChildren(...conversations.map(conversationItem));
+  setConversation(conversationId);
+}
+
+/** @param {import("./agent-stream-client.js").ConversationInfo} conversation */
+function conversationItem({ conversationId: id, title, updatedAt }) {
+  const item = element("li", "conversation-item");
+  item.dataset.conversationId = id;
+  const open = element("button", "open");
+  open.type = "button";
+  open.title = title;   // the whole title, where the sidebar cuts it
+  const time = element("time", "", shortTime(updatedAt));
+  time.dateTime = new Date(updatedAt).toISOString();
+  time.title = new Date(updatedAt).toLocaleString();
+  open.append(element("span", "title", title), time);
+  open.addEventListener("click", () => showConversation(id));
+  const remove = element("button", "delete", "×");
+  remove.type = "button";
+  remove.title = "Delete this conversation";
+  remove.setAttribute("aria-label", `Delete the conversation “${title}”`);
+  remove.addEventListener("click", () => deleteConversation(id));
+  item.append(open, remove);
+  return item;
+}
+
+async function deleteConversation(id) {
+  try {
+    await client.deleteConversation(id);
+  } catch (failure) {
+    if (failure.code !== "unknown_conversation") {   // that one is gone already: it leaves the list all the same
+      showError(`Could not delete the conversation: ${failure.message}`, null);
+      return;
+    }
+  }
+  if (id === conversationId) showConversation(null);
+  refreshConversations();
+}
+
+/** "just now", "5 min ago", "3 h ago", then the date. */
+function shortTime(epochMs) {
+  const minutes = Math.floor((Date.now() - epochMs) / 60000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  return new Date(epochMs).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+}
+
+$("new-conversation").addEventListener("click", () => {
+  showConversation(null);
+  $("content").focus();
 });
 
 // --- the form
@@ -161,12 +301,12 @@ $("composer").addEventListener("submit", (event) => {
   if (!content.trim() || !agent || current) return;
   let reply;
   try {
-    reply = client.send(agent, content);
+    reply = client.send(agent, content, { conversationId });
   } catch (failure) {
     showError(failure.message, null);
     return;
   }
-  addUserMessage(content);
+  $("conversation").append(userMessage(content));
   addAgentMessage(reply);
   streaming(reply);
   scrollToEnd();
