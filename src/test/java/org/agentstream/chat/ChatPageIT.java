@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-/** The chat page in a real headless Chromium against a real server: what a user sees while a reply streams. */
+/**
+ * The chat page in a real headless Chromium against a real server: what a user sees while a reply streams, and the
+ * conversations the server keeps for this browser (its owner cookie).
+ */
 class ChatPageIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -120,15 +123,19 @@ class ChatPageIT extends DeployedApp {
                   const open = new AgentStreamClient();
                   await open.connect();
                   const agents = outcome(open.listAgents());
+                  const conversations = outcome(open.listConversations());
+                  const history = outcome(open.history('any'));
                   open.close();
                   const opening = new AgentStreamClient();
                   const connected = outcome(opening.connect());
                   opening.close();
-                  done([await agents, await connected]);
+                  done([await agents, await conversations, await history, await connected]);
                 });
                 """);
-        assertEquals(List.of("rejected: client closed", "rejected: client closed"), outcomes,
-                "an agent list asked for and a connect still opening settle when the client closes");
+        assertEquals(List.of("rejected: client closed", "rejected: client closed", "rejected: client closed",
+                        "rejected: client closed"), outcomes,
+                "the agent list, conversations and a history asked for, and a connect still opening, settle when the "
+                        + "client closes");
     }
 
     @Test
@@ -217,6 +224,129 @@ class ChatPageIT extends DeployedApp {
         page.script("document.getElementById('timing').scrollIntoView();");
         System.out.println("[browser] timing view: " + verdict + "; screenshot: "
                 + browser.screenshot("timing-view.png"));
+    }
+
+    @Test
+    void aReloadShowsTheConversationAgain() {
+        page.open(base.toExternalForm(), "echo");
+        page.send("echo", "What does streaming change?");
+        page.awaitLastReply("complete");
+        page.send("echo", "And what if the network batches?");
+        page.awaitLastReply("complete");
+        String conversationId = (String) page.lastReplyRecord().get("conversationId");
+        page.awaitStoredMessages(4);
+
+        page.reload("echo");
+
+        page.awaitEqual(List.of("user: What does streaming change?", "agent: What does streaming change?",
+                        "user: And what if the network batches?", "agent: And what if the network batches?"),
+                page::messages, "both turns, the user's and the agent's, are shown again after the reload");
+        page.awaitEqual(List.of("What does streaming change?"), page::conversationTitles,
+                "the sidebar lists the conversation by its first message");
+        assertEquals("What does streaming change?", page.currentConversationTitle(), "and marks it as current");
+
+        page.send("echo", "One more after the reload.");
+        page.awaitLastReply("complete");
+        assertEquals(conversationId, page.lastReplyRecord().get("conversationId"),
+                "a message sent after the reload goes into the same conversation");
+        assertEquals(List.of("What does streaming change?"), page.conversationTitles());
+    }
+
+    @Test
+    void anOlderConversationOpensFromTheList() throws Exception {
+        page.open(base.toExternalForm(), "echo");
+        page.send("echo", "Why stream a reply chunk by chunk?");
+        page.awaitLastReply("complete");
+        page.newConversation();
+        page.awaitEqual(List.of(), page::messages, "a new conversation starts empty");
+        page.send("echo", "What does the timing view show?");
+        page.awaitLastReply("complete");
+        page.awaitEqual(List.of("What does the timing view show?", "Why stream a reply chunk by chunk?"),
+                page::conversationTitles, "both conversations are listed, newest first");
+
+        page.openConversation("Why stream a reply chunk by chunk?");
+
+        page.awaitEqual(List.of("user: Why stream a reply chunk by chunk?", "agent: Why stream a reply chunk by chunk?"),
+                page::messages, "the older conversation's text is shown, and only its text");
+        assertEquals("Why stream a reply chunk by chunk?", page.currentConversationTitle());
+        System.out.println("[browser] conversations screenshot: " + browser.screenshot("conversations.png"));
+
+        page.reload("echo");
+        page.awaitEqual(List.of("user: Why stream a reply chunk by chunk?", "agent: Why stream a reply chunk by chunk?"),
+                page::messages, "the conversation opened last is the one a reload shows");
+    }
+
+    @Test
+    void aDeletedConversationLeavesTheList() {
+        page.open(base.toExternalForm(), "echo");
+        page.send("echo", "This one will be deleted.");
+        page.awaitLastReply("complete");
+        page.newConversation();
+        page.send("echo", "This one stays a little longer.");
+        page.awaitLastReply("complete");
+        page.awaitEqual(List.of("This one stays a little longer.", "This one will be deleted."),
+                page::conversationTitles, "both conversations are listed");
+
+        page.deleteConversation("This one will be deleted.");
+        page.awaitEqual(List.of("This one stays a little longer."), page::conversationTitles,
+                "the deleted conversation left the list");
+        assertEquals(List.of("user: This one stays a little longer.", "agent: This one stays a little longer."),
+                page.messages(), "the current conversation stays on screen");
+
+        page.deleteConversation("This one stays a little longer.");
+        page.awaitEqual(List.of(), page::conversationTitles, "the current conversation left the list too");
+        page.awaitEqual(List.of(), page::messages, "and the screen shows a new, empty conversation");
+        assertNull(page.script("return localStorage.getItem('agentstream.conversationId');"),
+                "a reload will not look for the deleted conversation");
+    }
+
+    @Test
+    void theClientListsLoadsAndDeletesConversations() {
+        page.open(base.toExternalForm(), "echo");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> seen = (Map<String, Object>) page.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(new URL('js/agent-stream-client.js', location.href)).then(async ({ AgentStreamClient }) => {
+                  const refusal = (promise) => promise.then(() => 'resolved', (failure) => failure.code);
+                  const client = new AgentStreamClient();
+                  await client.connect();
+                  const reply = client.send('echo', 'Remember this.');
+                  await reply.done;
+                  const id = reply.conversationId;
+                  const [listed, history] = await Promise.all([client.listConversations(), client.history(id)]);
+                  const mine = listed.find((c) => c.conversationId === id);
+                  const misdirected = await client.send('echo', 'lost', { conversationId: 'no-such-conversation' }).done;
+                  const seen = {
+                    id: typeof id, title: mine && mine.title, updatedAt: mine && typeof mine.updatedAt,
+                    historyId: history.conversationId === id, first: history.messages[0],
+                    olderLeftOut: history.olderLeftOut,
+                    unknownHistory: await refusal(client.history('no-such-conversation')),
+                    longId: await refusal(client.history('x'.repeat(65))),
+                    misdirected: [misdirected.status, misdirected.errors.map((e) => e.code).join()],
+                    deleted: await client.deleteConversation(id).then(() => 'deleted'),
+                    deletedAgain: await refusal(client.deleteConversation(id)),
+                    listedAfter: (await client.listConversations()).some((c) => c.conversationId === id),
+                  };
+                  client.close();
+                  done(seen);
+                });
+                """);
+        assertEquals("string", seen.get("id"), "stream_start named the new conversation");
+        assertEquals("Remember this.", seen.get("title"));
+        assertEquals("number", seen.get("updatedAt"));
+        assertEquals(true, seen.get("historyId"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = (Map<String, Object>) seen.get("first");
+        assertEquals("user", first.get("role"));
+        assertEquals("Remember this.", first.get("content"));
+        assertEquals(0L, seen.get("olderLeftOut"));
+        assertEquals("unknown_conversation", seen.get("unknownHistory"));
+        assertEquals("bad_frame", seen.get("longId"));
+        assertEquals(List.of("failed", "unknown_conversation"), seen.get("misdirected"),
+                "a message to an unknown conversation is refused and starts nothing");
+        assertEquals("deleted", seen.get("deleted"));
+        assertEquals("unknown_conversation", seen.get("deletedAgain"));
+        assertEquals(false, seen.get("listedAfter"));
     }
 
     private static GapAnalysis browserGaps(Map<String, Object> record) {

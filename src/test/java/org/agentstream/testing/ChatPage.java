@@ -1,10 +1,14 @@
 package org.agentstream.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -40,6 +44,16 @@ public final class ChatPage {
     /** Opens the page and waits until it is connected and lists {@code agent}. */
     public ChatPage open(String url, String agent) {
         driver.get(url);
+        return loaded(agent);
+    }
+
+    /** Reloads the page, as a user pressing F5, and waits until it is connected again and lists {@code agent}. */
+    public ChatPage reload(String agent) {
+        driver.navigate().refresh();
+        return loaded(agent);
+    }
+
+    private ChatPage loaded(String agent) {
         script(RECORD_STREAMED_TEXT);
         awaitConnection("open");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#agent option[value='" + agent + "']")));
@@ -58,6 +72,73 @@ public final class ChatPage {
         input.clear();
         input.sendKeys(content);
         driver.findElement(By.id("send")).click();
+    }
+
+    public void newConversation() {
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("new-conversation"))).click();
+    }
+
+    /** Clicks a conversation of the sidebar by its title. */
+    public void openConversation(String title) {
+        conversationButton(title, ".open").click();
+    }
+
+    /** Clicks the delete button of a conversation of the sidebar, found by its title. */
+    public void deleteConversation(String title) {
+        conversationButton(title, ".delete").click();
+    }
+
+    private WebElement conversationButton(String title, String selector) {
+        return wait.until(d -> (WebElement) script("""
+                const item = [...document.querySelectorAll('#conversations .conversation-item')]
+                  .find((candidate) => candidate.querySelector('.title').textContent === arguments[0]);
+                return item ? item.querySelector(arguments[1]) : null;
+                """, title, selector));
+    }
+
+    /** The titles of the sidebar's conversations, top to bottom. */
+    @SuppressWarnings("unchecked")
+    public List<String> conversationTitles() {
+        return (List<String>) script("return [...document.querySelectorAll('#conversations .title')]"
+                + ".map((title) => title.textContent);");
+    }
+
+    /** The title of the conversation the sidebar marks as current, or null. */
+    public String currentConversationTitle() {
+        return (String) script("const title = document.querySelector("
+                + "'#conversations [aria-current=\"true\"] .title'); return title ? title.textContent : null;");
+    }
+
+    /** The messages on screen, oldest first, each as "user: text" or "agent: text". */
+    @SuppressWarnings("unchecked")
+    public List<String> messages() {
+        return (List<String>) script("return [...document.querySelectorAll('#conversation .message')].map((m) => "
+                + "(m.classList.contains('user') ? 'user: ' : 'agent: ') + m.querySelector('.text').textContent);");
+    }
+
+    /**
+     * Waits until the server lists {@code count} stored messages for the conversation of the page's last reply (a
+     * reply is stored when it ends), asking through the page's own client.
+     */
+    public void awaitStoredMessages(int count) {
+        awaitEqual(count, () -> ((Number) asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(document.querySelector('script[type="module"]').src)
+                  .then(({ client }) => client.listConversations().then((conversations) => {
+                    const listed = conversations.find((c) => c.conversationId === client.lastReply.conversationId);
+                    done(listed ? listed.messages : -1);
+                  }))
+                  .catch(() => done(-2));
+                """)).intValue(), "messages the server stored in the conversation");
+    }
+
+    /** Waits until {@code actual} yields {@code expected}; when the wait runs out, fails showing both. */
+    public <T> void awaitEqual(T expected, Supplier<T> actual, String what) {
+        try {
+            wait.until(d -> expected.equals(actual.get()));
+        } catch (TimeoutException e) {
+            assertEquals(expected, actual.get(), what);
+        }
     }
 
     public void stop() {
@@ -116,7 +197,7 @@ public final class ChatPage {
                 import(document.querySelector('script[type="module"]').src).then(({ client }) => {
                   const reply = client.lastReply;
                   const timing = reply.timing();
-                  done({ status: reply.status, text: reply.text,
+                  done({ status: reply.status, text: reply.text, conversationId: reply.conversationId,
                          chunks: reply.chunks.map(c => [c.sentAt, c.receivedAt]),
                          verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio });
                 }, (failure) => done({ status: 'no client: ' + failure }));
