@@ -193,7 +193,7 @@ function setConversation(id) {
   conversationId = id;
   if (id) localStorage.setItem(STORED_CONVERSATION, id);
   else localStorage.removeItem(STORED_CONVERSATION);
-  for (const item of $("conversations").children) {
+  for (const item of $("conversations").querySelectorAll("li")) {
     if (item.dataset.conversationId === id) item.setAttribute("aria-current", "true");
     else item.removeAttribute("aria-current");
   }
