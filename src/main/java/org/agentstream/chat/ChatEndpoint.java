@@ -84,7 +84,7 @@ public class ChatEndpoint {
                 handle(text);
             }
         } catch (RuntimeException | Error failure) {
-            failed(failure);
+            failed(null, failure);
         }
     }
 
@@ -143,7 +143,7 @@ public class ChatEndpoint {
                         if (failure != null || stored.isEmpty()) {
                             admission.giveBack();
                             if (failure != null) {
-                                failed(failure);
+                                failed(inbound.id(), failure);
                             } else {
                                 unknownConversation(inbound);
                             }
@@ -164,7 +164,7 @@ public class ChatEndpoint {
     private <T> void answer(InboundFrame inbound, CompletableFuture<T> found, Consumer<T> send) {
         found.whenComplete((result, failure) -> {
             if (failure != null) {
-                failed(failure);
+                failed(inbound.id(), failure);
             } else {
                 send.accept(result);
             }
@@ -189,10 +189,13 @@ public class ChatEndpoint {
         outbox.send(new OutboundFrame.Error(replyTo, code, message));
     }
 
-    /** A bug of ours (or of a library) while handling a frame: the client is told, the connection goes on. */
-    private void failed(Throwable failure) {
+    /**
+     * A bug of ours, or a failure of a library or the database, while handling a frame: the client is told (with the
+     * frame's id when it is known), and the connection goes on.
+     */
+    private void failed(String replyTo, Throwable failure) {
         misbehaved("handling a frame failed", failure);
-        outbox.send(new OutboundFrame.Error(null, ErrorCode.INTERNAL_ERROR,
+        outbox.send(new OutboundFrame.Error(replyTo, ErrorCode.INTERNAL_ERROR,
                 "the server failed to handle the frame; the connection goes on"));
     }
 
