@@ -1,5 +1,6 @@
 package org.agentstream.history;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -104,6 +105,21 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(false);
         }
         return inOrder(conversationId, () -> repository.delete(owner, conversationId));
+    }
+
+    /**
+     * At undeploy or shutdown the container closes the chat connections first, which ends their replies as
+     * interrupted with what was sent; their writes get a few seconds to finish before the application goes.
+     */
+    @PreDestroy
+    void finishWrites() {
+        try {
+            if (!awaitPending(Duration.ofSeconds(5))) {
+                LOG.warning("Some replies were not stored before the application stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits, at most {@code timeout}, for the work asked so far; true if it is all done. */
