@@ -25,7 +25,9 @@ public interface ConversationRepository {
     /** The owner's conversations, newest first, at most max. */
     List<ConversationSummary> conversations(String owner, int max);
 
-    /** The newest maxReturned messages (oldest first) of the owner's conversation, or empty if unknown/other owner's. */
+    /**
+     * The newest maxReturned messages (oldest first) of the owner's conversation, or empty if unknown/other owner's.
+     */
     Optional<HistoryPage> history(String owner, String conversationId, int maxReturned);
 
     /** Deletes the owner's conversation and its messages; false if unknown/other owner's/already deleted. */

@@ -45,8 +45,7 @@ public class JpaConversationRepository implements ConversationRepository {
         }
         int position = conversation.addUserMessage(now);
         List<Turn> earlier = create ? List.of() : earlierTurns(conversation, position, maxEarlierTurns);
-        em.persist(new Message(conversation, position, Message.USER, agent, content, "complete", null, clientId, now,
-                0));
+        em.persist(Message.fromUser(conversation, position, agent, content, clientId, now));
         return Optional.of(new UserTurn(conversationId, position + 1, earlier));
     }
 
@@ -75,8 +74,8 @@ public class JpaConversationRepository implements ConversationRepository {
             return;
         }
         conversation.addReply(now);
-        em.persist(new Message(conversation, position, Message.ASSISTANT, agent, content, status, messageId, clientId,
-                createdAt, chunks));
+        em.persist(Message.reply(conversation, position, agent, content, status, messageId, clientId, createdAt,
+                chunks));
     }
 
     @Override

@@ -62,7 +62,7 @@ public class Message {
     protected Message() {
     }
 
-    Message(Conversation conversation, int position, String role, String agent, String content, String status,
+    private Message(Conversation conversation, int position, String role, String agent, String content, String status,
             String messageId, String clientId, long createdAt, int chunks) {
         this.id = UUID.randomUUID().toString();
         this.conversation = conversation;
@@ -76,6 +76,18 @@ public class Message {
                 ? clientId : clientId.substring(0, CLIENT_ID_LENGTH);
         this.createdAt = createdAt;
         this.chunks = chunks;
+    }
+
+    /** A user's message, stored whole when it arrives. */
+    static Message fromUser(Conversation conversation, int position, String agent, String content, String clientId,
+            long createdAt) {
+        return new Message(conversation, position, USER, agent, content, "complete", null, clientId, createdAt, 0);
+    }
+
+    static Message reply(Conversation conversation, int position, String agent, String content, String status,
+            String messageId, String clientId, long createdAt, int chunks) {
+        return new Message(conversation, position, ASSISTANT, agent, content, status, messageId, clientId, createdAt,
+                chunks);
     }
 
     HistoryEntry entry() {
