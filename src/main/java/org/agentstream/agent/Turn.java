@@ -1,8 +1,5 @@
 package org.agentstream.agent;
 
-/**
- * One earlier turn of a conversation as an agent sees it: who spoke ({@code user} or {@code assistant}), the agent
- * that was asked or answered, and the text.
- */
+/** One earlier message of a conversation, as an agent is shown it: {@code user} or {@code assistant}, and its text. */
 public record Turn(String role, String agent, String content) {
 }

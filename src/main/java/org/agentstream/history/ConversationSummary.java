@@ -1,5 +1,5 @@
 package org.agentstream.history;
 
-/** One conversation in its owner's list: id, title, last change (epoch ms) and how many messages it holds. */
+/** A conversation as the owner's list shows it; {@code messages} counts stored user and assistant messages. */
 public record ConversationSummary(String conversationId, String title, long updatedAt, int messages) {
 }

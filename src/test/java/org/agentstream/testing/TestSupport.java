@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Calls the test deployment's own servlets (package {@code testsupport}) from the test. */
 public final class TestSupport {
@@ -24,5 +28,24 @@ public final class TestSupport {
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return Integer.parseInt(response.body().strip());
+    }
+
+    /**
+     * Calls the history probe ({@code testsupport/HistoryProbeServlet}): POST (parameters as a UTF-8 form) stores a
+     * message and its reply, GET (parameters in the query) reads a conversation back.
+     */
+    public static HttpResponse<String> historyProbe(URL base, String method, Map<String, String> parameters)
+            throws IOException, InterruptedException {
+        String form = parameters.entrySet().stream()
+                .map(p -> p.getKey() + "=" + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        boolean post = method.equals("POST");
+        String path = "test-support/history" + (post ? "" : "?" + form);
+        HttpRequest request = HttpRequest.newBuilder(TestUrls.resolve(base, path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                .method(method, post ? HttpRequest.BodyPublishers.ofString(form) : HttpRequest.BodyPublishers.noBody())
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,127 @@
+package org.agentstream.history;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.agentstream.agent.Turn;
+
+/**
+ * Conversations in the {@code history} persistence unit, in the container's transactions. A message locks its
+ * conversation's row, so messages sent into one conversation at once take distinct positions in receive order.
+ */
+@ApplicationScoped
+@Transactional
+public class JpaConversationRepository implements ConversationRepository {
+
+    @PersistenceContext(unitName = "history")
+    private EntityManager em;
+
+    protected JpaConversationRepository() {
+    }
+
+    /** For tests without a container: the caller begins and ends the transactions. */
+    public JpaConversationRepository(EntityManager em) {
+        this.em = em;
+    }
+
+    @Override
+    public Optional<UserTurn> addUserMessage(String owner, String conversationId, boolean create, String agent,
+            String content, String clientId, long now, int maxEarlierTurns) {
+        Conversation conversation;
+        if (create) {
+            conversation = new Conversation(conversationId, owner, content, now);
+            em.persist(conversation);
+        } else {
+            conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
+            if (conversation == null || !conversation.isOwnedBy(owner)) {
+                return Optional.empty();
+            }
+        }
+        int position = conversation.addUserMessage(now);
+        List<Turn> earlier = create ? List.of() : earlierTurns(conversation, position, maxEarlierTurns);
+        em.persist(Message.fromUser(conversation, position, agent, content, clientId, now));
+        return Optional.of(new UserTurn(conversationId, position + 1, earlier));
+    }
+
+    private List<Turn> earlierTurns(Conversation conversation, int before, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        List<Turn> newestFirst = em.createQuery("SELECT NEW org.agentstream.agent.Turn(m.role, m.agent, m.content)"
+                        + " FROM Message m WHERE m.conversation = :conversation AND m.position < :before"
+                        + " AND (m.role = :user OR LENGTH(m.content) > 0) ORDER BY m.position DESC", Turn.class)
+                .setParameter("conversation", conversation)
+                .setParameter("before", before)
+                .setParameter("user", Message.USER)
+                .setMaxResults(max)
+                .getResultList();
+        List<Turn> oldestFirst = new ArrayList<>(newestFirst);
+        Collections.reverse(oldestFirst);
+        return List.copyOf(oldestFirst);
+    }
+
+    @Override
+    public void addReply(String conversationId, int position, String agent, String content, String status,
+            String messageId, String clientId, int chunks, long createdAt, long now) {
+        Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
+        if (conversation == null) {
+            return;
+        }
+        conversation.addReply(now);
+        em.persist(Message.reply(conversation, position, agent, content, status, messageId, clientId, createdAt,
+                chunks));
+    }
+
+    @Override
+    public List<ConversationSummary> conversations(String owner, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        return em.createQuery("SELECT c FROM Conversation c WHERE c.owner = :owner"
+                        + " ORDER BY c.updatedAt DESC, c.id", Conversation.class)
+                .setParameter("owner", owner)
+                .setMaxResults(max)
+                .getResultList().stream()
+                .map(Conversation::summary)
+                .toList();
+    }
+
+    @Override
+    public Optional<HistoryPage> history(String owner, String conversationId, int maxReturned) {
+        Conversation conversation = em.find(Conversation.class, conversationId);
+        if (conversation == null || !conversation.isOwnedBy(owner)) {
+            return Optional.empty();
+        }
+        List<HistoryEntry> newestFirst = maxReturned <= 0 ? List.of() : em.createQuery(
+                        "SELECT m FROM Message m WHERE m.conversation = :conversation ORDER BY m.position DESC",
+                        Message.class)
+                .setParameter("conversation", conversation)
+                .setMaxResults(maxReturned)
+                .getResultList().stream()
+                .map(Message::entry)
+                .toList();
+        List<HistoryEntry> oldestFirst = new ArrayList<>(newestFirst);
+        Collections.reverse(oldestFirst);
+        int olderLeftOut = Math.max(0, conversation.messageCount() - oldestFirst.size());
+        return Optional.of(new HistoryPage(conversationId, List.copyOf(oldestFirst), olderLeftOut));
+    }
+
+    @Override
+    public boolean delete(String owner, String conversationId) {
+        Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
+        if (conversation == null || !conversation.isOwnedBy(owner)) {
+            return false;
+        }
+        em.createQuery("DELETE FROM Message m WHERE m.conversation = :conversation")
+                .setParameter("conversation", conversation)
+                .executeUpdate();
+        em.remove(conversation);
+        return true;
+    }
+}

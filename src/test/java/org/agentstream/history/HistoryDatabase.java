@@ -1,0 +1,89 @@
+package org.agentstream.history;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.spi.PersistenceProvider;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * The {@code history} unit of the WAR's persistence.xml on a fresh in-memory H2, through the JPA provider of one
+ * server. No container runs, so the unit is switched to local transactions, which {@link #inTransaction} begins and
+ * commits around each call, as the container does around each repository method.
+ */
+final class HistoryDatabase implements AutoCloseable {
+
+    enum Provider {
+        HIBERNATE("org.hibernate.jpa.HibernatePersistenceProvider", Map.of()),
+        ECLIPSELINK("org.eclipse.persistence.jpa.PersistenceProvider", Map.of("eclipselink.logging.level", "WARNING"));
+
+        private final String className;
+        private final Map<String, String> settings;
+
+        Provider(String className, Map<String, String> settings) {
+            this.className = className;
+            this.settings = settings;
+        }
+    }
+
+    private final EntityManagerFactory factory;
+
+    HistoryDatabase(Provider provider) {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:history-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+        h2.setUser("sa");
+        h2.setPassword("sa");
+        Map<String, Object> settings = new HashMap<>(provider.settings);
+        settings.put("jakarta.persistence.transactionType", "RESOURCE_LOCAL");
+        settings.put("jakarta.persistence.jtaDataSource", h2);
+        settings.put("jakarta.persistence.nonJtaDataSource", h2);
+        try {
+            PersistenceProvider jpa = (PersistenceProvider) Class.forName(provider.className)
+                    .getDeclaredConstructor().newInstance();
+            factory = jpa.createEntityManagerFactory("history", settings);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(provider + " is not on the test class path", e);
+        }
+        if (factory == null) {
+            throw new IllegalStateException(provider + " found no persistence unit history");
+        }
+    }
+
+    /** Runs work on a repository of its own, in one transaction that commits when work returns. */
+    <T> T inTransaction(Function<ConversationRepository, T> work) {
+        EntityManager em = factory.createEntityManager();
+        EntityTransaction transaction = em.getTransaction();
+        try {
+            transaction.begin();
+            T result = work.apply(new JpaConversationRepository(em));
+            transaction.commit();
+            return result;
+        } finally {
+            if (transaction.isActive()) {
+                transaction.rollback();
+            }
+            em.close();
+        }
+    }
+
+    /** How many messages of the conversation are stored, whoever owns it. */
+    long messagesOf(String conversationId) {
+        EntityManager em = factory.createEntityManager();
+        try {
+            return em.createQuery("SELECT COUNT(m) FROM Message m WHERE m.conversation.id = :id", Long.class)
+                    .setParameter("id", conversationId)
+                    .getSingleResult();
+        } finally {
+            em.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        factory.close();
+    }
+}

@@ -1,0 +1,307 @@
+package org.agentstream.history;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.agentstream.agent.Turn;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The repository on H2 through both servers' JPA providers: Hibernate (WildFly) and EclipseLink (Payara). */
+class JpaConversationRepositoryTest {
+
+    @Test
+    void titleIsTheFirstMessageWithWhitespaceCollapsedCutTo80Characters() {
+        assertEquals("Tell me about it", Conversation.titleOf("  Tell\tme\n\n about\u00a0 it "));
+        assertEquals("x".repeat(80), Conversation.titleOf("x".repeat(80)));
+        assertEquals("x".repeat(79) + "…", Conversation.titleOf("x".repeat(81)));
+        assertEquals("x".repeat(78) + "…", Conversation.titleOf("x".repeat(78) + "\ud83d\ude00yy"),
+                "a character outside the BMP is not cut in half");
+        assertEquals("", Conversation.titleOf(" \n "));
+    }
+
+    @Nested
+    class OnHibernate extends Behaviour {
+        OnHibernate() {
+            super(HistoryDatabase.Provider.HIBERNATE);
+        }
+    }
+
+    @Nested
+    class OnEclipseLink extends Behaviour {
+        OnEclipseLink() {
+            super(HistoryDatabase.Provider.ECLIPSELINK);
+        }
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Behaviour {
+
+        private final HistoryDatabase.Provider provider;
+        private HistoryDatabase db;
+
+        Behaviour(HistoryDatabase.Provider provider) {
+            this.provider = provider;
+        }
+
+        @BeforeAll
+        void open() {
+            db = new HistoryDatabase(provider);
+        }
+
+        @AfterAll
+        void close() {
+            db.close();
+        }
+
+        private <T> T tx(Function<ConversationRepository, T> work) {
+            return db.inTransaction(work);
+        }
+
+        private static String newOwner() {
+            return "anonymous:" + UUID.randomUUID();
+        }
+
+        private static String newId() {
+            return UUID.randomUUID().toString();
+        }
+
+        private Optional<UserTurn> send(String owner, String id, boolean create, String content, long now,
+                int maxEarlier) {
+            return tx(r -> r.addUserMessage(owner, id, create, "echo", content, "c" + now, now, maxEarlier));
+        }
+
+        private UserTurn say(String owner, String id, boolean create, String content, long now) {
+            return send(owner, id, create, content, now, 20).orElseThrow();
+        }
+
+        private void reply(String id, int position, String content, String status, int chunks, long now) {
+            tx(r -> {
+                r.addReply(id, position, "echo", content, status, "m" + position, "c" + position, chunks, now - 5,
+                        now);
+                return null;
+            });
+        }
+
+        private Optional<HistoryPage> history(String owner, String id, int max) {
+            return tx(r -> r.history(owner, id, max));
+        }
+
+        private boolean deletes(String owner, String id) {
+            return tx(r -> r.delete(owner, id));
+        }
+
+        private List<String> contents(String owner, String id) {
+            return history(owner, id, 1000).orElseThrow().messages().stream().map(HistoryEntry::content).toList();
+        }
+
+        @Test
+        void storedMessagesReadBackWithEveryField() {
+            String owner = newOwner();
+            String id = newId();
+
+            assertEquals(new UserTurn(id, 1, List.of()), say(owner, id, true, "Hello   there\n friend", 1000));
+            reply(id, 1, "Hello there friend", "complete", 3, 1200);
+
+            assertEquals(Optional.of(new HistoryPage(id, List.of(
+                    new HistoryEntry("user", "echo", "Hello   there\n friend", "complete", null, 1000, 0),
+                    new HistoryEntry("assistant", "echo", "Hello there friend", "complete", "m1", 1195, 3)), 0)),
+                    history(owner, id, 200));
+            assertEquals(List.of(new ConversationSummary(id, "Hello there friend", 1200, 2)),
+                    tx(r -> r.conversations(owner, 50)));
+        }
+
+        @Test
+        void anotherOwnersConversationIsIndistinguishableFromAnUnknownOne() {
+            String owner = newOwner();
+            String other = newOwner();
+            String id = newId();
+            say(owner, id, true, "mine", 1000);
+
+            assertEquals(List.of(), tx(r -> r.conversations(other, 50)));
+            assertEquals(Optional.empty(), history(other, id, 200));
+            assertEquals(Optional.empty(), send(other, id, false, "let me in", 1001, 20));
+            assertFalse(deletes(other, id));
+            assertEquals(Optional.empty(), send(owner, newId(), false, "unknown", 1002, 20));
+            assertEquals(Optional.empty(), history(owner, newId(), 200));
+
+            assertEquals(List.of("mine"), contents(owner, id));
+            assertEquals(1, tx(r -> r.conversations(owner, 50)).size());
+        }
+
+        @Test
+        void messagesKeepTheOrderTheServerReceivedThemWhicheverReplyEndsFirst() {
+            String owner = newOwner();
+            String id = newId();
+
+            assertEquals(1, say(owner, id, true, "one", 1000).replyPosition());
+            assertEquals(3, say(owner, id, false, "two", 1001).replyPosition());
+            reply(id, 3, "reply two", "complete", 2, 1010);
+            reply(id, 1, "reply one", "cancelled", 1, 1020);
+
+            assertEquals(List.of("one", "reply one", "two", "reply two"), contents(owner, id));
+        }
+
+        @Test
+        void messagesSentIntoOneConversationAtOnceTakeDistinctPositions() throws Exception {
+            String owner = newOwner();
+            String id = newId();
+            say(owner, id, true, "start", 1000);
+            int writers = 4;
+            int each = 10;
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<List<Integer>>> written = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    String writer = "w" + w;
+                    Callable<List<Integer>> task = () -> {
+                        assertTrue(go.await(10, SECONDS));
+                        List<Integer> positions = new ArrayList<>();
+                        for (int i = 0; i < each; i++) {
+                            positions.add(say(owner, id, false, writer + "-" + i, 2000 + i).replyPosition());
+                        }
+                        return positions;
+                    };
+                    written.add(pool.submit(task));
+                }
+                go.countDown();
+                List<Integer> replyPositions = new ArrayList<>();
+                for (Future<List<Integer>> positions : written) {
+                    replyPositions.addAll(positions.get(60, SECONDS));
+                }
+
+                assertEquals(IntStream.rangeClosed(1, writers * each).mapToObj(i -> 2 * i + 1).toList(),
+                        replyPositions.stream().sorted().toList());
+                List<String> stored = contents(owner, id);
+                assertEquals(1 + writers * each, stored.size());
+                for (int w = 0; w < writers; w++) {
+                    String writer = "w" + w + "-";
+                    assertEquals(IntStream.range(0, each).mapToObj(i -> writer + i).toList(),
+                            stored.stream().filter(content -> content.startsWith(writer)).toList(),
+                            "each writer's messages in the order it sent them");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        void earlierTurnsAreTheNewestOldestFirstWithoutEmptyReplies() {
+            String owner = newOwner();
+            String id = newId();
+            reply(id, say(owner, id, true, "u0", 1000).replyPosition(), "a0", "complete", 1, 1001);
+            reply(id, say(owner, id, false, "u1", 1002).replyPosition(), "", "cancelled", 0, 1003);
+            reply(id, say(owner, id, false, "u2", 1004).replyPosition(), "a2 cut", "failed", 2, 1005);
+            say(owner, id, false, "u3", 1006);
+
+            UserTurn window = send(owner, id, false, "u4", 1007, 4).orElseThrow();
+            assertEquals(9, window.replyPosition());
+            assertEquals(List.of(new Turn("user", "echo", "u1"), new Turn("user", "echo", "u2"),
+                    new Turn("assistant", "echo", "a2 cut"), new Turn("user", "echo", "u3")), window.earlier());
+
+            assertEquals(List.of("u0", "a0", "u1", "u2", "a2 cut", "u3", "u4"),
+                    send(owner, id, false, "u5", 1008, 100).orElseThrow().earlier().stream()
+                            .map(Turn::content).toList());
+            assertEquals(List.of(), send(owner, id, false, "u6", 1009, 0).orElseThrow().earlier());
+        }
+
+        @Test
+        void historyReturnsTheNewestMessagesAndCountsTheOlderOnesLeftOut() {
+            String owner = newOwner();
+            String id = newId();
+            reply(id, say(owner, id, true, "u0", 1000).replyPosition(), "a0", "complete", 1, 1001);
+            reply(id, say(owner, id, false, "u1", 1002).replyPosition(), "a1", "complete", 1, 1003);
+            say(owner, id, false, "u2", 1004);
+
+            HistoryPage page = history(owner, id, 2).orElseThrow();
+            assertEquals(List.of("a1", "u2"), page.messages().stream().map(HistoryEntry::content).toList());
+            assertEquals(3, page.olderLeftOut());
+            assertEquals(0, history(owner, id, 200).orElseThrow().olderLeftOut());
+        }
+
+        @Test
+        void conversationsAreTheNewestFirstAtMostMax() {
+            String owner = newOwner();
+            String first = newId();
+            String second = newId();
+            String third = newId();
+            say(owner, first, true, "first", 1000);
+            say(owner, second, true, "second", 2000);
+            say(owner, third, true, "third", 3000);
+            reply(first, 1, "a reply makes it the newest", "complete", 5, 4000);
+
+            assertEquals(List.of(first, third), tx(r -> r.conversations(owner, 2)).stream()
+                    .map(ConversationSummary::conversationId).toList());
+        }
+
+        @Test
+        void deletingTwiceFindsNothingTheSecondTime() {
+            String owner = newOwner();
+            String id = newId();
+            reply(id, say(owner, id, true, "bye", 1000).replyPosition(), "bye", "complete", 1, 1001);
+
+            assertTrue(deletes(owner, id));
+            assertFalse(deletes(owner, id));
+            assertEquals(0, db.messagesOf(id));
+            assertEquals(Optional.empty(), history(owner, id, 200));
+            assertEquals(List.of(), tx(r -> r.conversations(owner, 50)));
+            assertEquals(Optional.empty(), send(owner, id, false, "again", 1002, 20));
+        }
+
+        @Test
+        void aReplyToADeletedConversationIsDropped() {
+            String owner = newOwner();
+            String id = newId();
+            UserTurn turn = say(owner, id, true, "hello", 1000);
+            assertTrue(deletes(owner, id));
+
+            reply(id, turn.replyPosition(), "too late", "complete", 2, 1001);
+
+            assertEquals(0, db.messagesOf(id));
+            assertEquals(List.of(), tx(r -> r.conversations(owner, 50)));
+        }
+
+        @Test
+        void theTitleIsTheFirstUserMessageCut() {
+            String owner = newOwner();
+            String id = newId();
+            say(owner, id, true, "  Tell\tme\n\nabout " + "word ".repeat(40), 1000);
+            say(owner, id, false, "not the title", 1001);
+
+            String title = tx(r -> r.conversations(owner, 1)).get(0).title();
+            assertEquals(80, title.length());
+            assertTrue(title.startsWith("Tell me about word word"), title);
+            assertTrue(title.endsWith("…"), title);
+        }
+
+        @Test
+        void longContentIsStoredWhole() {
+            String owner = newOwner();
+            String id = newId();
+            String question = "Ünïcode ✓ \ud83d\ude00 ".repeat(20_000);
+            String answer = "answer ".repeat(40_000);
+            reply(id, say(owner, id, true, question, 1000).replyPosition(), answer, "complete", 40_000, 1001);
+
+            assertEquals(List.of(question, answer), contents(owner, id));
+            assertEquals(List.of(question, answer), send(owner, id, false, "and?", 1002, 20).orElseThrow()
+                    .earlier().stream().map(Turn::content).toList());
+        }
+    }
+}
