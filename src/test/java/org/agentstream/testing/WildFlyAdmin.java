@@ -2,12 +2,16 @@ package org.agentstream.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
+import org.wildfly.plugin.tools.ServerHelper;
 
 /** WildFly's management API: what the console and jboss-cli use. */
-final class WildFlyAdmin implements ServerAdmin {
+public final class WildFlyAdmin implements ServerAdmin {
 
     private final ModelControllerClient client;
 
@@ -15,7 +19,7 @@ final class WildFlyAdmin implements ServerAdmin {
         this.client = client;
     }
 
-    static WildFlyAdmin connect() throws IOException {
+    public static WildFlyAdmin connect() throws IOException {
         int port = Integer.getInteger("it.management.port", 9990);
         return new WildFlyAdmin(ModelControllerClient.Factory.create(InetAddress.getLoopbackAddress(), port));
     }
@@ -46,6 +50,22 @@ final class WildFlyAdmin implements ServerAdmin {
         if (exists(address)) {
             execute(Operations.createRemoveOperation(address));
         }
+    }
+
+    /** The server's data directory ({@code jboss.server.data.dir}), where file datasources keep their files. */
+    public Path dataDir() throws IOException {
+        ModelNode resolve = Operations.createOperation("resolve-expression");
+        resolve.get("expression").set("${jboss.server.data.dir}");
+        return Path.of(execute(resolve).asString());
+    }
+
+    /**
+     * CLI {@code :reload}: every service of the server stops and starts again in the same JVM (deployments,
+     * datasources, the application's beans); returns once the server runs again, or fails after {@code timeout}.
+     */
+    public void reload(Duration timeout) throws IOException, InterruptedException, TimeoutException {
+        ServerHelper.executeReload(client, Operations.createOperation("reload"));
+        ServerHelper.waitForStandalone(client, timeout.toSeconds());
     }
 
     /** Runs a jboss-cli style operation; fails with the server's own description. */

@@ -1,0 +1,80 @@
+package org.agentstream.chat;
+
+import static org.agentstream.chat.ConversationsIT.ask;
+import static org.agentstream.chat.ConversationsIT.contents;
+import static org.agentstream.chat.ConversationsIT.conversations;
+import static org.agentstream.chat.ConversationsIT.history;
+import static org.agentstream.chat.ConversationsIT.listed;
+import static org.agentstream.chat.ConversationsIT.newKey;
+import static org.agentstream.chat.ConversationsIT.owner;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jakarta.json.JsonArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.agentstream.testing.ChatClient;
+import org.agentstream.testing.ChatClient.Reply;
+import org.agentstream.testing.DeployedApp;
+import org.agentstream.testing.WildFlyAdmin;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conversations outlive the application: written before a WildFly {@code :reload} (the application, its beans, the
+ * persistence unit and the datasource's pool all stop and start again) and read back after it from the H2 file in
+ * the server's data directory. WildFly only: Payara Micro has no restart that the test's managed container survives.
+ */
+class ConversationsAfterRestartIT extends DeployedApp {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration RELOAD = Duration.ofSeconds(180);
+
+    @Test
+    void historyWrittenBeforeAReloadIsReadBackAfterIt() throws Exception {
+        assumeTrue("wildfly".equals(System.getProperty("it.server", "wildfly")),
+                "restarts the server through WildFly's management API");
+        String key = newKey();
+        String conversationId;
+        Reply first;
+        Reply second;
+        try (ChatClient client = ChatClient.connect(base, owner(key))) {
+            first = ask(client, "before1", "echo", "Remember me across a restart", null);
+            conversationId = first.start().text("conversationId");
+            second = ask(client, "before2", "recall", "And this too", conversationId);
+            assertEquals(4, history(client, "before", conversationId).getJsonArray("messages").size());
+        }
+
+        long reloadMs;
+        Path database;
+        try (WildFlyAdmin admin = WildFlyAdmin.connect()) {
+            database = admin.dataDir().resolve("agentstream").resolve("history.mv.db");
+            assertTrue(Files.isRegularFile(database), "the H2 file is where the datasource puts it: " + database);
+            long start = System.nanoTime();
+            admin.reload(RELOAD);
+            reloadMs = (System.nanoTime() - start) / 1_000_000;
+        }
+
+        long readStart = System.nanoTime();
+        try (ChatClient client = ChatClient.connect(base, owner(key))) {
+            JsonArray messages = history(client, "after", conversationId).getJsonArray("messages");
+            long readMs = (System.nanoTime() - readStart) / 1_000_000;
+            assertEquals(List.of("Remember me across a restart", "Remember me across a restart", "And this too",
+                    second.text()), contents(messages));
+            assertEquals(first.start().text("messageId"), messages.getJsonObject(1).getString("messageId"));
+            assertEquals(second.start().text("messageId"), messages.getJsonObject(3).getString("messageId"));
+            assertNotNull(listed(conversations(client, "list"), conversationId), "listed after the reload too");
+
+            Reply third = ask(client, "after-reload", "recall", "Still there?", conversationId);
+            assertEquals("I was given 4 earlier turns. The first thing you said was: \"Remember me across a "
+                    + "restart\".", third.text());
+            System.out.printf(Locale.ROOT, "[restart] WildFly :reload took %d ms; first history after it answered "
+                    + "in %d ms (connect included) with %d messages; H2 file %s, %d bytes%n", reloadMs, readMs,
+                    messages.size(), database, Files.size(database));
+        }
+    }
+}
