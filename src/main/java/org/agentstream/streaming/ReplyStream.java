@@ -302,8 +302,10 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         } else if (status == StreamStatus.FAILED) {
             LOG.log(Level.WARNING, "Agent failed in " + messageId, failure);
         }
-        sink.streamEnded(messageId, replyTo, status, sent, reason);
+        // The end is recorded (the reply queued for storage, its place freed) before the client hears of it, so
+        // whatever the client asks once it has stream_end (the history, the next turn) comes after it.
         onEnd.accept(this, status);
+        sink.streamEnded(messageId, replyTo, status, sent, reason);
     }
 
     private void stopProducing() {

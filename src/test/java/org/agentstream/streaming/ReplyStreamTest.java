@@ -56,6 +56,19 @@ class ReplyStreamTest {
         assertEquals(List.of(StreamStatus.COMPLETE), endings);
     }
 
+    /** What the client asks once it has stream_end (its history, the next turn) must find the reply recorded. */
+    @Test
+    void theEndIsRecordedBeforeTheClientIsToldOfIt() {
+        List<Integer> eventsWhenRecorded = new CopyOnWriteArrayList<>();
+        new ReplyStream("m1", "c1", sink, time, time::nanoTime, 0, 8,
+                (stream, ending) -> eventsWhenRecorded.add(sink.events().size()))
+                .start(() -> ChunkPublisher.immediate(words(3).iterator()));
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(List.of(3), eventsWhenRecorded, "recorded after the 3 chunks, before stream_end");
+        assertEquals("end:complete", sink.events().get(3).kind());
+    }
+
     @Test
     void zeroPauseSendsEveryChunkAtOnceFromOneTask() {
         stream(0).start(() -> ChunkPublisher.immediate(words(100).iterator()));
