@@ -108,7 +108,7 @@ class OpenAiAgentIT extends DeployedApp {
     @Test
     void withoutSettingsNoRemoteAgentIsListedAndRemovingOneAppliesAtOnce() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
-            assertEquals(List.of("echo", "endless", "failing", "firehose", "held", "silent", "simulated-model"),
+            assertEquals(List.of("echo", "endless", "failing", "firehose", "held", "recall", "silent", "simulated-model"),
                     agents(client).stream().map(agent -> agent.substring(0, agent.indexOf('='))).toList());
 
             configureGpt(Map.of());
