@@ -10,7 +10,6 @@ import static org.agentstream.chat.ConversationsIT.owner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.JsonArray;
 import java.nio.file.Files;
@@ -23,12 +22,16 @@ import org.agentstream.testing.ChatClient.Reply;
 import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.WildFlyAdmin;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Conversations outlive the application: written before a WildFly {@code :reload} (the application, its beans, the
  * persistence unit and the datasource's pool all stop and start again) and read back after it from the H2 file in
- * the server's data directory. WildFly only: Payara Micro has no restart that the test's managed container survives.
+ * the server's data directory. WildFly only: Payara Micro has no restart that the test's managed container survives
+ * (skipped before anything is deployed).
  */
+@DisabledIfSystemProperty(named = "it.server", matches = "payara",
+        disabledReason = "restarts the server through WildFly's management API")
 class ConversationsAfterRestartIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -36,8 +39,6 @@ class ConversationsAfterRestartIT extends DeployedApp {
 
     @Test
     void historyWrittenBeforeAReloadIsReadBackAfterIt() throws Exception {
-        assumeTrue("wildfly".equals(System.getProperty("it.server", "wildfly")),
-                "restarts the server through WildFly's management API");
         String key = newKey();
         String conversationId;
         Reply first;
