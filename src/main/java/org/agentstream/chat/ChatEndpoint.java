@@ -137,7 +137,6 @@ public class ChatEndpoint {
             return;
         }
         streaming.admit(streams, outbox, inbound.id()).ifPresent(admission -> {
-            long askedAt = System.currentTimeMillis();
             history.addUserMessage(owner, inbound.conversationId(), inbound.agent(), inbound.content(), inbound.id())
                     .whenComplete((stored, failure) -> {
                         if (failure != null || stored.isEmpty()) {
@@ -150,12 +149,13 @@ public class ChatEndpoint {
                             return;
                         }
                         UserTurn question = stored.get();
+                        long startedAt = System.currentTimeMillis();
                         admission.start(inbound.agent(), question.conversationId(),
                                 () -> agent.get().reply(new AgentRequest(inbound.content(), question.conversationId(),
                                         question.earlier())),
                                 ended -> history.addReply(question, inbound.agent(), ended.sentText(),
                                         ended.status().wireName(), ended.messageId(), inbound.id(), ended.sentChunks(),
-                                        askedAt));
+                                        startedAt));
                     });
         });
     }
