@@ -13,7 +13,6 @@ import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,15 +20,9 @@ import java.util.stream.Collectors;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Frame;
 import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.FakeOpenAiServer;
+import org.agentstream.testing.DeployedAppWithModel;
 import org.agentstream.testing.FakeOpenAiServer.Script;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
 import org.agentstream.testing.TestSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,47 +30,13 @@ import org.junit.jupiter.api.Test;
  * show what was sent (a cancelled reply exactly as far as it went), only the owner key of the cookie reaches a
  * conversation, and unknown or malformed ids get their error while the connection goes on.
  */
-class ConversationsIT extends DeployedApp {
+class ConversationsIT extends DeployedAppWithModel {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static FakeOpenAiServer model;
-
-    private final List<String> settings = new ArrayList<>();
-
-    @BeforeAll
-    static void startModel() throws IOException {
-        model = FakeOpenAiServer.start();
-    }
-
-    @AfterAll
-    static void stopModel() {
-        model.close();
-    }
-
-    @AfterEach
-    void removeSettingsAndCheckIdle() throws Exception {
-        try (ServerAdmin admin = ServerAdmin.of(base)) {
-            for (String name : settings) {
-                admin.removeSetting(name);
-            }
-        }
-        assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "every reply ended");
-        model.reset();
-    }
 
     @Test
     void theSecondTurnReachesTheModelWithTheFirstInItsMessages() throws Exception {
-        Map<String, String> gpt = new LinkedHashMap<>();
-        gpt.put("agentstream.agent.gpt.base-url", model.baseUrl());
-        gpt.put("agentstream.agent.gpt.model", "fake-model");
-        gpt.put("agentstream.agent.gpt.system-prompt", "You are terse.");
-        gpt.put("agentstream.agents.openai", "gpt");
-        try (ServerAdmin admin = ServerAdmin.of(base)) {
-            for (Map.Entry<String, String> setting : gpt.entrySet()) {
-                settings.add(setting.getKey());
-                admin.setSetting(setting.getKey(), setting.getValue());
-            }
-        }
+        configureGpt(Map.of("agentstream.agent.gpt.system-prompt", "You are terse."));
         try (ChatClient client = ChatClient.connect(base, owner(newKey()))) {
             model.answer(Script.tokens(List.of("Paris", " it is"), Duration.ZERO));
             Reply first = ask(client, "t1", "gpt", "Capital of France?", null);

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,63 +16,21 @@ import java.util.concurrent.CountDownLatch;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Frame;
 import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.FakeOpenAiServer;
+import org.agentstream.testing.DeployedAppWithModel;
 import org.agentstream.testing.FakeOpenAiServer.Ending;
 import org.agentstream.testing.FakeOpenAiServer.Exchange;
 import org.agentstream.testing.FakeOpenAiServer.Script;
 import org.agentstream.testing.GapAnalysis;
 import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A remote-model agent inside WildFly, pointed through the management API at an OpenAI-compatible server that this
  * test runs on a loopback port: streaming, pacing, cancellation reaching the model server, and failures.
  */
-class OpenAiAgentIT extends DeployedApp {
+class OpenAiAgentIT extends DeployedAppWithModel {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static FakeOpenAiServer model;
-
-    private final Map<String, String> settings = new LinkedHashMap<>();
-
-    @BeforeAll
-    static void startModel() throws IOException {
-        model = FakeOpenAiServer.start();
-    }
-
-    @AfterAll
-    static void stopModel() {
-        model.close();
-    }
-
-    /** Points the agent "gpt" at the fake model server, as an admin would in the console. */
-    private void configureGpt(Map<String, String> extra) throws IOException {
-        settings.put("agentstream.agent.gpt.base-url", model.baseUrl());
-        settings.put("agentstream.agent.gpt.model", "fake-model");
-        settings.putAll(extra);
-        settings.put("agentstream.agents.openai", "gpt");
-        try (ServerAdmin admin = ServerAdmin.of(base)) {
-            for (Map.Entry<String, String> setting : settings.entrySet()) {
-                admin.setSetting(setting.getKey(), setting.getValue());
-            }
-        }
-    }
-
-    @AfterEach
-    void removeSettingsAndCheckIdle() throws Exception {
-        try (ServerAdmin admin = ServerAdmin.of(base)) {
-            for (String name : settings.keySet()) {
-                admin.removeSetting(name);
-            }
-        }
-        assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "every reply ended");
-        model.reset();
-    }
 
     @Test
     void aConfiguredModelIsListedAndStreamsItsTokens() throws Exception {
