@@ -24,12 +24,12 @@ public abstract class DeployedAppWithModel extends DeployedApp {
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     @BeforeAll
-    static void startModel() throws IOException {
+    protected static void startModel() throws IOException {
         model = FakeOpenAiServer.start();
     }
 
     @AfterAll
-    static void stopModel() {
+    protected static void stopModel() {
         model.close();
     }
 
@@ -47,7 +47,7 @@ public abstract class DeployedAppWithModel extends DeployedApp {
     }
 
     @AfterEach
-    void removeSettingsAndCheckIdle() throws Exception {
+    protected void removeSettingsAndCheckIdle() throws Exception {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
             for (String name : settings.keySet()) {
                 admin.removeSetting(name);
