@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -138,7 +139,8 @@ public class StreamingService {
         private final ReplyStream stream;
         private final AtomicBoolean settled = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
-        private volatile Consumer<EndedReply> recorder;
+        /** Taken once, by whichever hears the end first: the stream's end, or a start after the client left. */
+        private final AtomicReference<Consumer<EndedReply>> recorder = new AtomicReference<>();
 
         private Admission(ConnectionStreams connection, ReplySink sink, String replyTo, StreamSettings.Values values) {
             this.connection = connection;
@@ -164,7 +166,7 @@ public class StreamingService {
             }
             if (recorder != null) {
                 stream.recordSentText();
-                this.recorder = recorder;
+                this.recorder.set(recorder);
             }
             if (stream.hasEnded()) {
                 record(StreamStatus.INTERRUPTED);
@@ -177,7 +179,7 @@ public class StreamingService {
                     stream.start(reply);
                 });
             } catch (RejectedExecutionException rejected) {
-                this.recorder = null;
+                this.recorder.set(null);
                 release();
                 refuse(sink, replyTo, "the server's executor takes no more work");
                 return;
@@ -207,8 +209,7 @@ public class StreamingService {
         }
 
         private void record(StreamStatus status) {
-            Consumer<EndedReply> listener = recorder;
-            recorder = null;
+            Consumer<EndedReply> listener = recorder.getAndSet(null);
             if (listener != null) {
                 listener.accept(new EndedReply(stream.messageId(), status, stream.sentText(), stream.deliveredChunks()));
             }
