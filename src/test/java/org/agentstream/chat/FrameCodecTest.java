@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.math.BigDecimal;
 import java.util.List;
 import org.agentstream.agent.AgentInfo;
 import org.agentstream.history.ConversationSummary;
@@ -94,5 +97,31 @@ class FrameCodecTest {
         assertEquals("{\"type\":\"chunk\",\"messageId\":\"m\",\"seq\":2,\"delta\":\"<b>\\\"x\\\"</b>\","
                         + "\"sentAt\":1764086400123.456}",
                 codec.encode(new OutboundFrame.Chunk("m", 2, "<b>\"x\"</b>", new java.math.BigDecimal("1764086400123.456"))));
+    }
+
+    @Test
+    void theHandWrittenChunkFrameIsWhatJsonBWrites() throws Exception {
+        StringBuilder controls = new StringBuilder();
+        for (char c = 0; c < 0x20; c++) {
+            controls.append(c);
+        }
+        List<String> tricky = List.of("", "plain ", "\"quoted\"", "back\\slash\\", "\\\"", controls.toString(),
+                "\u007f\u0080\u00ff", "\u2028\u2029", "caf\u00e9 \u4e2d\u6587 ", "\ud83d\ude00 emoji", "\ud800 lone",
+                "\udc00", "</script><!--", "'single' & <tags>", "line\nbreak\r\n", "tab\tand\bback\fform",
+                "/slash/ \\u0041 not an escape", "a".repeat(70_000));
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            for (String delta : tricky) {
+                for (BigDecimal sentAt : List.of(new BigDecimal("1764086400123.456"), new BigDecimal("1764086400123.400"),
+                        BigDecimal.valueOf(1764086400123000L, 3))) {
+                    OutboundFrame.Chunk chunk = new OutboundFrame.Chunk("m-\"1\"", 7, delta, sentAt);
+                    assertEquals(jsonb.toJson(chunk), codec.encode(chunk), () -> "delta " + escapeForMessage(delta));
+                }
+            }
+        }
+    }
+
+    private static String escapeForMessage(String text) {
+        return text.chars().limit(40).mapToObj(c -> c < 0x20 || c > 0x7e ? String.format("\\u%04x", c)
+                : String.valueOf((char) c)).collect(java.util.stream.Collectors.joining());
     }
 }
