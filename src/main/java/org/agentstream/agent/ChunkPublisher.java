@@ -5,28 +5,25 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.Flow;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
  * Publishes the chunks of an iterator to one subscriber, either as fast as demand allows or one chunk per gap on a
- * scheduler, so a local agent can be written as a plain iterator. Waiting for the gap holds no thread. An exception
+ * timer, so a local agent can be written as a plain iterator. Waiting for the gap holds no thread. An exception
  * thrown by the iterator becomes {@code onError}; cancelling stops the iteration.
  */
 public final class ChunkPublisher implements Flow.Publisher<String> {
 
     private final Iterator<String> chunks;
     private final long gapNanos;
-    private final ScheduledExecutorService scheduler;
+    private final StepTimer timer;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
-    private ChunkPublisher(Iterator<String> chunks, Duration gap, ScheduledExecutorService scheduler) {
+    private ChunkPublisher(Iterator<String> chunks, Duration gap, StepTimer timer) {
         this.chunks = Objects.requireNonNull(chunks);
         this.gapNanos = gap.toNanos();
-        this.scheduler = scheduler;
+        this.timer = timer;
     }
 
     private static final Pattern WORD_START = Pattern.compile("(?<=\\s)(?=\\S)");
@@ -42,11 +39,11 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
     }
 
     /** One chunk per {@code gap}, the first one after a gap too, like a model producing tokens. */
-    public static ChunkPublisher paced(Iterator<String> chunks, Duration gap, ScheduledExecutorService scheduler) {
+    public static ChunkPublisher paced(Iterator<String> chunks, Duration gap, StepTimer timer) {
         if (gap.isZero() || gap.isNegative()) {
             return immediate(chunks);
         }
-        return new ChunkPublisher(chunks, gap, Objects.requireNonNull(scheduler));
+        return new ChunkPublisher(chunks, gap, Objects.requireNonNull(timer));
     }
 
     @Override
@@ -70,7 +67,7 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
         private volatile boolean cancelled;
         private volatile boolean done;
         private volatile boolean ready = gapNanos == 0;
-        private volatile Future<?> timer;
+        private volatile StepTimer.Timeout pending;
 
         Emission(Flow.Subscriber<? super String> subscriber) {
             this.subscriber = subscriber;
@@ -91,18 +88,18 @@ public final class ChunkPublisher implements Flow.Publisher<String> {
         @Override
         public void cancel() {
             cancelled = true;
-            Future<?> pending = timer;
-            if (pending != null) {
-                pending.cancel(false);
+            StepTimer.Timeout waiting = pending;
+            if (waiting != null) {
+                waiting.cancel();
             }
         }
 
         void arm() {
             try {
-                timer = scheduler.schedule(() -> {
+                pending = timer.newTimeout(() -> {
                     ready = true;
                     loop.run(emitDue);
-                }, gapNanos, TimeUnit.NANOSECONDS);
+                }, gapNanos);
             } catch (RuntimeException rejected) {
                 finish(rejected);
             }

@@ -1,8 +1,6 @@
 package org.agentstream.agent;
 
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -10,7 +8,7 @@ import java.util.concurrent.Flow;
 
 /**
  * Stands in for a remote language model: a long reply (several dozen word chunks) that arrives with a natural,
- * settable gap between tokens. Waiting for the next token is a timer on the container's scheduler, not a thread.
+ * settable gap between tokens. Waiting for the next token is a step on the streaming core's timer, not a thread.
  */
 @ApplicationScoped
 @AgentName("simulated-model")
@@ -22,8 +20,8 @@ public class SimulatedModelAgent implements Agent {
             + "each chunk and keeping a small pause between sends lets the reader watch the answer grow, which "
             + "is the whole point of streaming in the first place.").split(" ");
 
-    @Resource
-    private ManagedScheduledExecutorService scheduler;
+    @Inject
+    private StepTimer timer;
 
     @Inject
     private SimulatedModelSettings settings;
@@ -54,6 +52,6 @@ public class SimulatedModelAgent implements Agent {
                 return next == words ? word : word + " ";
             }
         };
-        return ChunkPublisher.paced(tokens, settings.gap(), scheduler);
+        return ChunkPublisher.paced(tokens, settings.gap(), timer);
     }
 }

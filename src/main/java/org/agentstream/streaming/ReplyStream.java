@@ -3,9 +3,6 @@ package org.agentstream.streaming;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.function.LongSupplier;
@@ -13,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.DrainLoop;
+import org.agentstream.agent.StepTimer;
 
 /**
  * One reply on its way to a client: takes chunks from the agent into a small bounded buffer and hands them to the
@@ -27,7 +25,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private final String messageId;
     private final String replyTo;
     private final ReplySink sink;
-    private final ScheduledExecutorService timer;
+    private final StepTimer timer;
     private final LongSupplier nanoClock;
     private final long pauseNanos;
     private final int bufferSize;
@@ -37,9 +35,10 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private final DrainLoop steps = new DrainLoop();
     private final Runnable writingStep = () -> step(true);
     private final Runnable waitingStep = () -> step(false);
+    private final Runnable timerStep = this::onTimer;
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
     private Flow.Subscription subscription;
-    private ScheduledFuture<?> pendingStep;
+    private StepTimer.Timeout pendingStep;
     private boolean producerDone;
     private Throwable failure;
     private boolean cancelRequested;
@@ -54,7 +53,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private StringBuilder sentText;
     private int delivered;
 
-    public ReplyStream(String messageId, String replyTo, ReplySink sink, ScheduledExecutorService timer,
+    public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer,
             LongSupplier nanoClock, long pauseNanos, int bufferSize, BiConsumer<ReplyStream, StreamStatus> onEnd) {
         this.messageId = messageId;
         this.replyTo = replyTo;
@@ -267,7 +266,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
                     return;
                 } else {
                     try {
-                        pendingStep = timer.schedule(this::onTimer, Math.max(0, wait), TimeUnit.NANOSECONDS);
+                        pendingStep = timer.newTimeout(timerStep, Math.max(0, wait));
                         return;
                     } catch (RejectedExecutionException rejected) {
                         failure = new RejectedExecutionException("the server is too busy to continue", rejected);
@@ -309,7 +308,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     }
 
     private void stopProducing() {
-        ScheduledFuture<?> step;
+        StepTimer.Timeout step;
         Flow.Subscription current;
         synchronized (lock) {
             step = pendingStep;
@@ -318,7 +317,7 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
             current = subscription;
         }
         if (step != null) {
-            step.cancel(false);
+            step.cancel();
         }
         if (current != null) {
             try {

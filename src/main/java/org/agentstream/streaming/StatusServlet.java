@@ -83,6 +83,7 @@ public class StatusServlet extends HttpServlet {
                 .add("failed", stats.failed())
                 .add("disconnected", stats.disconnected())
                 .add("busy", stats.busy())
+                .add("pid", ProcessHandle.current().pid())
                 .add("threads", load.threads())
                 .add("peakThreads", load.peakThreads())
                 .add("cpuNanos", load.cpuNanos())

@@ -10,9 +10,12 @@ import org.agentstream.config.ServerConfig;
 public class StreamSettings {
 
     /** A snapshot taken for one reply. */
-    /** {@code maxReply}: how long a reply may run in all; zero for no bound. */
+    /**
+     * {@code maxReply}: how long a reply may run in all; zero for no bound. {@code maxLag}: how far the timer may run
+     * behind its schedule before new replies get {@code busy}; zero for no such rule.
+     */
     public record Values(Duration pause, int maxStreams, int maxStreamsPerConnection, int bufferChunks,
-            Duration maxReply) {
+            Duration maxReply, Duration maxLag) {
     }
 
     /** A week: a longer bound is no bound that matters, and keeps deadlines far from overflowing. */
@@ -23,7 +26,7 @@ public class StreamSettings {
         return ServerConfig.getString("agentstream.executor.jndi-name");
     }
 
-    /** How many periodic tasks send chunks, at most this many sends at once (read at deployment). */
+    /** How many lanes of the timer send chunks, at most this many sends at once (read at deployment). */
     public int executorLanes() {
         return Math.max(1, ServerConfig.getInt("agentstream.executor.lanes", Runtime.getRuntime().availableProcessors()));
     }
@@ -40,6 +43,7 @@ public class StreamSettings {
                 ServerConfig.getInt("agentstream.stream.max-streams-per-connection", 16),
                 Math.max(1, ServerConfig.getInt("agentstream.stream.buffer-chunks", 32)),
                 Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
-                        Math.max(0, ServerConfig.getLong("agentstream.stream.max-reply-ms", 600_000)))));
+                        Math.max(0, ServerConfig.getLong("agentstream.stream.max-reply-ms", 600_000)))),
+                Duration.ofMillis(Math.max(0, ServerConfig.getLong("agentstream.stream.max-lag-ms", 0))));
     }
 }

@@ -5,6 +5,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,12 +27,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import org.agentstream.agent.StepTimer;
 
 /**
- * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}, through a {@link Pacer}:
- * each reply starts in a managed task, and its chunks are sent by the pacer's periodic managed tasks once the pause
- * has passed, so a waiting reply holds no thread. A request over the limits gets {@code busy} at once; every
- * admitted request ends exactly once.
+ * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}, through a
+ * {@link WakeUpTimer}: each reply starts in a timed step, and its chunks are sent by the timer's wake-up tasks once
+ * the pause has passed, so a waiting reply holds no thread. A request over the limits (or, when the admin set one,
+ * while the timer lags too far behind its schedule) gets {@code busy} at once; every admitted request ends exactly
+ * once. The same timer paces the built-in agents.
  */
 @ApplicationScoped
 public class StreamingService {
@@ -43,13 +45,20 @@ public class StreamingService {
     static final List<String> DEDICATED_EXECUTOR_NAMES =
             List.of("java:jboss/ee/concurrency/scheduler/agentstream", "concurrent/agentstream-scheduler");
 
+    /** How long a wake-up task waits for a step due soon rather than arm another wake-up. */
+    private static final long TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    /** How long one send may hold a wake-up task before the next due steps run on another one. */
+    private static final long TIMER_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     @Resource
     private ManagedScheduledExecutorService managedScheduler;
 
     @Inject
     private StreamSettings settings;
 
-    private ScheduledExecutorService timer;
+    private StepTimer timer;
+    /** How far the timer runs behind its schedule, in nanoseconds. */
+    private LongSupplier timerLag = () -> 0;
     private LongSupplier nanoClock = System::nanoTime;
     private ManagedScheduledExecutorService managed;
     private volatile ScheduledFuture<?> overdueSweep;
@@ -70,8 +79,11 @@ public class StreamingService {
     }
 
     /** Outside a container, as unit tests use it, with the timer's own clock. */
-    StreamingService(ScheduledExecutorService timer, LongSupplier nanoClock, StreamSettings settings) {
+    StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings) {
         this.timer = timer;
+        if (timer instanceof WakeUpTimer wakeUps) {
+            this.timerLag = wakeUps::lagNanos;
+        }
         this.nanoClock = nanoClock;
         this.settings = settings;
     }
@@ -86,7 +98,7 @@ public class StreamingService {
         for (String name : names) {
             try {
                 managed = (ManagedScheduledExecutorService) new InitialContext().lookup(name);
-                timer = pacer(managed);
+                useTimerOn(managed);
                 LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", name);
                 executorName = name;
                 return;
@@ -95,7 +107,7 @@ public class StreamingService {
             }
         }
         managed = managedScheduler;
-        timer = pacer(managed);
+        useTimerOn(managed);
         executorName = "default";
         LOG.log(Level.INFO, "No dedicated executor at {0}; replies stream on the server''s default managed scheduled "
                 + "executor (server-config/ creates a dedicated one)", names);
@@ -111,6 +123,14 @@ public class StreamingService {
         if (connection.size() >= values.maxStreamsPerConnection()) {
             refuse(sink, replyTo, "this connection already streams " + values.maxStreamsPerConnection() + " replies");
             return Optional.empty();
+        }
+        if (!values.maxLag().isZero()) {
+            long lagNanos = timerLag.getAsLong();
+            if (lagNanos > values.maxLag().toNanos()) {
+                refuse(sink, replyTo, "the server runs " + TimeUnit.NANOSECONDS.toMillis(lagNanos)
+                        + " ms behind its schedule (its limit is " + values.maxLag().toMillis() + " ms)");
+                return Optional.empty();
+            }
         }
         if (!active.tryTake(values.maxStreams())) {
             refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
@@ -174,10 +194,10 @@ public class StreamingService {
             }
             String messageId = stream.messageId();
             try {
-                timer.execute(() -> {
+                timer.newTimeout(() -> {
                     sink.streamStarted(messageId, replyTo, agentName, conversationId);
                     stream.start(reply);
-                });
+                }, 0);
             } catch (RejectedExecutionException rejected) {
                 this.recorder.set(null);
                 release();
@@ -259,8 +279,17 @@ public class StreamingService {
         }
     }
 
-    private Pacer pacer(ManagedScheduledExecutorService executor) {
-        return new Pacer(executor, settings.executorLanes(), TimeUnit.MILLISECONDS.toNanos(1), System::nanoTime);
+    private void useTimerOn(ManagedScheduledExecutorService executor) {
+        WakeUpTimer wakeUps = new WakeUpTimer(StepTimer.on(executor), settings.executorLanes(), TIMER_SLACK_NANOS,
+                TIMER_STALL_NANOS, System::nanoTime);
+        timer = wakeUps;
+        timerLag = wakeUps::lagNanos;
+    }
+
+    /** The timer replies stream on, for agents that pace themselves. */
+    @Produces
+    StepTimer timer() {
+        return timer;
     }
 
     /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Flow;
 import org.agentstream.testagents.FailingAgent;
+import org.agentstream.testing.VirtualScheduler;
+import org.jboss.weld.junit.MockBean;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -21,7 +23,8 @@ class AgentDirectoryTest {
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(AgentDirectory.class, EchoAgent.class, SimulatedModelAgent.class,
-            SimulatedModelSettings.class, FailingAgent.class, TwoRemoteAgents.class).build();
+            SimulatedModelSettings.class, FailingAgent.class, TwoRemoteAgents.class)
+            .addBeans(MockBean.builder().types(StepTimer.class).creating(new VirtualScheduler()).build()).build();
 
     @Inject
     AgentDirectory directory;

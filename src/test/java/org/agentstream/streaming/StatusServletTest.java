@@ -22,7 +22,7 @@ class StatusServletTest {
     private final StreamSettings settings = new StreamSettings() {
         @Override
         public Values current() {
-            return new Values(Duration.ofMillis(10), 2000, 16, 32, Duration.ofMinutes(10));
+            return new Values(Duration.ofMillis(10), 2000, 16, 32, Duration.ofMinutes(10), Duration.ZERO);
         }
     };
     private final StatusServlet servlet =

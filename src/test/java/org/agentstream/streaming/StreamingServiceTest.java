@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.agentstream.agent.ChunkPublisher;
 import org.agentstream.testing.RecordingSink;
 import org.agentstream.testing.RecordingSink.Event;
@@ -21,10 +23,14 @@ class StreamingServiceTest {
     private final RecordingSink sink = new RecordingSink(time::nanoTime);
 
     private static StreamSettings limits(int maxStreams, int perConnection) {
+        return limits(maxStreams, perConnection, Duration.ZERO);
+    }
+
+    private static StreamSettings limits(int maxStreams, int perConnection, Duration maxLag) {
         return new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8, Duration.ofMinutes(10));
+                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8, Duration.ofMinutes(10), maxLag);
             }
         };
     }
@@ -51,6 +57,41 @@ class StreamingServiceTest {
         assertEquals(3, count("end:complete"));
         assertEquals(0, service.stats().activeStreams());
         assertEquals(2, service.stats().busy());
+    }
+
+    @Test
+    void whileTheTimerLagsPastTheLimitNewRequestsGetBusyAndAdmittedOnesGoOn() {
+        AtomicLong behind = new AtomicLong();
+        LongSupplier clock = () -> time.nanoTime() + behind.get();
+        WakeUpTimer timer = new WakeUpTimer(time, 1, 0, TimeUnit.MILLISECONDS.toNanos(5), clock);
+        StreamingService service = new StreamingService(timer, clock, limits(100, 16, Duration.ofMillis(50)));
+        ConnectionStreams connection = new ConnectionStreams();
+        ask(service, connection, sink, 1);
+        behind.set(TimeUnit.MILLISECONDS.toNanos(80)); // 80 ms pass, and the timer's wake-up has not run
+        ask(service, connection, sink, 1);
+
+        assertEquals(List.of("busy"), sink.events().stream().map(Event::kind).toList(),
+                "the first reply's start has waited 80 ms, more than the 50 ms allowed");
+        assertTrue(sink.events().get(0).text().contains("80 ms behind its schedule"), sink.events().get(0).text());
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        ask(service, connection, sink, 1);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(2, count("end:complete"), "the admitted reply ended, and the timer on time again admits");
+        assertEquals(1, count("busy"));
+    }
+
+    @Test
+    void withoutALagLimitALaggingTimerRefusesNothing() {
+        AtomicLong behind = new AtomicLong();
+        LongSupplier clock = () -> time.nanoTime() + behind.get();
+        WakeUpTimer timer = new WakeUpTimer(time, 1, 0, TimeUnit.MILLISECONDS.toNanos(5), clock);
+        StreamingService service = new StreamingService(timer, clock, limits(100, 16));
+        ask(service, new ConnectionStreams(), sink, 1);
+        behind.set(TimeUnit.SECONDS.toNanos(5));
+        ask(service, new ConnectionStreams(), sink, 1);
+
+        assertEquals(0, count("busy"));
     }
 
     @Test

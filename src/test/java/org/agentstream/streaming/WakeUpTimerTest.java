@@ -1,34 +1,33 @@
 package org.agentstream.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agentstream.agent.StepTimer;
 import org.agentstream.testing.VirtualScheduler;
 import org.junit.jupiter.api.Test;
 
-class PacerTest {
+class WakeUpTimerTest {
 
     private static final long MS = 1_000_000L;
 
     private final VirtualScheduler managed = new VirtualScheduler();
-    private final Pacer pacer = new Pacer(managed, 2, MS, managed::nanoTime);
+    private final WakeUpTimer timer = new WakeUpTimer(managed, 1, 0, 5 * MS, managed::nanoTime);
     private final List<String> ran = new ArrayList<>();
 
-    private void step(String name, long delayMs) {
-        pacer.schedule(() -> {
-            ran.add(name + "@" + managed.nanoTime() / MS);
-        }, delayMs, TimeUnit.MILLISECONDS);
+    private StepTimer.Timeout step(String name, long delayMs) {
+        return timer.newTimeout(() -> ran.add(name + "@" + managed.nanoTime() / MS), delayMs * MS);
     }
 
     @Test
-    void stepsRunInTimeOrderOnTheTickAtOrAfterTheirTime() {
+    void stepsRunInTimeOrderAtTheirTimeNeverEarlier() {
         step("c", 10);
         step("a", 0);
         step("b", 5);
@@ -39,72 +38,126 @@ class PacerTest {
     }
 
     @Test
-    void thousandsOfWaitingStepsCostOneManagedTaskPerLane() {
+    void thousandsOfWaitingStepsCostAWakeUpPerDueTimeNotPerStep() {
         for (int i = 0; i < 5_000; i++) {
             step("s" + i, i % 20);
         }
         managed.runUntilIdle(100 * MS);
 
         assertEquals(5_000, ran.size());
-        assertEquals(2, managed.scheduledCount(), "one periodic task per lane, not one task per step");
+        assertTrue(managed.scheduledCount() <= 2 * 20,
+                "at most a wake-up and a guard per due time, not one per step: " + managed.scheduledCount());
     }
 
     @Test
-    void anIdleLaneStopsTickingAndStartsAgainWhenNeeded() {
+    void nothingWakesWhileNothingIsDue() {
         step("first", 3);
         managed.runUntilIdle(100 * MS);
         assertEquals(List.of("first@3"), ran);
-        int tickersSoFar = managed.scheduledCount();
+        int wakeUpsSoFar = managed.scheduledCount();
 
-        managed.advance(50 * MS);
-        assertEquals(tickersSoFar, managed.scheduledCount(), "nothing ticks while nothing waits");
+        managed.advance(1_000 * MS);
+        assertEquals(wakeUpsSoFar, managed.scheduledCount(), "no wake-up while nothing waits");
         step("second", 2);
         step("third", 2);
         managed.runUntilIdle(100 * MS);
 
-        assertTrue(ran.containsAll(List.of("second@55", "third@55")), ran.toString());
+        assertEquals(List.of("first@3", "second@1005", "third@1005"), ran);
+    }
+
+    @Test
+    void aStepEarlierThanTheArmedWakeUpRunsOnTime() {
+        step("late", 50);
+        step("late2", 50);
+        step("early", 5);
+        managed.runUntilIdle(100 * MS);
+
+        assertEquals(List.of("early@5", "late@50", "late2@50"), ran);
     }
 
     @Test
     void aCancelledStepNeverRuns() {
-        ScheduledFuture<?> cancelled = pacer.schedule(() -> {
-            ran.add("cancelled");
-        }, 5, TimeUnit.MILLISECONDS);
+        StepTimer.Timeout cancelled = step("cancelled", 5);
         step("kept", 5);
-        assertTrue(cancelled.cancel(false));
+        assertTrue(cancelled.cancel());
         managed.runUntilIdle(100 * MS);
 
         assertEquals(List.of("kept@5"), ran);
+        assertFalse(cancelled.cancel(), "a step is cancelled once");
+    }
+
+    @Test
+    void aFailingStepDoesNotStopTheLane() {
+        Runnable failing = () -> {
+            throw new IllegalStateException("boom");
+        };
+        timer.newTimeout(failing, MS);
+        timer.newTimeout(failing, MS);
+        step("after", 2);
+        managed.runUntilIdle(100 * MS);
+
+        assertEquals(List.of("after@2"), ran);
+    }
+
+    @Test
+    void theLagIsHowLongTheOldestDueStepHasWaitedOrHowLateTheLastOneRan() {
+        AtomicLong clock = new AtomicLong();
+        WakeUpTimer lagging = new WakeUpTimer(managed, 1, 0, 5 * MS, clock::get);
+        lagging.newTimeout(() -> ran.add("due"), 0);
+        assertEquals(0, lagging.lagNanos());
+
+        clock.set(80 * MS);
+        assertEquals(80 * MS, lagging.lagNanos(), "the step has waited 80 ms past its time");
+        managed.advance(0);
+        assertEquals(List.of("due"), ran);
+        assertEquals(80 * MS, lagging.lagNanos(), "it ran 80 ms late, a moment ago");
+
+        clock.set(300 * MS);
+        assertEquals(0, lagging.lagNanos(), "nothing late lately");
+    }
+
+    @Test
+    void stepsDueWithinTheSlackShareOneWakeUp() throws Exception {
+        ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(2);
+        WakeUpTimer slack = new WakeUpTimer(StepTimer.on(threads), 1, MS, 5 * MS, System::nanoTime);
+        CountDownLatch allRan = new CountDownLatch(50);
+        try {
+            for (int i = 0; i < 50; i++) {
+                slack.newTimeout(allRan::countDown, 2 * MS + i * 20_000L);
+            }
+            assertTrue(allRan.await(5, TimeUnit.SECONDS), "every step ran");
+            assertTrue(slack.wakeUpsArmed() < 25, "steps 20 µs apart share wake-ups: " + slack.wakeUpsArmed());
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
     void aLaneStuckOnOneSendDelaysNothingElse() throws Exception {
-        ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(2);
-        AtomicLong clock = new AtomicLong();
-        Pacer twoLanes = new Pacer(threads, 2, MS, clock::get);
+        ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(3);
+        WakeUpTimer twoLanes = new WakeUpTimer(StepTimer.on(threads), 2, 0, 5 * MS, System::nanoTime);
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch queuedBehind = new CountDownLatch(3);
         CountDownLatch scheduledLater = new CountDownLatch(10);
         try {
-            twoLanes.schedule(() -> {
+            twoLanes.newTimeout(() -> {
                 blocked.countDown();
                 awaitQuietly(release);
-            }, 0, TimeUnit.MILLISECONDS);
-            // lane 1 gets a step far ahead, so it keeps ticking; lane 0 then queues three behind the stuck one
-            twoLanes.schedule(() -> { }, 1, TimeUnit.HOURS);
+            }, 0);
+            // lane 0 gets the stuck step and three more behind it; lane 1 gets steps far ahead
+            twoLanes.newTimeout(() -> { }, TimeUnit.HOURS.toNanos(1));
             for (int i = 0; i < 3; i++) {
-                twoLanes.schedule(queuedBehind::countDown, 2, TimeUnit.MILLISECONDS);
-                twoLanes.schedule(() -> { }, 1, TimeUnit.HOURS);
+                twoLanes.newTimeout(queuedBehind::countDown, 2 * MS);
+                twoLanes.newTimeout(() -> { }, TimeUnit.HOURS.toNanos(1));
             }
             assertTrue(blocked.await(5, TimeUnit.SECONDS), "the stuck step runs");
-            clock.set(20 * MS);
+            assertTrue(queuedBehind.await(5, TimeUnit.SECONDS), "steps queued behind the stuck one ran elsewhere");
             for (int i = 0; i < 10; i++) {
-                twoLanes.schedule(scheduledLater::countDown, 0, TimeUnit.MILLISECONDS);
+                twoLanes.newTimeout(scheduledLater::countDown, 0);
             }
 
-            assertTrue(queuedBehind.await(5, TimeUnit.SECONDS), "steps queued behind the stuck one ran elsewhere");
-            assertTrue(scheduledLater.await(5, TimeUnit.SECONDS), "new steps avoid the stuck lane");
+            assertTrue(scheduledLater.await(5, TimeUnit.SECONDS), "new steps run while one is stuck");
             assertEquals(1, release.getCount(), "all of it while the stuck step was still stuck");
         } finally {
             release.countDown();
@@ -118,18 +171,5 @@ class PacerTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Test
-    void aFailingStepDoesNotStopTheLane() {
-        Runnable failing = () -> {
-            throw new IllegalStateException("boom");
-        };
-        pacer.schedule(failing, 1, TimeUnit.MILLISECONDS);
-        pacer.schedule(failing, 1, TimeUnit.MILLISECONDS);
-        step("after", 2);
-        managed.runUntilIdle(100 * MS);
-
-        assertEquals(List.of("after@2"), ran);
     }
 }

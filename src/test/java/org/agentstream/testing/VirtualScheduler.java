@@ -1,29 +1,24 @@
 package org.agentstream.testing;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.agentstream.agent.StepTimer;
 
 /**
- * A scheduler on virtual time for deterministic unit tests: nothing runs until the test advances the clock, and
- * then every due task runs on the test's thread in time order.
+ * A timer on virtual time for deterministic unit tests: nothing runs until the test advances the clock, and then
+ * every due step runs on the test's thread in time order.
  */
-public final class VirtualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class VirtualScheduler implements StepTimer {
 
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
-    private final AtomicLong sequence = new AtomicLong();
+    private long sequence;
     private long now;
     private int scheduled;
     private boolean refusing;
 
-    /** From now on every new task is refused, as by an executor whose queue is full. */
+    /** From now on every new step is refused, as by an executor whose queue is full. */
     public synchronized void refuseNewWork() {
         refusing = true;
     }
@@ -32,12 +27,28 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
         return now;
     }
 
-    /** How many timers were ever scheduled. */
+    /** How many steps were ever scheduled. */
     public synchronized int scheduledCount() {
         return scheduled;
     }
 
-    /** Runs every task due up to {@code now + nanos}, advancing the clock to each task's time. */
+    @Override
+    public synchronized Timeout newTimeout(Runnable step, long delayNanos) {
+        if (refusing) {
+            throw new RejectedExecutionException("this timer takes no more work");
+        }
+        Task task = new Task(step, now + Math.max(0, delayNanos), ++sequence);
+        tasks.add(task);
+        scheduled++;
+        return task;
+    }
+
+    /** Schedules {@code step} {@code delay} from now, for tests that play an agent or a client. */
+    public Timeout schedule(Runnable step, long delay, TimeUnit unit) {
+        return newTimeout(step, unit.toNanos(delay));
+    }
+
+    /** Runs every step due up to {@code now + nanos}, advancing the clock to each step's time. */
     public void advance(long nanos) {
         long target;
         synchronized (this) {
@@ -54,13 +65,11 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
                 tasks.poll();
                 now = Math.max(now, next.at);
             }
-            if (!next.isCancelled()) {
-                next.run();
-            }
+            next.run();
         }
     }
 
-    /** Runs tasks until none is left or {@code limitNanos} of virtual time has passed. */
+    /** Runs steps until none is left or {@code limitNanos} of virtual time has passed. */
     public void runUntilIdle(long limitNanos) {
         long end;
         synchronized (this) {
@@ -79,146 +88,39 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
         }
     }
 
-    @Override
-    public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        if (refusing) {
-            throw new java.util.concurrent.RejectedExecutionException("this scheduler takes no more work");
-        }
-        Task task = new Task(command, now + Math.max(0, unit.toNanos(delay)), sequence.incrementAndGet(), 0);
-        tasks.add(task);
-        scheduled++;
-        return task;
-    }
-
-    @Override
-    public void execute(Runnable command) {
-        schedule(command, 0, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-        throw new UnsupportedOperationException();
-    }
-
-    /** Runs {@code command} every period until cancelled; counts as one scheduled timer. */
-    @Override
-    public synchronized ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period,
-            TimeUnit unit) {
-        Task task = new Task(command, now + Math.max(0, unit.toNanos(initialDelay)), sequence.incrementAndGet(),
-                unit.toNanos(period));
-        tasks.add(task);
-        scheduled++;
-        return task;
-    }
-
-    private synchronized void reschedule(Task task) {
-        if (!task.isCancelled()) {
-            tasks.add(task.next());
-        }
-    }
-
-    @Override
-    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
-            TimeUnit unit) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void shutdown() {
-    }
-
-    @Override
-    public List<Runnable> shutdownNow() {
-        return new ArrayList<>();
-    }
-
-    @Override
-    public boolean isShutdown() {
-        return false;
-    }
-
-    @Override
-    public boolean isTerminated() {
-        return false;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-        return true;
-    }
-
-    private final class Task implements ScheduledFuture<Object> {
-        private final Runnable command;
+    private static final class Task implements Timeout, Comparable<Task> {
+        private final Runnable step;
         private final long at;
         private final long order;
-        private final long period;
+        private final AtomicBoolean claimed = new AtomicBoolean();
         private volatile boolean cancelled;
-        private volatile boolean done;
-        private Task successor;
 
-        Task(Runnable command, long at, long order, long period) {
-            this.command = command;
+        Task(Runnable step, long at, long order) {
+            this.step = step;
             this.at = at;
             this.order = order;
-            this.period = period;
-        }
-
-        Task next() {
-            successor = new Task(command, at + period, sequence.incrementAndGet(), period);
-            successor.cancelled = cancelled;
-            return successor;
         }
 
         void run() {
-            done = period == 0;
-            command.run();
-            if (period > 0) {
-                reschedule(this);
+            if (claimed.compareAndSet(false, true)) {
+                step.run();
             }
         }
 
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(at - nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            Task task = (Task) other;
-            int byTime = Long.compare(at, task.at);
-            return byTime != 0 ? byTime : Long.compare(order, task.order);
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (done) {
-                return false;
-            }
-            cancelled = true;
-            if (successor != null) {
-                successor.cancel(mayInterruptIfRunning);
-            }
-            return true;
-        }
-
-        @Override
-        public boolean isCancelled() {
+        boolean isCancelled() {
             return cancelled;
         }
 
         @Override
-        public boolean isDone() {
-            return done || cancelled;
+        public boolean cancel() {
+            cancelled = claimed.compareAndSet(false, true);
+            return cancelled;
         }
 
         @Override
-        public Object get() {
-            return null;
-        }
-
-        @Override
-        public Object get(long timeout, TimeUnit unit) {
-            return null;
+        public int compareTo(Task other) {
+            int byTime = Long.compare(at, other.at);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
         }
     }
 }

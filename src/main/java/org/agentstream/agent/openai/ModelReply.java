@@ -17,8 +17,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import org.agentstream.agent.StepTimer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -40,7 +39,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
     private final OpenAiAgentConfig config;
     private final AgentRequest request;
     private final ModelConnection connection;
-    private final ScheduledExecutorService timer;
+    private final StepTimer timer;
     private final LongSupplier nanoClock;
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
@@ -54,11 +53,11 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
     private volatile boolean cancelled;
     private volatile boolean terminated;
     private volatile long lastHeardNanos;
-    private volatile ScheduledFuture<?> watchdog;
+    private volatile StepTimer.Timeout watchdog;
     private volatile StreamingHandle streamingHandle;
 
     ModelReply(OpenAiAgentConfig config, AgentRequest request, ModelConnection connection,
-            ScheduledExecutorService timer, LongSupplier nanoClock) {
+            StepTimer timer, LongSupplier nanoClock) {
         this.config = config;
         this.request = request;
         this.connection = connection;
@@ -178,7 +177,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
 
     private void watch(long delayNanos) {
         try {
-            watchdog = timer.schedule(this::checkSilence, delayNanos, TimeUnit.NANOSECONDS);
+            watchdog = timer.newTimeout(this::checkSilence, delayNanos);
         } catch (RejectedExecutionException shuttingDown) {
             finish(new AgentFailure(AgentFailure.Kind.AGENT_FAILED, "the server is shutting down", shuttingDown));
         }
@@ -199,9 +198,9 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
     }
 
     private void cancelWatchdog() {
-        ScheduledFuture<?> pending = watchdog;
+        StepTimer.Timeout pending = watchdog;
         if (pending != null) {
-            pending.cancel(false);
+            pending.cancel();
         }
     }
 

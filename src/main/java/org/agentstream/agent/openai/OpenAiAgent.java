@@ -1,7 +1,7 @@
 package org.agentstream.agent.openai;
 
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
+import org.agentstream.agent.StepTimer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.Agent;
@@ -19,9 +19,9 @@ final class OpenAiAgent implements Agent {
     private final String name;
     private final OpenAiAgentSettings settings;
     private final ModelHttpClient http;
-    private final ScheduledExecutorService timer;
+    private final StepTimer timer;
 
-    OpenAiAgent(String name, OpenAiAgentSettings settings, ModelHttpClient http, ScheduledExecutorService timer) {
+    OpenAiAgent(String name, OpenAiAgentSettings settings, ModelHttpClient http, StepTimer timer) {
         this.name = name;
         this.settings = settings;
         this.http = http;

@@ -1,7 +1,6 @@
 package org.agentstream.agent.openai;
 
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import org.agentstream.agent.StepTimer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -20,8 +19,8 @@ public class OpenAiAgents implements ConfiguredAgents {
     @Inject
     private ModelHttpClient http;
 
-    @Resource
-    private ManagedScheduledExecutorService timer;
+    @Inject
+    private StepTimer timer;
 
     @Override
     public List<AgentInfo> list() {

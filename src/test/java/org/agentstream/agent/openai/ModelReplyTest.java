@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.StepTimer;
 import org.agentstream.agent.Turn;
+
 import org.agentstream.testing.FakeOpenAiServer;
 import org.agentstream.testing.FakeOpenAiServer.Ending;
 import org.agentstream.testing.FakeOpenAiServer.Exchange;
@@ -78,7 +80,7 @@ class ModelReplyTest {
     private Tokens ask(OpenAiAgentConfig config, long initialDemand, List<Turn> history) {
         Tokens tokens = new Tokens(initialDemand);
         new ModelReply(config, new AgentRequest("Hi there", "conversation", history),
-                new ModelConnection(http, executor, WAIT), timer, System::nanoTime).subscribe(tokens);
+                new ModelConnection(http, executor, WAIT), StepTimer.on(timer), System::nanoTime).subscribe(tokens);
         return tokens;
     }
 
