@@ -127,7 +127,8 @@ public class ChatEndpoint {
 
     /**
      * Asks the agent once the reply is admitted and the user's message is stored (which reads the conversation's
-     * earlier turns for the agent); the reply is stored when it ends, with exactly what was sent.
+     * earlier turns for the agent; a new conversation's first message is stored while its reply streams); the reply
+     * is stored when it ends, with exactly what was sent.
      */
     private void message(InboundFrame inbound) {
         Optional<Agent> agent = agents.find(inbound.agent());

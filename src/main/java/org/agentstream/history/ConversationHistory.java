@@ -30,6 +30,8 @@ public class ConversationHistory {
 
     private static final Logger LOG = Logger.getLogger(ConversationHistory.class.getName());
     private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(null);
+    /** Where a new conversation's first reply goes: right after its first question, at 0. */
+    static final int FIRST_REPLY_POSITION = 1;
 
     @Resource
     private ManagedExecutorService executor;
@@ -60,8 +62,19 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(Optional.of(new UserTurn(id, -1, List.of())));
         }
         int maxTurns = settings.maxEarlierTurns();
-        return inOrder(id, () -> repository.addUserMessage(owner, id, create, agent, content, clientId,
-                System.currentTimeMillis(), maxTurns));
+        CompletableFuture<Optional<UserTurn>> stored = inOrder(id, () -> repository.addUserMessage(owner, id, create,
+                agent, content, clientId, System.currentTimeMillis(), maxTurns));
+        if (!create) {
+            return stored;
+        }
+        // A new conversation has no earlier turn and its first reply takes the position after the question, so the
+        // reply need not wait for the write: it is queued first on the conversation, before the reply's own write.
+        stored.whenComplete((turn, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "The first message of conversation " + id + " was not stored", failure);
+            }
+        });
+        return CompletableFuture.completedFuture(Optional.of(new UserTurn(id, FIRST_REPLY_POSITION, List.of())));
     }
 
     /** Stores a reply at the place its question reserved; a failure is logged, the client already has the text. */

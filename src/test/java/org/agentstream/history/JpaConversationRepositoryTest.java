@@ -116,7 +116,8 @@ class JpaConversationRepositoryTest {
             String owner = newOwner();
             String id = newId();
 
-            assertEquals(new UserTurn(id, 1, List.of()), say(owner, id, true, "Hello   there\n friend", 1000));
+            assertEquals(new UserTurn(id, ConversationHistory.FIRST_REPLY_POSITION, List.of()),
+                    say(owner, id, true, "Hello   there\n friend", 1000), "what the history answers without waiting");
             reply(id, 1, "Hello there friend", "complete", 3, 1200);
 
             assertEquals(Optional.of(new HistoryPage(id, List.of(
