@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /status}: the streaming counters, the server's threads and CPU time, the executor and the settings in
@@ -83,6 +84,7 @@ public class StatusServlet extends HttpServlet {
                 .add("failed", stats.failed())
                 .add("disconnected", stats.disconnected())
                 .add("busy", stats.busy())
+                .add("timerLagMicros", TimeUnit.NANOSECONDS.toMicros(streaming.timerLagNanos()))
                 .add("pid", ProcessHandle.current().pid())
                 .add("threads", load.threads())
                 .add("peakThreads", load.peakThreads())
@@ -94,7 +96,8 @@ public class StatusServlet extends HttpServlet {
                         .add("maxStreams", current.maxStreams())
                         .add("maxStreamsPerConnection", current.maxStreamsPerConnection())
                         .add("bufferChunks", current.bufferChunks())
-                        .add("maxReplyMs", current.maxReply().toMillis()));
+                        .add("maxReplyMs", current.maxReply().toMillis())
+                        .add("maxLagMs", current.maxLag().toMillis()));
         if (idle != null) {
             json.add("idle", idle);
         }

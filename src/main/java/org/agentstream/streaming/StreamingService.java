@@ -292,6 +292,11 @@ public class StreamingService {
         return timer;
     }
 
+    /** How far the streaming timer runs behind its schedule now. */
+    public long timerLagNanos() {
+        return timerLag.getAsLong();
+    }
+
     /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */
     public String executorName() {
         return executorName;
