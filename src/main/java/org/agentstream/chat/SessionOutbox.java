@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.streaming.ReplyFailure;
@@ -23,7 +22,8 @@ final class SessionOutbox implements ReplySink {
 
     private static final Logger LOG = Logger.getLogger(SessionOutbox.class.getName());
 
-    private record Pending(LongFunction<OutboundFrame> frame, Delivery delivery) {
+    /** A frame to send: {@code frame}, or a chunk (written when it is sent, with its {@code sentAt}). */
+    private record Pending(OutboundFrame frame, String messageId, int seq, String delta, Delivery delivery) {
     }
 
     private final FrameTransport transport;
@@ -41,7 +41,7 @@ final class SessionOutbox implements ReplySink {
     }
 
     void send(OutboundFrame frame) {
-        enqueue(new Pending(now -> frame, null));
+        enqueue(new Pending(frame, null, 0, null, null));
     }
 
     /** How long the send under way has been blocked (the client is not reading), or 0 when none is. */
@@ -63,8 +63,7 @@ final class SessionOutbox implements ReplySink {
 
     @Override
     public void chunk(String messageId, int seq, String delta, Delivery delivery) {
-        enqueue(new Pending(now -> new OutboundFrame.Chunk(messageId, seq, delta, WireTime.epochMillis(now)),
-                delivery));
+        enqueue(new Pending(null, messageId, seq, delta, delivery));
     }
 
     @Override
@@ -109,7 +108,8 @@ final class SessionOutbox implements ReplySink {
         long now = System.nanoTime();
         writeStartedAt = now;
         try {
-            transport.send(codec.encode(pending.frame().apply(now)));
+            transport.send(pending.frame() != null ? codec.encode(pending.frame())
+                    : codec.chunk(pending.messageId(), pending.seq(), pending.delta(), WireTime.epochMillis(now)));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Client gone; dropping its queued frames", e);
             closed = true;
