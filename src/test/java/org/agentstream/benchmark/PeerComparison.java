@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -101,7 +102,7 @@ public final class PeerComparison {
 
     /** Starts the server, warms it up, runs the loads into the table, and stops it whatever happens. */
     private void runAll(ComparedServer server, int preferredPort, Map<String, String> settings,
-            List<LoadBenchmark.Load> loads, java.util.function.Function<LoadBenchmark.Load, String> group)
+            List<LoadBenchmark.Load> loads, Function<LoadBenchmark.Load, String> group)
             throws InterruptedException {
         RunningServer running = null;
         try {
