@@ -77,6 +77,7 @@ public class StatusServlet extends HttpServlet {
         JvmLoad load = JvmLoad.now();
         StreamSettings.Values current = settings.current();
         var json = Json.createObjectBuilder()
+                .add("pid", ProcessHandle.current().pid())
                 .add("activeStreams", stats.activeStreams())
                 .add("started", stats.started())
                 .add("completed", stats.completed())

@@ -1,0 +1,114 @@
+package org.agentstream.benchmark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server process as Linux's {@code /proc} shows it: CPU time, threads and resident memory, sampled every 200 ms
+ * while a load runs. The same measure for every server, whatever it runs on (a JVM, CPython, Node).
+ */
+final class ProcessWatch {
+
+    /** {@code /proc/<pid>/stat} counts CPU time in clock ticks of 1/USER_HZ s; USER_HZ is 100 on Linux. */
+    private static final long NANOS_PER_TICK = 10_000_000;
+    private static final long SAMPLE_MS = 200;
+
+    private final long pid;
+    private final Sample before;
+    private final ScheduledExecutorService sampler;
+    private volatile int peakThreads;
+    private volatile long peakRssKb;
+
+    private ProcessWatch(long pid) {
+        this.pid = pid;
+        this.before = read(pid);
+        this.peakThreads = before.threads();
+        this.peakRssKb = before.rssKb();
+        this.sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "process-watch-" + pid);
+            thread.setDaemon(true);
+            return thread;
+        });
+        sampler.scheduleAtFixedRate(this::sample, SAMPLE_MS, SAMPLE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** One reading of the process. */
+    record Sample(long cpuNanos, int threads, long rssKb) {
+    }
+
+    /** What the process used while it was watched. */
+    record Usage(long cpuNanos, int threadsBefore, int peakThreads, long peakRssKb) {
+    }
+
+    /** Starts sampling the process now. */
+    static ProcessWatch start(long pid) {
+        return new ProcessWatch(pid);
+    }
+
+    /** Stops sampling, with a last reading. */
+    Usage stop() {
+        sampler.shutdownNow();
+        Sample after = read(pid);
+        return new Usage(after.cpuNanos() - before.cpuNanos(), before.threads(),
+                Math.max(peakThreads, after.threads()), Math.max(peakRssKb, after.rssKb()));
+    }
+
+    private void sample() {
+        try {
+            Sample now = read(pid);
+            peakThreads = Math.max(peakThreads, now.threads());
+            peakRssKb = Math.max(peakRssKb, now.rssKb());
+        } catch (UncheckedIOException e) {
+            sampler.shutdown();
+        }
+    }
+
+    /**
+     * Waits until the process uses less than a twentieth of a core over one sample period (the sockets of the last
+     * run closed, its collections done), at most {@code limit}; says whether it became quiet.
+     */
+    static boolean awaitQuiet(long pid, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long cpu = read(pid).cpuNanos();
+        while (System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(SAMPLE_MS);
+            long next = read(pid).cpuNanos();
+            if (next - cpu < TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS) / 20) {
+                return true;
+            }
+            cpu = next;
+        }
+        return false;
+    }
+
+    static Sample read(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime (14), stime (15)
+            int threads = 0;
+            long rssKb = 0;
+            for (String line : Files.readAllLines(proc.resolve("status"))) {
+                if (line.startsWith("Threads:")) {
+                    threads = Integer.parseInt(line.substring(8).trim());
+                } else if (line.startsWith("VmRSS:")) {
+                    rssKb = Long.parseLong(line.substring(6).replace("kB", "").trim());
+                }
+            }
+            return new Sample(ticks * NANOS_PER_TICK, threads, rssKb);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("process " + pid + " is gone", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

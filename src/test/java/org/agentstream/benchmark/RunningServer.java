@@ -1,0 +1,109 @@
+package org.agentstream.benchmark;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One compared server started as a child process, its output in target/bench-logs. Stopping it ends its whole
+ * process tree (WildFly's standalone.sh starts the JVM as its child), and the process its {@code /status} names.
+ */
+final class RunningServer {
+
+    private static final Pattern PID = Pattern.compile("\"pid\":([0-9]+)");
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    final ComparedServer server;
+    final URI base;
+    final long pid;
+    private final Process process;
+
+    private RunningServer(ComparedServer server, URI base, long pid, Process process) {
+        this.server = server;
+        this.base = base;
+        this.pid = pid;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code server} on {@code port} and waits, at most {@code readyWithin}, until its {@code /status} answers
+     * with its pid. {@code started} hears of the process as soon as it exists, so that it can be stopped even when
+     * the wait fails.
+     */
+    static RunningServer start(ComparedServer server, ComparedServer.Paths paths, int port,
+            Map<String, String> properties, Duration readyWithin, List<Process> started)
+            throws IOException, InterruptedException {
+        Files.createDirectories(paths.logs());
+        Path log = paths.logs().resolve(server.key + "-" + port + ".log");
+        ProcessBuilder builder = new ProcessBuilder(server.command(paths, port, properties))
+                .directory(paths.basedir().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        started.add(process);
+        URI base = URI.create("http://localhost:" + port + "/agent-stream/");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + readyWithin.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(server.key + " exited with " + process.exitValue() + " while starting, see "
+                        + log);
+            }
+            HttpResponse<String> status = null;
+            try {
+                status = http.send(HttpRequest.newBuilder(base.resolve("status")).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (status != null && status.statusCode() == 200) {
+                Matcher pid = PID.matcher(status.body());
+                if (pid.find()) {
+                    return new RunningServer(server, base, Long.parseLong(pid.group(1)), process);
+                }
+                stop(process, -1);
+                throw new IOException(server.key + "'s /status gives no pid (a WAR built before it did? mvn package "
+                        + "builds it anew): " + status.body());
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+        }
+        stop(process, -1);
+        throw new IOException(server.key + " did not answer /status with a pid within " + readyWithin + ", see "
+                + log);
+    }
+
+    void stop() {
+        stop(process, pid);
+    }
+
+    /** Ends the process, its descendants and the process {@code pid} (-1: none), each given 30 s to exit. */
+    static void stop(Process process, long pid) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        ProcessHandle.of(pid).filter(named -> !tree.contains(named)).ifPresent(tree::add);
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                handle.destroyForcibly();
+            } catch (InterruptedException e) {
+                handle.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
