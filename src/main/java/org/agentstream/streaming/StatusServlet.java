@@ -86,7 +86,6 @@ public class StatusServlet extends HttpServlet {
                 .add("disconnected", stats.disconnected())
                 .add("busy", stats.busy())
                 .add("timerLagMicros", TimeUnit.NANOSECONDS.toMicros(streaming.timerLagNanos()))
-                .add("pid", ProcessHandle.current().pid())
                 .add("threads", load.threads())
                 .add("peakThreads", load.peakThreads())
                 .add("cpuNanos", load.cpuNanos())
