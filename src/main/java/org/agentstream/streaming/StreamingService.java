@@ -57,8 +57,8 @@ public class StreamingService {
     private StreamSettings settings;
 
     private StepTimer timer;
-    /** How far the timer runs behind its schedule, in nanoseconds. */
-    private LongSupplier timerLag = () -> 0;
+    /** The timer, when it is one that knows its lag and its room (not a test's virtual one). */
+    private WakeUpTimer wakeUps;
     private LongSupplier nanoClock = System::nanoTime;
     private ManagedScheduledExecutorService managed;
     private volatile ScheduledFuture<?> overdueSweep;
@@ -81,8 +81,8 @@ public class StreamingService {
     /** Outside a container, as unit tests use it, with the timer's own clock. */
     StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings) {
         this.timer = timer;
-        if (timer instanceof WakeUpTimer wakeUps) {
-            this.timerLag = wakeUps::lagNanos;
+        if (timer instanceof WakeUpTimer measured) {
+            this.wakeUps = measured;
         }
         this.nanoClock = nanoClock;
         this.settings = settings;
@@ -124,13 +124,8 @@ public class StreamingService {
             refuse(sink, replyTo, "this connection already streams " + values.maxStreamsPerConnection() + " replies");
             return Optional.empty();
         }
-        if (!values.maxLag().isZero()) {
-            long lagNanos = timerLag.getAsLong();
-            if (lagNanos > values.maxLag().toNanos()) {
-                refuse(sink, replyTo, "the server runs " + TimeUnit.NANOSECONDS.toMillis(lagNanos)
-                        + " ms behind its schedule (its limit is " + values.maxLag().toMillis() + " ms)");
-                return Optional.empty();
-            }
+        if (!values.maxLag().isZero() && wakeUps != null && overloaded(sink, replyTo, values)) {
+            return Optional.empty();
         }
         if (!active.tryTake(values.maxStreams())) {
             refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
@@ -244,6 +239,26 @@ public class StreamingService {
         }
     }
 
+    /**
+     * The overload rule, on while {@code max-lag-ms} is set: refuses a request while the timer runs further behind
+     * its schedule than that, or while the replies streaming would, at one chunk per pause each, fill the timer's
+     * lanes (judged from the measured cost of a step), so that admitted replies keep their pace.
+     */
+    private boolean overloaded(ReplySink sink, String replyTo, StreamSettings.Values values) {
+        long lagNanos = wakeUps.lagNanos();
+        if (lagNanos > values.maxLag().toNanos()) {
+            refuse(sink, replyTo, "the server runs " + TimeUnit.NANOSECONDS.toMillis(lagNanos)
+                    + " ms behind its schedule (its limit is " + values.maxLag().toMillis() + " ms)");
+            return true;
+        }
+        long pauseNanos = values.pause().toNanos();
+        if (pauseNanos > 0 && !wakeUps.hasRoomFor(active.count() + 1L, pauseNanos)) {
+            refuse(sink, replyTo, "the server streams as many replies as it can keep on time (" + active.count() + ")");
+            return true;
+        }
+        return false;
+    }
+
     /** Answers busy, with a retry hint, to a request that was not taken. */
     private void refuse(ReplySink sink, String replyTo, String reason) {
         busy.increment();
@@ -280,10 +295,9 @@ public class StreamingService {
     }
 
     private void useTimerOn(ManagedScheduledExecutorService executor) {
-        WakeUpTimer wakeUps = new WakeUpTimer(StepTimer.on(executor), settings.executorLanes(), TIMER_SLACK_NANOS,
+        wakeUps = new WakeUpTimer(StepTimer.on(executor), settings.executorLanes(), TIMER_SLACK_NANOS,
                 TIMER_STALL_NANOS, System::nanoTime);
         timer = wakeUps;
-        timerLag = wakeUps::lagNanos;
     }
 
     /** The timer replies stream on, for agents that pace themselves. */
@@ -294,7 +308,7 @@ public class StreamingService {
 
     /** How far the streaming timer runs behind its schedule now. */
     public long timerLagNanos() {
-        return timerLag.getAsLong();
+        return wakeUps == null ? 0 : wakeUps.lagNanos();
     }
 
     /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */

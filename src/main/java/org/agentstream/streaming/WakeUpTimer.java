@@ -43,6 +43,8 @@ public final class WakeUpTimer implements StepTimer {
     private final LongAdder armed = new LongAdder();
     private volatile long lastLateness;
     private volatile long lastLatenessAt = IDLE;
+    /** How long a step holds its task, on average over the last few dozen steps. */
+    private volatile long stepNanos;
 
     /**
      * @param wakeUps the container's scheduled executor, as a timer with one task per wake-up
@@ -85,6 +87,20 @@ public final class WakeUpTimer implements StepTimer {
             lag = Math.max(lag, lane.overdue(now));
         }
         return lag;
+    }
+
+    /**
+     * Whether the lanes have time for {@code steps} steps every {@code everyNanos}, at the measured cost of a step,
+     * keeping a quarter of their time in reserve. A lane counts only if the machine has a processor for it.
+     */
+    public boolean hasRoomFor(long steps, long everyNanos) {
+        long lanesAtOnce = Math.min(lanes.length, Runtime.getRuntime().availableProcessors());
+        return steps * stepNanos <= everyNanos * lanesAtOnce * 3 / 4;
+    }
+
+    /** How long a step holds its task, on average lately (0 until steps have run). */
+    public long stepNanos() {
+        return stepNanos;
     }
 
     /** How many wake-up tasks were armed so far. */
@@ -229,6 +245,8 @@ public final class WakeUpTimer implements StepTimer {
                 due.run();
             } finally {
                 stepStartedAt = IDLE;
+                long took = clock.getAsLong() - now;
+                stepNanos += (took - stepNanos) / 32;
             }
         }
     }

@@ -51,6 +51,10 @@ final class RunningServer {
         ProcessBuilder builder = new ProcessBuilder(server.command(paths, port, properties))
                 .directory(paths.basedir().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // server-config/ gives every setting a value from the environment (WildFly's configure.cli reads
+        // AGENTSTREAM_*, and its system properties win over -D), so settings go there too
+        properties.forEach((name, value) -> builder.environment().put(
+                name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         Process process = builder.start();
         started.add(process);
         URI base = URI.create("http://localhost:" + port + "/agent-stream/");

@@ -117,6 +117,21 @@ class WakeUpTimerTest {
     }
 
     @Test
+    void itsRoomIsThreeQuartersOfALanesTimeAtTheMeasuredCostOfAStep() {
+        AtomicLong spent = new AtomicLong();
+        WakeUpTimer measured = new WakeUpTimer(managed, 1, 0, 5 * MS, () -> managed.nanoTime() + spent.get());
+        assertTrue(measured.hasRoomFor(1_000_000, 10 * MS), "no cost measured yet");
+        for (int i = 0; i < 300; i++) {
+            measured.newTimeout(() -> spent.addAndGet(MS), 0);
+        }
+        managed.runUntilIdle(100 * MS);
+
+        assertEquals(MS, measured.stepNanos(), MS / 50, "each step held its task 1 ms");
+        assertTrue(measured.hasRoomFor(7, 10 * MS), "7 steps of 1 ms every 10 ms fit in 7.5 ms");
+        assertFalse(measured.hasRoomFor(8, 10 * MS), "8 do not");
+    }
+
+    @Test
     void stepsDueWithinTheSlackShareOneWakeUp() throws Exception {
         ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(2);
         WakeUpTimer slack = new WakeUpTimer(StepTimer.on(threads), 1, MS, 5 * MS, System::nanoTime);
