@@ -15,12 +15,12 @@ import java.util.stream.Stream;
 /**
  * Runs the same load client against two reference peers (Python asyncio, Node ws) and against agent-stream on
  * WildFly and on Payara Micro, one server after another, each started fresh as a child process on a free port,
- * and prints a Markdown table of the figures with their ratios to the better peer. Each server gets one discarded
- * warm-up run first. Then, unless {@code -Dbench.overload=false}, ours run once more, started with
+ * and prints a Markdown table of the figures with their ratios to the better peer. Each server gets discarded
+ * warm-up runs first. Then, unless {@code -Dbench.overload=false}, ours run once more, started with
  * {@code agentstream.stream.max-lag-ms=50}, at the largest echo load.
  *
  * <p>{@code mvn package -DskipTests exec:java@compare}, with {@code -Dbench.servers=python,node,wildfly,payara},
- * {@code -Dbench.loads=echo:100,...,simulated-model:1000}, {@code -Dbench.warmup=echo:500},
+ * {@code -Dbench.loads=echo:100,...,simulated-model:1000}, {@code -Dbench.warmup=echo:500,echo:500,echo:500},
  * {@code -Dbench.base-port=18080} and {@code -Dbench.timeout-s=120} to change what it runs, and
  * {@code -Dbench.settings=agentstream.history.enabled=false,...} to start ours with other settings than shipped.
  */
@@ -34,7 +34,9 @@ public final class PeerComparison {
 
     private final ComparedServer.Paths paths = ComparedServer.Paths.fromSystemProperties();
     private final Duration timeout = Duration.ofSeconds(Long.getLong("bench.timeout-s", 120));
-    private final LoadBenchmark.Load warmup = LoadBenchmark.Load.parse(System.getProperty("bench.warmup", "echo:500"));
+    /** Three runs: the JVMs' JIT compilers are still busy after one, which shows as CPU per chunk. */
+    private final List<LoadBenchmark.Load> warmup = Stream.of(System.getProperty("bench.warmup",
+            "echo:500,echo:500,echo:500").split(",")).map(LoadBenchmark.Load::parse).toList();
     private final int basePort = Integer.getInteger("bench.base-port", 18080);
     private final List<Process> started = new CopyOnWriteArrayList<>();
     private final ComparisonTable table = new ComparisonTable();
@@ -91,8 +93,8 @@ public final class PeerComparison {
                 + "and lag from the moment the request was sent; lag = arrival - request - ideal arrival (echo: "
                 + "seq x 10 ms; simulated-model: (seq + 1) x 30 ms), at least 0, over all chunks. Server CPU, threads "
                 + "and RSS from /proc/<pid>, sampled every 200 ms. Rows marked max-lag 50 ms: ours started with "
-                + "agentstream.stream.max-lag-ms=50, ratios to the peers' run of the same load. Each server had one "
-                + "warm-up run (" + warmup + ") first, not shown."
+                + "agentstream.stream.max-lag-ms=50, ratios to the peers' run of the same load. Each server had "
+                + "warm-up runs (" + warmup + ") first, not shown."
                 + (settings.isEmpty() ? "" : " Ours ran with " + settings + "."));
     }
 
@@ -114,7 +116,9 @@ public final class PeerComparison {
             running = RunningServer.start(server, paths, port, settings, READY_WITHIN, started);
             out.printf(Locale.ROOT, "== %s ready in %.1f s, pid %d%n", server.title,
                     (System.nanoTime() - startedAt) / 1e9, running.pid);
-            run(running, warmup, "warm-up, discarded");
+            for (LoadBenchmark.Load load : warmup) {
+                run(running, load, "warm-up, discarded");
+            }
             for (LoadBenchmark.Load load : loads) {
                 LoadBenchmark.Figures figures = run(running, load, "");
                 table.add(group.apply(load), label(load), server, figures);
