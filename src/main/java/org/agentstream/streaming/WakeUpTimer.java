@@ -66,7 +66,9 @@ public final class WakeUpTimer implements StepTimer {
     @Override
     public Timeout newTimeout(Runnable step, long delayNanos) {
         long now = clock.getAsLong();
-        Step waiting = new Step(step, now + Math.max(0, delayNanos), order.incrementAndGet());
+        // a delay of centuries is as good as never, and cannot overflow the due time
+        Step waiting = new Step(step, now + Math.max(0, Math.min(delayNanos, Long.MAX_VALUE / 4)),
+                order.incrementAndGet());
         int first = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
         Lane lane = lanes[first];
         for (int i = 1; i < lanes.length && lane.stalled(now); i++) {
@@ -154,11 +156,13 @@ public final class WakeUpTimer implements StepTimer {
             replaceWakeUp(at, now);
         }
 
+        /** The new wake-up is armed before the old one is cancelled, so a refusal leaves the old one in place. */
         private void replaceWakeUp(long at, long now) {
+            Timeout next = wakeUps.newTimeout(this, at - now);
             if (wakeUp != null) {
                 wakeUp.cancel();
             }
-            wakeUp = wakeUps.newTimeout(this, at - now);
+            wakeUp = next;
             wakeUpAt = at;
             armed.increment();
         }
@@ -207,7 +211,7 @@ public final class WakeUpTimer implements StepTimer {
                             due = steps.poll();
                             Step next = steps.peek();
                             if (next != null) {
-                                arm(Math.max(next.at, now + stallNanos), now);
+                                armGuard(Math.max(next.at, now + stallNanos), now);
                             }
                         }
                     }
@@ -223,10 +227,22 @@ public final class WakeUpTimer implements StepTimer {
             } catch (RuntimeException | Error failure) {
                 LOG.log(Level.SEVERE, "The streaming timer could not arm its next wake-up", failure);
                 synchronized (this) {
+                    if (waiting == Thread.currentThread()) {
+                        waiting = null;
+                    }
                     if (!left) {
                         running--;
                     }
                 }
+            }
+        }
+
+        /** A guard is help, not duty: if the container refuses it, this task still runs the steps it covers. */
+        private void armGuard(long at, long now) {
+            try {
+                arm(at, now);
+            } catch (RejectedExecutionException refused) {
+                LOG.log(Level.FINE, "No guard wake-up: the container takes no more work", refused);
             }
         }
 
@@ -238,6 +254,9 @@ public final class WakeUpTimer implements StepTimer {
         }
 
         private void run(Step due, long now) {
+            if (!due.claim()) {
+                return; // cancelled: it neither ran late nor cost anything
+            }
             lastLateness = now - due.at;
             lastLatenessAt = now;
             stepStartedAt = now;
@@ -265,10 +284,13 @@ public final class WakeUpTimer implements StepTimer {
             this.order = order;
         }
 
+        /** Takes the step for running; false if it was cancelled. */
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+
+        /** Runs a claimed step. */
         void run() {
-            if (!claimed.compareAndSet(false, true)) {
-                return;
-            }
             try {
                 command.run();
             } catch (RuntimeException | Error e) {

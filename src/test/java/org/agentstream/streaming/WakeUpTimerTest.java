@@ -2,11 +2,13 @@ package org.agentstream.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,6 +86,25 @@ class WakeUpTimerTest {
 
         assertEquals(List.of("kept@5"), ran);
         assertFalse(cancelled.cancel(), "a step is cancelled once");
+    }
+
+    @Test
+    void aRefusedWakeUpLeavesTheArmedOneInPlace() {
+        step("waiting", 50);
+        managed.refuseNewWork();
+        assertThrows(RejectedExecutionException.class, () -> step("refused", 0), "the container takes no more work");
+        managed.runUntilIdle(100 * MS);
+
+        assertEquals(List.of("waiting@50"), ran, "the step armed before still runs at its time");
+    }
+
+    @Test
+    void aDelayOfCenturiesIsNeverAndDoesNotOverflow() {
+        step("now", 0);
+        timer.newTimeout(() -> ran.add("never"), Long.MAX_VALUE);
+        managed.runUntilIdle(1_000 * MS);
+
+        assertEquals(List.of("now@0"), ran);
     }
 
     @Test

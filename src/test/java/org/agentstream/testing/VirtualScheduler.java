@@ -113,8 +113,11 @@ public final class VirtualScheduler implements StepTimer {
 
         @Override
         public boolean cancel() {
-            cancelled = claimed.compareAndSet(false, true);
-            return cancelled;
+            boolean first = claimed.compareAndSet(false, true);
+            if (first) {
+                cancelled = true;
+            }
+            return first;
         }
 
         @Override
