@@ -1,5 +1,7 @@
 package org.agentstream.streaming;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -115,10 +117,10 @@ public final class WakeUpTimer implements StepTimer {
         private final PriorityQueue<Step> steps = new PriorityQueue<>();
         private Timeout wakeUp;
         private long wakeUpAt = NOT_ARMED;
-        private int running;
+        /** The tasks running this lane's steps now. */
+        private final List<Runner> runners = new ArrayList<>();
         private Thread waiting;
         private long waitingFor;
-        private volatile long stepStartedAt = IDLE;
 
         void add(Step step, long now) {
             Thread toWake = null;
@@ -132,11 +134,10 @@ public final class WakeUpTimer implements StepTimer {
                         toWake = waiting;
                     }
                 } else {
-                    long started = stepStartedAt;
+                    long since = progressingSince(now);
                     try {
                         // a task that is running steps takes this one too, unless it gets stuck
-                        arm(running > 0 ? Math.max(step.at, (started == IDLE ? now : started) + stallNanos) : step.at,
-                                now);
+                        arm(since == NOT_ARMED ? step.at : Math.max(step.at, since + stallNanos), now);
                     } catch (RejectedExecutionException rejected) {
                         steps.remove(step);
                         throw rejected;
@@ -167,9 +168,29 @@ public final class WakeUpTimer implements StepTimer {
             armed.increment();
         }
 
-        boolean stalled(long now) {
-            long started = stepStartedAt;
-            return started != IDLE && now - started > stallNanos;
+        /** Whether a task of this lane has been stuck in one step longer than the stall limit. */
+        synchronized boolean stalled(long now) {
+            for (Runner runner : runners) {
+                if (runner.stuck(now)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Since when a task that is not stuck has been in its current step (now, if it is between steps), or
+         * {@link #NOT_ARMED} if every task running the lane is stuck or none is; called holding the lane.
+         */
+        private long progressingSince(long now) {
+            long since = NOT_ARMED;
+            for (Runner runner : runners) {
+                long started = runner.stepStartedAt;
+                if (!runner.stuck(now)) {
+                    since = Math.min(since, started == IDLE ? now : started);
+                }
+            }
+            return since;
         }
 
         synchronized long overdue(long now) {
@@ -181,10 +202,20 @@ public final class WakeUpTimer implements StepTimer {
         @Override
         public void run() {
             long began = clock.getAsLong();
+            Runner self = new Runner();
             synchronized (this) {
                 wakeUp = null;
                 wakeUpAt = NOT_ARMED;
-                running++;
+                long since = progressingSince(began);
+                if (since != NOT_ARMED) {
+                    // another task is running the steps and is not stuck: it takes them; come back if it gets stuck
+                    Step first = steps.peek();
+                    if (first != null) {
+                        armGuard(Math.max(first.at, since + stallNanos), began);
+                    }
+                    return;
+                }
+                runners.add(self);
             }
             boolean left = false;
             try {
@@ -199,7 +230,7 @@ public final class WakeUpTimer implements StepTimer {
                         left = first == null || (wait > 0 && waiting != null) || wait > slackNanos
                                 || now - began > LONGEST_RUN_NANOS;
                         if (left) {
-                            running--;
+                            runners.remove(self);
                             if (first != null && waiting == null) {
                                 armExactly(first.at, now);
                             }
@@ -216,7 +247,7 @@ public final class WakeUpTimer implements StepTimer {
                         }
                     }
                     if (due != null) {
-                        run(due, now);
+                        run(due, now, self);
                     } else if (park > 0) {
                         LockSupport.parkNanos(park);
                         synchronized (this) {
@@ -231,7 +262,7 @@ public final class WakeUpTimer implements StepTimer {
                         waiting = null;
                     }
                     if (!left) {
-                        running--;
+                        runners.remove(self);
                     }
                 }
             }
@@ -253,20 +284,30 @@ public final class WakeUpTimer implements StepTimer {
             }
         }
 
-        private void run(Step due, long now) {
+        private void run(Step due, long now, Runner self) {
             if (!due.claim()) {
                 return; // cancelled: it neither ran late nor cost anything
             }
             lastLateness = now - due.at;
             lastLatenessAt = now;
-            stepStartedAt = now;
+            self.stepStartedAt = now;
             try {
                 due.run();
             } finally {
-                stepStartedAt = IDLE;
+                self.stepStartedAt = IDLE;
                 long took = clock.getAsLong() - now;
                 stepNanos += (took - stepNanos) / 32;
             }
+        }
+    }
+
+    /** A task running a lane's steps: when its current step started, or {@link #IDLE} between steps. */
+    private final class Runner {
+        private volatile long stepStartedAt = IDLE;
+
+        boolean stuck(long now) {
+            long started = stepStartedAt;
+            return started != IDLE && now - started > stallNanos;
         }
     }
 
