@@ -18,7 +18,7 @@ public class StreamSettings {
             Duration maxReply, Duration maxLag) {
     }
 
-    /** A week: a longer bound is no bound that matters, and keeps deadlines far from overflowing. */
+    /** A week: a longer bound (of a reply, or of the lag) is no bound that matters, and keeps nanoseconds in range. */
     private static final long MAX_REPLY_MS_CEILING = Duration.ofDays(7).toMillis();
 
     /** The JNDI name of the managed scheduled executor to stream on, if the admin named one (read at deployment). */
@@ -44,6 +44,7 @@ public class StreamSettings {
                 Math.max(1, ServerConfig.getInt("agentstream.stream.buffer-chunks", 32)),
                 Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
                         Math.max(0, ServerConfig.getLong("agentstream.stream.max-reply-ms", 600_000)))),
-                Duration.ofMillis(Math.max(0, ServerConfig.getLong("agentstream.stream.max-lag-ms", 0))));
+                Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
+                        Math.max(0, ServerConfig.getLong("agentstream.stream.max-lag-ms", 0)))));
     }
 }
