@@ -6,6 +6,7 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -86,7 +87,7 @@ public class FrameCodec {
      * A chunk frame, written by hand because it is the one frame on the hot path: byte for byte what JSON-B writes
      * for {@link OutboundFrame.Chunk} ({@code FrameCodecTest} compares the two), without reflection.
      */
-    String chunk(String messageId, int seq, String delta, java.math.BigDecimal sentAt) {
+    String chunk(String messageId, int seq, String delta, BigDecimal sentAt) {
         StringBuilder json = new StringBuilder(96 + delta.length() + (delta.length() >> 3));
         json.append("{\"type\":\"chunk\",\"messageId\":");
         quote(json, messageId);

@@ -40,6 +40,8 @@ public final class WakeUpTimer implements StepTimer {
     private final long slackNanos;
     private final long stallNanos;
     private final Lane[] lanes;
+    /** Lanes that can run at the same moment: no more than the machine has processors. */
+    private final int lanesAtOnce;
     private final AtomicInteger nextLane = new AtomicInteger();
     private final AtomicLong order = new AtomicLong();
     private final LongAdder armed = new LongAdder();
@@ -63,6 +65,7 @@ public final class WakeUpTimer implements StepTimer {
         for (int i = 0; i < this.lanes.length; i++) {
             this.lanes[i] = new Lane();
         }
+        this.lanesAtOnce = Math.min(this.lanes.length, Runtime.getRuntime().availableProcessors());
     }
 
     @Override
@@ -98,7 +101,6 @@ public final class WakeUpTimer implements StepTimer {
      * keeping a quarter of their time in reserve. A lane counts only if the machine has a processor for it.
      */
     public boolean hasRoomFor(long steps, long everyNanos) {
-        long lanesAtOnce = Math.min(lanes.length, Runtime.getRuntime().availableProcessors());
         return steps * stepNanos <= everyNanos * lanesAtOnce * 3 / 4;
     }
 
