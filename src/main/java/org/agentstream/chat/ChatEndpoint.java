@@ -17,8 +17,11 @@ import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentDirectory;
 import org.agentstream.agent.AgentRequest;
 import org.agentstream.history.ConversationHistory;
+import org.agentstream.history.ReplyText;
+import org.agentstream.history.StoredReply;
 import org.agentstream.history.UserTurn;
 import org.agentstream.streaming.ConnectionStreams;
+import org.agentstream.streaming.EndedReply;
 import org.agentstream.streaming.StreamingService;
 
 /**
@@ -64,7 +67,7 @@ public class ChatEndpoint {
         frame = new FrameAssembler(settings.maxFrameBytes());
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), settings.flush()), codec);
-        streams = new ConnectionStreams();
+        streams = new ConnectionStreams(owner);
         slowClients.opened(session, outbox);
     }
 
@@ -107,6 +110,7 @@ public class ChatEndpoint {
         switch (inbound.type()) {
             case "message" -> message(inbound);
             case "cancel" -> cancel(inbound);
+            case "resume" -> resume(inbound);
             case "agents" -> outbox.send(new OutboundFrame.Agents(agents.list()));
             case "conversations" -> answer(inbound, history.conversations(owner),
                     list -> outbox.send(new OutboundFrame.Conversations(list)));
@@ -154,9 +158,8 @@ public class ChatEndpoint {
                         admission.start(inbound.agent(), question.conversationId(),
                                 () -> agent.get().reply(new AgentRequest(inbound.content(), question.conversationId(),
                                         question.earlier())),
-                                ended -> history.addReply(question, inbound.agent(), ended.sentText(),
-                                        ended.status().wireName(), ended.messageId(), inbound.id(), ended.sentChunks(),
-                                        startedAt));
+                                ended -> history.addReply(question, inbound.agent(), replyText(ended),
+                                        ended.status().wireName(), ended.messageId(), inbound.id(), startedAt));
                     });
         });
     }
@@ -177,11 +180,48 @@ public class ChatEndpoint {
                 "there is no conversation \"" + inbound.conversationId() + "\""));
     }
 
+    private static ReplyText replyText(EndedReply ended) {
+        long[] sentAtMicros = new long[ended.sentNanos().length];
+        for (int i = 0; i < sentAtMicros.length; i++) {
+            sentAtMicros[i] = WireTime.epochMicros(ended.sentNanos()[i]);
+        }
+        return new ReplyText(ended.sentText(), ended.chunkEnds(), sentAtMicros);
+    }
+
     private void cancel(InboundFrame inbound) {
         if (!streams.cancel(inbound.messageId())) {
             outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.UNKNOWN_MESSAGE,
                     "no reply \"" + inbound.messageId() + "\" is streaming on this connection", null));
         }
+    }
+
+    /**
+     * Sends a reply on to a client that lost it with its connection: from the streaming core while the reply is
+     * held for resuming, else from the stored message; a reply of no one of this owner's is unknown.
+     */
+    private void resume(InboundFrame inbound) {
+        switch (streaming.resume(streams, outbox, inbound.messageId(), inbound.afterSeq())) {
+            case RESUMED -> {
+                // the outbox sends what the client missed, then the rest
+            }
+            case ALREADY_HERE -> outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(),
+                    ErrorCode.ALREADY_STREAMING, "reply \"" + inbound.messageId()
+                            + "\" already streams on this connection; nothing is sent again", null));
+            case UNKNOWN -> answer(inbound, history.storedReply(owner, inbound.messageId()),
+                    stored -> stored.ifPresentOrElse(found -> replayStored(found, inbound.afterSeq()),
+                            () -> outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(),
+                                    ErrorCode.UNKNOWN_MESSAGE, "there is no reply \"" + inbound.messageId()
+                                            + "\" to resume", null))));
+        }
+    }
+
+    /** A stored reply, sent on from after the client's last chunk: each chunk as first sent, then its end. */
+    private void replayStored(StoredReply stored, int afterSeq) {
+        ReplyText text = stored.text();
+        for (int seq = afterSeq + 1; seq < text.chunks(); seq++) {
+            outbox.replayed(stored.messageId(), seq, text.chunk(seq), WireTime.nanoTime(text.sentAtMicros()[seq]));
+        }
+        outbox.send(new OutboundFrame.StreamEnd(stored.messageId(), stored.replyTo(), stored.status(), text.chunks()));
     }
 
     /** Bad input: one error frame, and the connection's first problem is logged as a warning. */
@@ -205,11 +245,20 @@ public class ChatEndpoint {
         warned = true;
     }
 
+    /**
+     * A client that closes normally (1000) is done with its replies: they stop now. Any other end (a lost network,
+     * a reload, a timeout) leaves them going for the resume window, for a new connection to resume.
+     */
     @OnClose
     public void close(Session session, CloseReason reason) {
         slowClients.closed(session);
-        outbox.close();
-        streams.disconnect();
+        if (reason != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.NORMAL_CLOSURE.getCode()) {
+            streams.disconnect();
+            outbox.close();
+        } else {
+            outbox.close();
+            streams.detach();
+        }
     }
 
     /**

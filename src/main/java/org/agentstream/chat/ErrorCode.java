@@ -12,8 +12,18 @@ public enum ErrorCode {
     BAD_FRAME,
     /** No agent has that name. */
     UNKNOWN_AGENT,
-    /** A cancel named a message that is not streaming on this connection. */
+    /**
+     * A cancel named a message that is not streaming on this connection, or a resume one that the server holds for
+     * no one of this owner (unknown, another owner's, or gone: its window is over and it is not stored).
+     */
     UNKNOWN_MESSAGE,
+    /** A resume named a reply that already streams on this connection; nothing is sent again. */
+    ALREADY_STREAMING,
+    /**
+     * The reply was resumed on another connection of the same owner (names the reply by messageId); this connection
+     * gets nothing more of it.
+     */
+    RESUMED_ELSEWHERE,
     /**
      * The conversation does not exist, was deleted, or is not the caller's (the three cannot be told apart);
      * nothing was started.

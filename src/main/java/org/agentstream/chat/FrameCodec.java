@@ -70,7 +70,7 @@ public class FrameCodec {
                     : kind == FrameScanner.Kind.INTEGER;
             if (!fits) {
                 throw new BadFrame(replyTo, "\"" + field.getName() + "\" must be a JSON "
-                        + (field.getType() == String.class ? "string" : "integer") + ", not "
+                        + (field.getType() == String.class ? "string" : "integer of at most 32 bits") + ", not "
                         + kind.name().toLowerCase(java.util.Locale.ROOT));
             }
         }
@@ -78,7 +78,8 @@ public class FrameCodec {
 
     public String encode(OutboundFrame frame) {
         if (frame instanceof OutboundFrame.Chunk chunk) {
-            return chunk(chunk.messageId(), chunk.seq(), chunk.delta(), chunk.sentAt());
+            return chunk(chunk.messageId(), chunk.seq(), chunk.delta(), chunk.sentAt(),
+                    Boolean.TRUE.equals(chunk.replayed()));
         }
         return jsonb.toJson(frame);
     }
@@ -87,13 +88,14 @@ public class FrameCodec {
      * A chunk frame, written by hand because it is the one frame on the hot path: byte for byte what JSON-B writes
      * for {@link OutboundFrame.Chunk} ({@code FrameCodecTest} compares the two), without reflection.
      */
-    String chunk(String messageId, int seq, String delta, BigDecimal sentAt) {
+    String chunk(String messageId, int seq, String delta, BigDecimal sentAt, boolean replayed) {
         StringBuilder json = new StringBuilder(96 + delta.length() + (delta.length() >> 3));
         json.append("{\"type\":\"chunk\",\"messageId\":");
         quote(json, messageId);
         json.append(",\"seq\":").append(seq).append(",\"delta\":");
         quote(json, delta);
-        return json.append(",\"sentAt\":").append(sentAt.toPlainString()).append('}').toString();
+        json.append(",\"sentAt\":").append(sentAt.toPlainString());
+        return (replayed ? json.append(",\"replayed\":true}") : json.append('}')).toString();
     }
 
     /** A JSON string as Parsson escapes it: quote, backslash and control characters; everything else as is. */

@@ -21,6 +21,7 @@ final class FrameScanner {
     static final int MAX_KEY_CHARS = 256;
 
     /** The JSON types a field can have. */
+    /** {@code INTEGER}: an integer that fits a Java int; any other number is a {@code NUMBER}. */
     enum Kind { OBJECT, ARRAY, STRING, NUMBER, INTEGER, BOOLEAN, NULL }
 
     /** A frame that passed: each top-level field's type, and the top-level strings' values. */
@@ -280,7 +281,16 @@ final class FrameScanner {
         if (pos - start > MAX_NUMBER_CHARS) {
             throw new Rejected("a number is longer than " + MAX_NUMBER_CHARS + " characters");
         }
-        return integer ? Kind.INTEGER : Kind.NUMBER;
+        return integer && fitsAnInt(start) ? Kind.INTEGER : Kind.NUMBER;
+    }
+
+    /** Whether the integer from {@code start} to here is a Java int (a larger one would not bind as one). */
+    private boolean fitsAnInt(int start) {
+        if (pos - start > 11) {
+            return false;
+        }
+        long value = Long.parseLong(text, start, pos, 10);
+        return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
     }
 
     private void digits() throws Rejected {

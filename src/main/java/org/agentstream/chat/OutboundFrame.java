@@ -19,11 +19,19 @@ public sealed interface OutboundFrame {
         }
     }
 
-    /** {@code sentAt}: the server's send time, epoch milliseconds with microsecond decimals. */
-    @JsonbPropertyOrder({"type", "messageId", "seq", "delta", "sentAt"})
-    record Chunk(String type, String messageId, int seq, String delta, BigDecimal sentAt) implements OutboundFrame {
+    /**
+     * {@code sentAt}: the server's send time, epoch milliseconds with microsecond decimals. {@code replayed}: true on
+     * a chunk sent again to a client that resumed the reply (with its first {@code sentAt}); absent otherwise.
+     */
+    @JsonbPropertyOrder({"type", "messageId", "seq", "delta", "sentAt", "replayed"})
+    record Chunk(String type, String messageId, int seq, String delta, BigDecimal sentAt, Boolean replayed)
+            implements OutboundFrame {
         public Chunk(String messageId, int seq, String delta, BigDecimal sentAt) {
-            this("chunk", messageId, seq, delta, sentAt);
+            this("chunk", messageId, seq, delta, sentAt, null);
+        }
+
+        public Chunk(String messageId, int seq, String delta, BigDecimal sentAt, boolean replayed) {
+            this("chunk", messageId, seq, delta, sentAt, replayed ? Boolean.TRUE : null);
         }
     }
 

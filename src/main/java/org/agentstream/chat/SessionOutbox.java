@@ -22,9 +22,15 @@ final class SessionOutbox implements ReplySink {
 
     private static final Logger LOG = Logger.getLogger(SessionOutbox.class.getName());
 
-    /** A frame to send: {@code frame}, or a chunk (written when it is sent, with its {@code sentAt}). */
-    private record Pending(OutboundFrame frame, String messageId, int seq, String delta, Delivery delivery) {
+    /**
+     * A frame to send: {@code frame}, or a chunk, written when it is sent with that time as {@code sentAt}, or (when
+     * {@code replayedFrom} is not {@link #LIVE}) as a replayed chunk first sent then.
+     */
+    private record Pending(OutboundFrame frame, String messageId, int seq, String delta, Delivery delivery,
+            long replayedFrom) {
     }
+
+    private static final long LIVE = Long.MIN_VALUE;
 
     private final FrameTransport transport;
     private final FrameCodec codec;
@@ -41,7 +47,7 @@ final class SessionOutbox implements ReplySink {
     }
 
     void send(OutboundFrame frame) {
-        enqueue(new Pending(frame, null, 0, null, null));
+        enqueue(new Pending(frame, null, 0, null, null, LIVE));
     }
 
     /** How long the send under way has been blocked (the client is not reading), or 0 when none is. */
@@ -63,7 +69,18 @@ final class SessionOutbox implements ReplySink {
 
     @Override
     public void chunk(String messageId, int seq, String delta, Delivery delivery) {
-        enqueue(new Pending(null, messageId, seq, delta, delivery));
+        enqueue(new Pending(null, messageId, seq, delta, delivery, LIVE));
+    }
+
+    @Override
+    public void replayed(String messageId, int seq, String delta, long sentNanos) {
+        enqueue(new Pending(null, messageId, seq, delta, null, sentNanos));
+    }
+
+    @Override
+    public void movedAway(String messageId, String replyTo) {
+        send(new OutboundFrame.Error(replyTo, messageId, ErrorCode.RESUMED_ELSEWHERE,
+                "the reply was resumed on another connection; this one gets nothing more of it", null));
     }
 
     @Override
@@ -109,7 +126,11 @@ final class SessionOutbox implements ReplySink {
         writeStartedAt = now;
         try {
             transport.send(pending.frame() != null ? codec.encode(pending.frame())
-                    : codec.chunk(pending.messageId(), pending.seq(), pending.delta(), WireTime.epochMillis(now)));
+                    : pending.replayedFrom() == LIVE
+                            ? codec.chunk(pending.messageId(), pending.seq(), pending.delta(), WireTime.epochMillis(now),
+                                    false)
+                            : codec.chunk(pending.messageId(), pending.seq(), pending.delta(),
+                                    WireTime.epochMillis(pending.replayedFrom()), true));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Client gone; dropping its queued frames", e);
             closed = true;

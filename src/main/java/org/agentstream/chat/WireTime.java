@@ -17,7 +17,15 @@ final class WireTime {
     }
 
     static BigDecimal epochMillis(long nanoTime) {
-        long micros = EPOCH_MICROS_AT_START + (nanoTime - NANOS_AT_START) / 1_000;
-        return BigDecimal.valueOf(micros, 3);
+        return BigDecimal.valueOf(epochMicros(nanoTime), 3);
+    }
+
+    static long epochMicros(long nanoTime) {
+        return EPOCH_MICROS_AT_START + (nanoTime - NANOS_AT_START) / 1_000;
+    }
+
+    /** The {@link System#nanoTime()} reading that {@link #epochMicros} turns into {@code epochMicros}. */
+    static long nanoTime(long epochMicros) {
+        return NANOS_AT_START + (epochMicros - EPOCH_MICROS_AT_START) * 1_000;
     }
 }

@@ -78,14 +78,14 @@ public class ConversationHistory {
     }
 
     /** Stores a reply at the place its question reserved; a failure is logged, the client already has the text. */
-    public void addReply(UserTurn question, String agent, String content, String status, String messageId,
-            String clientId, int chunks, long createdAt) {
+    public void addReply(UserTurn question, String agent, ReplyText text, String status, String messageId,
+            String clientId, long createdAt) {
         if (question.replyPosition() < 0) {
             return;
         }
         inOrder(question.conversationId(), () -> {
-            repository.addReply(question.conversationId(), question.replyPosition(), agent, content, status,
-                    messageId, clientId, chunks, createdAt, System.currentTimeMillis());
+            repository.addReply(question.conversationId(), question.replyPosition(), agent, text, status,
+                    messageId, clientId, createdAt, System.currentTimeMillis());
             return null;
         }).exceptionally(failure -> {
             LOG.log(Level.WARNING, "Reply " + messageId + " of conversation " + question.conversationId()
@@ -100,9 +100,21 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(List.of());
         }
         int max = settings.maxListed();
+        return afterPendingWrites(() -> repository.conversations(owner, max));
+    }
+
+    private <T> CompletableFuture<T> afterPendingWrites(Supplier<T> read) {
         return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
                 .handle((ignored, failure) -> null)
-                .thenApplyAsync(ignored -> repository.conversations(owner, max), executor);
+                .thenApplyAsync(ignored -> read.get(), executor);
+    }
+
+    /** The owner's stored reply with this message id, once the writes asked so far are done. */
+    public CompletableFuture<Optional<StoredReply>> storedReply(String owner, String messageId) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return afterPendingWrites(() -> repository.reply(owner, messageId));
     }
 
     public CompletableFuture<Optional<HistoryPage>> history(String owner, String conversationId) {

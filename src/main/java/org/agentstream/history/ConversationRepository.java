@@ -18,9 +18,14 @@ public interface ConversationRepository {
     Optional<UserTurn> addUserMessage(String owner, String conversationId, boolean create, String agent,
             String content, String clientId, long now, int maxEarlierTurns);
 
-    /** Stores a reply at its reserved position; nothing if the conversation was deleted meanwhile. */
-    void addReply(String conversationId, int position, String agent, String content, String status,
-            String messageId, String clientId, int chunks, long createdAt, long now);
+    /**
+     * Stores a reply at its reserved position, with its chunks; nothing if the conversation was deleted meanwhile.
+     */
+    void addReply(String conversationId, int position, String agent, ReplyText text, String status,
+            String messageId, String clientId, long createdAt, long now);
+
+    /** The owner's stored reply with this message id, or empty if unknown/other owner's/stored without its chunks. */
+    Optional<StoredReply> reply(String owner, String messageId);
 
     /** The owner's conversations, newest first, at most max. */
     List<ConversationSummary> conversations(String owner, int max);

@@ -67,15 +67,33 @@ public class JpaConversationRepository implements ConversationRepository {
     }
 
     @Override
-    public void addReply(String conversationId, int position, String agent, String content, String status,
-            String messageId, String clientId, int chunks, long createdAt, long now) {
+    public void addReply(String conversationId, int position, String agent, ReplyText text, String status,
+            String messageId, String clientId, long createdAt, long now) {
         Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
         if (conversation == null) {
             return;
         }
         conversation.addReply(now);
-        em.persist(Message.reply(conversation, position, agent, content, status, messageId, clientId, createdAt,
-                chunks));
+        em.persist(Message.reply(conversation, position, agent, text.content(), status, messageId, clientId,
+                createdAt, text.chunks()));
+        if (messageId != null) {
+            em.persist(new StoredChunks(messageId, conversation, position, text));
+        }
+    }
+
+    @Override
+    public Optional<StoredReply> reply(String owner, String messageId) {
+        StoredChunks chunks = em.find(StoredChunks.class, messageId);
+        if (chunks == null || !chunks.conversation().isOwnedBy(owner)) {
+            return Optional.empty();
+        }
+        return em.createQuery("SELECT m FROM Message m WHERE m.conversation = :conversation"
+                        + " AND m.position = :position", Message.class)
+                .setParameter("conversation", chunks.conversation())
+                .setParameter("position", chunks.position())
+                .getResultStream()
+                .findFirst()
+                .map(message -> message.storedReply(chunks));
     }
 
     @Override
@@ -118,6 +136,9 @@ public class JpaConversationRepository implements ConversationRepository {
         if (conversation == null || !conversation.isOwnedBy(owner)) {
             return false;
         }
+        em.createQuery("DELETE FROM StoredChunks s WHERE s.conversation = :conversation")
+                .setParameter("conversation", conversation)
+                .executeUpdate();
         em.createQuery("DELETE FROM Message m WHERE m.conversation = :conversation")
                 .setParameter("conversation", conversation)
                 .executeUpdate();

@@ -90,6 +90,11 @@ public class Message {
                 chunks);
     }
 
+    StoredReply storedReply(StoredChunks chunks) {
+        String text = content == null ? "" : content;
+        return new StoredReply(messageId, clientId, status, chunks.text(text, createdAt));
+    }
+
     HistoryEntry entry() {
         return new HistoryEntry(role, agent, content == null ? "" : content, status, messageId, createdAt, chunks);
     }

@@ -4,10 +4,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The replies streaming on one connection, owned by that connection's endpoint, keyed by message id. */
+/**
+ * The replies streaming on one connection, owned by that connection's endpoint, keyed by message id, and whose
+ * they are: only a connection of the same owner may resume one of them once this connection is lost.
+ */
 public final class ConnectionStreams {
 
+    private final String owner;
     private final Map<String, ReplyStream> running = new ConcurrentHashMap<>();
+
+    public ConnectionStreams(String owner) {
+        this.owner = owner;
+    }
+
+    String owner() {
+        return owner;
+    }
 
     void add(ReplyStream stream) {
         running.put(stream.messageId(), stream);
@@ -21,6 +33,10 @@ public final class ConnectionStreams {
         return running.size();
     }
 
+    boolean holds(String messageId) {
+        return running.containsKey(messageId);
+    }
+
     /** Cancels one reply; false when no reply with that id streams on this connection. */
     public boolean cancel(String messageId) {
         ReplyStream stream = messageId == null ? null : running.get(messageId);
@@ -31,10 +47,21 @@ public final class ConnectionStreams {
         return true;
     }
 
-    /** The connection closed: every reply on it stops now. */
+    /** The client closed the connection normally: it is done with its replies, which stop now. */
     public void disconnect() {
         for (ReplyStream stream : List.copyOf(running.values())) {
             stream.disconnect();
         }
+    }
+
+    /**
+     * The connection was lost: each reply goes on for the resume window (or stops now, when there is none), and no
+     * longer belongs to this connection.
+     */
+    public void detach() {
+        for (ReplyStream stream : List.copyOf(running.values())) {
+            stream.detach();
+        }
+        running.clear();
     }
 }

@@ -13,6 +13,15 @@ public interface ReplySink {
     /** Sends one chunk; {@code delivery} hears when it was written and flushed, or that it never will be. */
     void chunk(String messageId, int seq, String delta, Delivery delivery);
 
+    /**
+     * Sends again, to a client that resumed the reply, a chunk it missed, with its seq and the time it was first sent
+     * ({@link System#nanoTime()}).
+     */
+    void replayed(String messageId, int seq, String delta, long sentNanos);
+
+    /** The reply was resumed on another connection: this one gets nothing more of it. */
+    void movedAway(String messageId, String replyTo);
+
     /** Ends a reply; a non-null {@code failure} says what went wrong (an error frame precedes the end). */
     void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure);
 

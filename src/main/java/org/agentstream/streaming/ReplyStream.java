@@ -1,6 +1,8 @@
 package org.agentstream.streaming;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -15,20 +17,56 @@ import org.agentstream.agent.StepTimer;
 /**
  * One reply on its way to a client: takes chunks from the agent into a small bounded buffer and hands them to the
  * sink one at a time, each at least {@code pause} after the previous one was sent. Waiting is a timer on the
- * scheduler, never a sleeping thread, so thousands of paced replies cost no thread each. Every reply ends exactly
- * once: complete, cancelled, failed, or silently when its client is gone.
+ * scheduler, never a sleeping thread, so thousands of paced replies cost no thread each. Every chunk is kept in the
+ * reply's {@link ReplyLog}, so when the connection drops the reply can go on without a client for the resume
+ * window, and a client that resumes it gets what it missed, then the rest. Every reply ends exactly once: complete,
+ * cancelled, failed, or interrupted when its client is gone for good.
  */
-public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Delivery {
+public final class ReplyStream implements Flow.Subscriber<String> {
 
     private static final Logger LOG = Logger.getLogger(ReplyStream.class.getName());
 
+    /**
+     * How a reply outlives its connection: for {@code windowNanos} (0: it ends as interrupted when the connection
+     * drops), making at most {@code maxDetachedChunks} chunks while no client is attached (then its agent waits).
+     */
+    public record Resumption(long windowNanos, int maxDetachedChunks) {
+        public static final Resumption NONE = new Resumption(0, 0);
+    }
+
+    /** What a {@code resume} did. */
+    public enum Resumed { RESUMED, ALREADY_HERE }
+
+    /** One client's hold on the reply; what it hears after another client took the reply over is ignored. */
+    private final class Attachment implements ReplySink.Delivery {
+        private final ReplySink sink;
+
+        Attachment(ReplySink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void delivered(long sentNanos) {
+            ReplyStream.this.delivered(this, sentNanos);
+        }
+
+        @Override
+        public void undeliverable() {
+            ReplyStream.this.undeliverable(this);
+        }
+    }
+
+    /** A chunk to send again, as it was first sent. */
+    private record Replay(int seq, String delta, long sentNanos) {
+    }
+
     private final String messageId;
     private final String replyTo;
-    private final ReplySink sink;
     private final StepTimer timer;
     private final LongSupplier nanoClock;
     private final long pauseNanos;
     private final int bufferSize;
+    private final Resumption resumption;
     private final BiConsumer<ReplyStream, StreamStatus> onEnd;
 
     private final Object lock = new Object();
@@ -36,32 +74,42 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
     private final Runnable writingStep = () -> step(true);
     private final Runnable waitingStep = () -> step(false);
     private final Runnable timerStep = this::onTimer;
+    private final Runnable writeSoon = () -> advance(true);
+    private final Runnable windowStep = this::windowEnded;
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
+    private final ReplyLog log = new ReplyLog();
     private Flow.Subscription subscription;
     private StepTimer.Timeout pendingStep;
+    private StepTimer.Timeout windowEnd;
+    /** The client the reply goes to, or null while its connection is lost. */
+    private Attachment attached;
     private boolean producerDone;
     private Throwable failure;
     private boolean cancelRequested;
     private boolean expired;
     private boolean inFlight;
+    private boolean started;
     private boolean ended;
+    private StreamStatus endStatus;
+    private ReplyFailure endReason;
     private long nextSendAt;
     private boolean anySent;
-    private int sent;
-    private String inFlightChunk;
-    /** What was delivered, kept only when the reply is recorded. */
-    private StringBuilder sentText;
-    private int delivered;
+    /** Chunks made since the connection was lost. */
+    private int detachedChunks;
+    /** The first seq to send again to the attached client, or -1. */
+    private int replayFrom = -1;
+    private boolean replayEnd;
 
-    public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer,
-            LongSupplier nanoClock, long pauseNanos, int bufferSize, BiConsumer<ReplyStream, StreamStatus> onEnd) {
+    public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
+            long pauseNanos, int bufferSize, Resumption resumption, BiConsumer<ReplyStream, StreamStatus> onEnd) {
         this.messageId = messageId;
         this.replyTo = replyTo;
-        this.sink = sink;
+        this.attached = new Attachment(sink);
         this.timer = timer;
         this.nanoClock = nanoClock;
         this.pauseNanos = Math.max(0, pauseNanos);
         this.bufferSize = Math.max(1, bufferSize);
+        this.resumption = resumption;
         this.onEnd = onEnd;
     }
 
@@ -69,23 +117,10 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         return messageId;
     }
 
-    /** From now on, the text of every delivered chunk is kept for {@link #sentText()}. */
-    void recordSentText() {
+    /** Everything the reply produced: the text, each chunk's end in it and its send time (once it has ended). */
+    EndedReply ending(StreamStatus status) {
         synchronized (lock) {
-            sentText = new StringBuilder();
-        }
-    }
-
-    /** The text delivered to the client so far (empty unless {@link #recordSentText()} was called). */
-    String sentText() {
-        synchronized (lock) {
-            return sentText == null ? "" : sentText.toString();
-        }
-    }
-
-    int deliveredChunks() {
-        synchronized (lock) {
-            return delivered;
+            return new EndedReply(messageId, status, log.text(), log.size(), log.ends(), log.sentNanos());
         }
     }
 
@@ -95,8 +130,18 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         }
     }
 
+    /** Whether a client holds the reply now (false while its connection is lost, and once it ended). */
+    boolean isAttached() {
+        synchronized (lock) {
+            return attached != null && !ended;
+        }
+    }
+
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
     public void start(Supplier<Flow.Publisher<String>> reply) {
+        synchronized (lock) {
+            started = true;
+        }
         try {
             reply.get().subscribe(this);
         } catch (RuntimeException agentFailure) {
@@ -128,16 +173,81 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         advance(false);
     }
 
-    /** The client is gone: stop at once, send nothing more. */
+    /** The client is done with the reply (it closed its connection normally): stop at once, send nothing more. */
     public void disconnect() {
         synchronized (lock) {
             if (ended) {
                 return;
             }
-            ended = true;
+            if (inFlight) {
+                // never confirmed written, and no client will ask for it: what is stored is what was sent
+                log.dropLast();
+                inFlight = false;
+            }
         }
-        stopProducing();
-        onEnd.accept(this, StreamStatus.INTERRUPTED);
+        endInterrupted();
+    }
+
+    /**
+     * The client's connection is lost: with a resume window the reply goes on without a client, its chunks only
+     * logged, until a client {@linkplain #resume resumes} it or the window ends; without one it ends at once.
+     */
+    public void detach() {
+        boolean goOn;
+        synchronized (lock) {
+            if (ended || attached == null) {
+                return;
+            }
+            // a reply whose client never heard of it cannot be resumed
+            goOn = started && resumption.windowNanos() > 0 && armWindow();
+            if (goOn) {
+                attached = null;
+                detachedChunks = 0;
+                if (inFlight) {
+                    // its send may never complete; a client that resumes gets it from the log
+                    inFlight = false;
+                    anySent = true;
+                    nextSendAt = log.sentAt(log.size() - 1) + pauseNanos;
+                }
+            }
+        }
+        if (goOn) {
+            advance(false);
+        } else {
+            disconnect();
+        }
+    }
+
+    /**
+     * A client resumes the reply on {@code sink}, having every chunk up to {@code afterSeq}: it is sent the rest of
+     * the log (as replayed), then the live chunks, then the end. A client that held it before hears that it moved.
+     */
+    public Resumed resume(ReplySink sink, int afterSeq) {
+        Attachment before;
+        boolean live;
+        StepTimer.Timeout window;
+        synchronized (lock) {
+            before = attached;
+            live = !ended;
+            if (before != null && before.sink == sink && !ended) {
+                return Resumed.ALREADY_HERE;
+            }
+            attached = new Attachment(sink);
+            inFlight = false;
+            detachedChunks = 0;
+            replayFrom = Math.max(0, afterSeq + 1);
+            replayEnd = ended;
+            window = windowEnd;
+            windowEnd = null;
+        }
+        if (window != null) {
+            window.cancel();
+        }
+        if (live && before != null && before.sink != sink) {
+            before.sink.movedAway(messageId, replyTo);
+        }
+        advance(true);
+        return Resumed.RESUMED;
     }
 
     @Override
@@ -190,15 +300,13 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         advance(false);
     }
 
-    @Override
-    public void delivered(long sentNanos) {
+    private void delivered(Attachment to, long sentNanos) {
         synchronized (lock) {
-            inFlight = false;
-            delivered++;
-            if (sentText != null) {
-                sentText.append(inFlightChunk);
+            if (to != attached || !inFlight) {
+                return;
             }
-            inFlightChunk = null;
+            inFlight = false;
+            log.sentLastAt(sentNanos);
             anySent = true;
             nextSendAt = sentNanos + pauseNanos;
         }
@@ -214,13 +322,13 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         }
     }
 
-    @Override
-    public void undeliverable() {
+    private void undeliverable(Attachment to) {
         synchronized (lock) {
-            inFlight = false;
-            inFlightChunk = null;
+            if (to != attached) {
+                return;
+            }
         }
-        disconnect();
+        detach();
     }
 
     private void onTimer() {
@@ -230,13 +338,46 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         advance(true);
     }
 
+    /** Nobody resumed the reply in time: its agent is stopped, and it ends interrupted with what it produced. */
+    private void windowEnded() {
+        synchronized (lock) {
+            windowEnd = null;
+            if (ended || attached != null) {
+                return;
+            }
+        }
+        endInterrupted();
+    }
+
+    private void endInterrupted() {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            endStatus = StreamStatus.INTERRUPTED;
+        }
+        stopProducing();
+        onEnd.accept(this, StreamStatus.INTERRUPTED);
+    }
+
+    /** Arms the end of the resume window; false if the executor takes no more work. Called holding the lock. */
+    private boolean armWindow() {
+        try {
+            windowEnd = timer.newTimeout(windowStep, resumption.windowNanos());
+            return true;
+        } catch (RejectedExecutionException rejected) {
+            return false;
+        }
+    }
+
     /**
      * Makes every move that is due. Re-entrant calls (a sink that reports delivery on the calling thread, an agent
      * that emits inside {@code request}) only count as missed work, so the loop never recurses.
      *
-     * @param mayWrite true on the streaming core's own threads (a timer, a delivery); an agent's or the client's
-     *        thread never writes a chunk itself but schedules an immediate timer, so every chunk is sent from a
-     *        managed executor task and a slow client never blocks an agent
+     * @param mayWrite true on the streaming core's own threads (a timer, a delivery) and for a resuming client; an
+     *        agent's or the client's thread never writes a chunk itself but schedules an immediate timer, so every
+     *        chunk is sent from a managed executor task and a slow client never blocks an agent
      */
     private void advance(boolean mayWrite) {
         steps.run(mayWrite ? writingStep : waitingStep);
@@ -244,58 +385,121 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
 
     /** Decides the next move under the lock and makes it outside, so no callback runs while the lock is held. */
     private void step(boolean mayWrite) {
-        String chunk = null;
-        int seq = 0;
-        StreamStatus end = null;
-        synchronized (lock) {
-            if (ended || inFlight) {
-                return;
-            }
-            if (cancelRequested) {
-                end = StreamStatus.CANCELLED;
-            } else if (expired) {
-                end = StreamStatus.FAILED;
-            } else if (!buffer.isEmpty()) {
-                long wait = anySent ? nextSendAt - nanoClock.getAsLong() : 0;
-                if (wait <= 0 && mayWrite) {
-                    chunk = buffer.poll();
-                    seq = sent++;
-                    inFlight = true;
-                    inFlightChunk = chunk;
-                } else if (pendingStep != null) {
-                    return;
-                } else {
-                    try {
-                        pendingStep = timer.newTimeout(timerStep, Math.max(0, wait));
+        while (true) {
+            String chunk = null;
+            int seq = 0;
+            StreamStatus end = null;
+            Attachment to;
+            List<Replay> replay = null;
+            int total = 0;
+            ReplyFailure reason = null;
+            boolean logged = false;
+            synchronized (lock) {
+                to = attached;
+                if (replayFrom >= 0) {
+                    if (!mayWrite) {
+                        soon();
                         return;
-                    } catch (RejectedExecutionException rejected) {
-                        failure = new RejectedExecutionException("the server is too busy to continue", rejected);
-                        producerDone = true;
-                        buffer.clear();
-                        end = StreamStatus.FAILED;
                     }
+                    replay = new ArrayList<>(Math.max(0, log.size() - replayFrom));
+                    for (int i = replayFrom; i < log.size(); i++) {
+                        replay.add(new Replay(i, log.chunk(i), log.sentAt(i)));
+                    }
+                    replayFrom = -1;
+                    if (replayEnd) {
+                        end = endStatus;
+                        reason = endReason;
+                        total = log.size();
+                    }
+                } else if (ended || inFlight) {
+                    return;
+                } else if (cancelRequested) {
+                    end = StreamStatus.CANCELLED;
+                } else if (expired) {
+                    end = StreamStatus.FAILED;
+                } else if (!buffer.isEmpty()) {
+                    long now = nanoClock.getAsLong();
+                    long wait = anySent ? nextSendAt - now : 0;
+                    if (to == null && detachedChunks >= resumption.maxDetachedChunks()) {
+                        return; // the log is full: the agent gets no more demand until a client resumes
+                    } else if (wait <= 0 && mayWrite) {
+                        chunk = buffer.poll();
+                        seq = log.size();
+                        log.append(chunk, now);
+                        if (to == null) {
+                            detachedChunks++;
+                            anySent = true;
+                            nextSendAt = now + pauseNanos;
+                            logged = true;
+                        } else {
+                            inFlight = true;
+                        }
+                    } else if (pendingStep != null) {
+                        return;
+                    } else {
+                        try {
+                            pendingStep = timer.newTimeout(timerStep, Math.max(0, wait));
+                            return;
+                        } catch (RejectedExecutionException rejected) {
+                            failure = new RejectedExecutionException("the server is too busy to continue", rejected);
+                            producerDone = true;
+                            buffer.clear();
+                            end = StreamStatus.FAILED;
+                        }
+                    }
+                } else if (producerDone) {
+                    end = failure == null ? StreamStatus.COMPLETE : StreamStatus.FAILED;
+                } else {
+                    return;
                 }
-            } else if (producerDone) {
-                end = failure == null ? StreamStatus.COMPLETE : StreamStatus.FAILED;
+                if (end != null && replay == null) {
+                    ended = true;
+                    endStatus = end;
+                    endReason = end == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
+                }
+            }
+            if (replay != null) {
+                for (Replay again : replay) {
+                    to.sink.replayed(messageId, again.seq(), again.delta(), again.sentNanos());
+                }
+                if (end != null) {
+                    to.sink.streamEnded(messageId, replyTo, end, total, reason);
+                    return;
+                }
+            } else if (logged) {
+                Flow.Subscription current = subscriptionOrNull();
+                if (current != null) {
+                    current.request(1);
+                }
+            } else if (end == null) {
+                to.sink.chunk(messageId, seq, chunk, to);
+                return;
             } else {
+                finish(end, to);
                 return;
             }
-            if (end != null) {
-                ended = true;
-            }
-        }
-        if (end == null) {
-            sink.chunk(messageId, seq, chunk, this);
-        } else {
-            finish(end);
         }
     }
 
-    private void finish(StreamStatus status) {
+    /** A step that must write, asked for on a thread that must not: an immediate timer makes it. */
+    private void soon() {
+        try {
+            timer.newTimeout(writeSoon, 0);
+        } catch (RejectedExecutionException rejected) {
+            LOG.log(Level.FINE, "No executor to resend reply " + messageId + " on", rejected);
+        }
+    }
+
+    private void finish(StreamStatus status, Attachment to) {
         if (status != StreamStatus.COMPLETE) {
             stopProducing();
         }
-        ReplyFailure reason = status == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
+        ReplyFailure reason;
+        int chunks;
+        synchronized (lock) {
+            reason = endReason;
+            chunks = log.size();
+        }
         if (failure instanceof AgentFailure named) {
             LOG.log(Level.WARNING, "Agent failed in {0}: {1}", new Object[] {messageId, named.getMessage()});
         } else if (status == StreamStatus.FAILED) {
@@ -304,20 +508,28 @@ public final class ReplyStream implements Flow.Subscriber<String>, ReplySink.Del
         // The end is recorded (the reply queued for storage, its place freed) before the client hears of it, so
         // whatever the client asks once it has stream_end (the history, the next turn) comes after it.
         onEnd.accept(this, status);
-        sink.streamEnded(messageId, replyTo, status, sent, reason);
+        if (to != null) {
+            to.sink.streamEnded(messageId, replyTo, status, chunks, reason);
+        }
     }
 
     private void stopProducing() {
         StepTimer.Timeout step;
+        StepTimer.Timeout window;
         Flow.Subscription current;
         synchronized (lock) {
             step = pendingStep;
             pendingStep = null;
+            window = windowEnd;
+            windowEnd = null;
             buffer.clear();
             current = subscription;
         }
         if (step != null) {
             step.cancel();
+        }
+        if (window != null) {
+            window.cancel();
         }
         if (current != null) {
             try {

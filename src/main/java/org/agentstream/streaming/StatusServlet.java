@@ -85,6 +85,8 @@ public class StatusServlet extends HttpServlet {
                 .add("failed", stats.failed())
                 .add("disconnected", stats.disconnected())
                 .add("busy", stats.busy())
+                .add("resumable", stats.resumable())
+                .add("resumed", stats.resumed())
                 .add("timerLagMicros", TimeUnit.NANOSECONDS.toMicros(streaming.timerLagNanos()))
                 .add("threads", load.threads())
                 .add("peakThreads", load.peakThreads())
@@ -97,7 +99,9 @@ public class StatusServlet extends HttpServlet {
                         .add("maxStreamsPerConnection", current.maxStreamsPerConnection())
                         .add("bufferChunks", current.bufferChunks())
                         .add("maxReplyMs", current.maxReply().toMillis())
-                        .add("maxLagMs", current.maxLag().toMillis()));
+                        .add("maxLagMs", current.maxLag().toMillis())
+                        .add("resumeWindowMs", current.resumeWindow().toMillis())
+                        .add("resumeMaxChunks", current.resumeMaxChunks()));
         if (idle != null) {
             json.add("idle", idle);
         }

@@ -9,13 +9,20 @@ import org.agentstream.config.ServerConfig;
 @ApplicationScoped
 public class StreamSettings {
 
-    /** A snapshot taken for one reply. */
     /**
+     * A snapshot taken for one reply.
      * {@code maxReply}: how long a reply may run in all; zero for no bound. {@code maxLag}: how far the timer may run
-     * behind its schedule before new replies get {@code busy}; zero for no such rule.
+     * behind its schedule before new replies get {@code busy}; zero for no such rule. {@code resumeWindow}: how long
+     * a reply goes on after its connection is lost, for a client to resume it; zero ends it at once.
+     * {@code resumeMaxChunks}: how many chunks it makes meanwhile before its agent waits.
      */
     public record Values(Duration pause, int maxStreams, int maxStreamsPerConnection, int bufferChunks,
-            Duration maxReply, Duration maxLag) {
+            Duration maxReply, Duration maxLag, Duration resumeWindow, int resumeMaxChunks) {
+
+        ReplyStream.Resumption resumption() {
+            return resumeWindow.isZero() ? ReplyStream.Resumption.NONE
+                    : new ReplyStream.Resumption(resumeWindow.toNanos(), resumeMaxChunks);
+        }
     }
 
     /** A week: a longer bound (of a reply, or of the lag) is no bound that matters, and keeps nanoseconds in range. */
@@ -45,6 +52,9 @@ public class StreamSettings {
                 Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
                         Math.max(0, ServerConfig.getLong("agentstream.stream.max-reply-ms", 600_000)))),
                 Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
-                        Math.max(0, ServerConfig.getLong("agentstream.stream.max-lag-ms", 0)))));
+                        Math.max(0, ServerConfig.getLong("agentstream.stream.max-lag-ms", 0)))),
+                Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
+                        Math.max(0, ServerConfig.getLong("agentstream.stream.resume-window-ms", 30_000)))),
+                Math.max(1, ServerConfig.getInt("agentstream.stream.resume-max-chunks", 2_000)));
     }
 }

@@ -65,6 +65,8 @@ public class StreamingService {
     private String executorName = "default";
     /** Every admitted reply with the {@link System#nanoTime()} by which it must have ended (if it has a bound). */
     private final Map<ReplyStream, Long> deadlines = new ConcurrentHashMap<>();
+    /** Every reply a client may resume: from its admission until the resume window after its end. */
+    private final Map<String, Admission> resumable = new ConcurrentHashMap<>();
 
     private final ActiveReplies active = new ActiveReplies();
     private final LongAdder started = new LongAdder();
@@ -73,6 +75,7 @@ public class StreamingService {
     private final LongAdder failed = new LongAdder();
     private final LongAdder disconnected = new LongAdder();
     private final LongAdder busy = new LongAdder();
+    private final LongAdder resumed = new LongAdder();
 
     public StreamingService() {
         // for CDI: executors and settings are injected
@@ -133,6 +136,9 @@ public class StreamingService {
         }
         Admission admission = new Admission(connection, sink, replyTo, values);
         connection.add(admission.stream);
+        if (!values.resumeWindow().isZero()) {
+            resumable.put(admission.messageId(), admission);
+        }
         if (!values.maxReply().isZero()) {
             deadlines.put(admission.stream, System.nanoTime() + values.maxReply().toNanos());
             sweepOverdueReplies();
@@ -146,23 +152,57 @@ public class StreamingService {
         admit(connection, sink, replyTo).ifPresent(admission -> admission.start(agentName, conversationId, reply, null));
     }
 
+    /** What became of a {@code resume}. */
+    public enum Resume {
+        /** The client gets what it missed, then the rest. */
+        RESUMED,
+        /** The reply already streams on this connection; nothing is sent again. */
+        ALREADY_HERE,
+        /** No such reply is held for its owner (it never was, it is another owner's, or its window is over). */
+        UNKNOWN
+    }
+
+    /**
+     * A client of the same owner resumes, on {@code connection}, a reply that it had every chunk of up to
+     * {@code afterSeq}: the reply moves to this connection (from the lost one, or from one the server still thinks
+     * open), and it is sent the rest.
+     */
+    public Resume resume(ConnectionStreams connection, ReplySink sink, String messageId, int afterSeq) {
+        Admission admission = messageId == null ? null : resumable.get(messageId);
+        if (admission == null || connection.owner() == null || !connection.owner().equals(admission.owner)) {
+            return Resume.UNKNOWN;
+        }
+        Resume result = admission.resume(connection, sink, afterSeq);
+        if (result == Resume.RESUMED) {
+            resumed.increment();
+            LOG.log(Level.FINE, "Stream {0} resumed after seq {1}", new Object[] {messageId, afterSeq});
+        }
+        return result;
+    }
+
     /** A reply that was admitted and is not started yet; it is started or given back once. */
     public final class Admission {
-        private final ConnectionStreams connection;
+        private final String owner;
         private final ReplySink sink;
         private final String replyTo;
         private final ReplyStream stream;
+        private final Duration resumeWindow;
         private final AtomicBoolean settled = new AtomicBoolean();
-        private final AtomicBoolean released = new AtomicBoolean();
+        /** The connection the reply streams on, or null once it ended; guarded by this. */
+        private ConnectionStreams holder;
+        private boolean released;
         /** Taken once, by whichever hears the end first: the stream's end, or a start after the client left. */
         private final AtomicReference<Consumer<EndedReply>> recorder = new AtomicReference<>();
 
         private Admission(ConnectionStreams connection, ReplySink sink, String replyTo, StreamSettings.Values values) {
-            this.connection = connection;
+            this.owner = connection.owner();
+            this.holder = connection;
             this.sink = sink;
             this.replyTo = replyTo;
+            this.resumeWindow = values.resumeWindow();
             this.stream = new ReplyStream(UUID.randomUUID().toString(), replyTo, sink, timer, nanoClock,
-                    values.pause().toNanos(), values.bufferChunks(), (ended, status) -> ended(status));
+                    values.pause().toNanos(), values.bufferChunks(), values.resumption(),
+                    (ended, status) -> ended(status));
         }
 
         public String messageId() {
@@ -180,7 +220,6 @@ public class StreamingService {
                 throw new IllegalStateException("a reply is started or given back once");
             }
             if (recorder != null) {
-                stream.recordSentText();
                 this.recorder.set(recorder);
             }
             if (stream.hasEnded()) {
@@ -196,6 +235,7 @@ public class StreamingService {
             } catch (RejectedExecutionException rejected) {
                 this.recorder.set(null);
                 release();
+                resumable.remove(messageId, this);
                 refuse(sink, replyTo, "the server's executor takes no more work");
                 return;
             }
@@ -208,7 +248,24 @@ public class StreamingService {
         public void giveBack() {
             if (settled.compareAndSet(false, true)) {
                 release();
+                resumable.remove(messageId(), this);
             }
+        }
+
+        private Resume resume(ConnectionStreams connection, ReplySink to, int afterSeq) {
+            synchronized (this) {
+                if (holder == connection) {
+                    return Resume.ALREADY_HERE;
+                }
+                if (holder != null) {
+                    holder.remove(stream);
+                }
+                holder = released ? null : connection;
+                if (holder != null) {
+                    holder.add(stream);
+                }
+            }
+            return stream.resume(to, afterSeq) == ReplyStream.Resumed.RESUMED ? Resume.RESUMED : Resume.ALREADY_HERE;
         }
 
         private void ended(StreamStatus status) {
@@ -220,21 +277,41 @@ public class StreamingService {
             }
             LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), status});
             release();
+            forgetAfterWindow();
             record(status);
         }
 
         private void record(StreamStatus status) {
             Consumer<EndedReply> listener = recorder.getAndSet(null);
             if (listener != null) {
-                listener.accept(new EndedReply(stream.messageId(), status, stream.sentText(), stream.deliveredChunks()));
+                listener.accept(stream.ending(status));
             }
         }
 
         private void release() {
-            if (released.compareAndSet(false, true)) {
-                connection.remove(stream);
-                deadlines.remove(stream);
-                active.release();
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                if (holder != null) {
+                    holder.remove(stream);
+                    holder = null;
+                }
+            }
+            deadlines.remove(stream);
+            active.release();
+        }
+
+        /** An ended reply can still be resumed, from its log, for the resume window. */
+        private void forgetAfterWindow() {
+            if (resumeWindow.isZero()) {
+                return;
+            }
+            try {
+                timer.newTimeout(() -> resumable.remove(messageId(), this), resumeWindow.toNanos());
+            } catch (RejectedExecutionException rejected) {
+                resumable.remove(messageId(), this);
             }
         }
     }
@@ -318,7 +395,7 @@ public class StreamingService {
 
     public StreamStats stats() {
         return new StreamStats(active.count(), started.sum(), completed.sum(), cancelled.sum(), failed.sum(),
-                disconnected.sum(), busy.sum());
+                disconnected.sum(), busy.sum(), resumable.size(), resumed.sum());
     }
 
     /** The replies streaming now, which {@code /status} can wait on. */

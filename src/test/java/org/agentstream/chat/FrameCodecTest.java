@@ -24,8 +24,20 @@ class FrameCodecTest {
         InboundFrame frame = codec.decode("{\"type\":\"message\",\"id\":\"c1\",\"agent\":\"echo\",\"content\":\"hi\","
                 + "\"conversationId\":\"conv\",\"extra\":[1,2]}");
 
-        assertEquals(new InboundFrame("message", "c1", "echo", "hi", "conv", null), frame);
+        assertEquals(new InboundFrame("message", "c1", "echo", "hi", "conv", null, null), frame);
         assertNull(frame.problem());
+    }
+
+    @Test
+    void aResumeFrameDecodesItsSeqAsAnIntegerAndNothingElse() throws Exception {
+        assertEquals(new InboundFrame("resume", null, null, null, null, "m1", 41),
+                codec.decode("{\"type\":\"resume\",\"messageId\":\"m1\",\"afterSeq\":41}"));
+        for (String seq : List.of("\"41\"", "41.5", "true", "[41]", "99999999999999999999")) {
+            FrameCodec.BadFrame bad = assertThrows(FrameCodec.BadFrame.class, () -> codec.decode(
+                    "{\"type\":\"resume\",\"id\":\"r1\",\"messageId\":\"m1\",\"afterSeq\":" + seq + "}"), seq);
+            assertTrue(bad.getMessage().contains("afterSeq"), bad.getMessage());
+            assertEquals("r1", bad.replyTo());
+        }
     }
 
     @Test
@@ -54,7 +66,7 @@ class FrameCodecTest {
         InboundFrame frame = codec.decode("{\"type\":\"message\",\"id\":\"c1\",\"agent\":\"echo\",\"content\":\"hi\","
                 + "\"conversationId\":null,\"future\":{\"a\":[[[true]]],\"b\":-1e3}}");
 
-        assertEquals(new InboundFrame("message", "c1", "echo", "hi", null, null), frame);
+        assertEquals(new InboundFrame("message", "c1", "echo", "hi", null, null, null), frame);
     }
 
     @Test
@@ -68,13 +80,17 @@ class FrameCodecTest {
 
     @Test
     void incompleteFramesSayWhatIsMissing() {
-        assertTrue(new InboundFrame(null, "1", null, null, null, null).problem().contains("type"));
-        assertTrue(new InboundFrame("dance", null, null, null, null, null).problem().contains("unknown frame type"));
-        assertTrue(new InboundFrame("message", " ", "echo", "x", null, null).problem().contains("\"id\""));
-        assertTrue(new InboundFrame("message", "1", "", "x", null, null).problem().contains("\"agent\""));
-        assertTrue(new InboundFrame("message", "1", "echo", "", null, null).problem().contains("\"content\""));
-        assertTrue(new InboundFrame("cancel", null, null, null, null, null).problem().contains("\"messageId\""));
-        assertNull(new InboundFrame("agents", null, null, null, null, null).problem());
+        assertTrue(new InboundFrame(null, "1", null, null, null, null, null).problem().contains("type"));
+        assertTrue(new InboundFrame("dance", null, null, null, null, null, null).problem().contains("unknown frame type"));
+        assertTrue(new InboundFrame("message", " ", "echo", "x", null, null, null).problem().contains("\"id\""));
+        assertTrue(new InboundFrame("message", "1", "", "x", null, null, null).problem().contains("\"agent\""));
+        assertTrue(new InboundFrame("message", "1", "echo", "", null, null, null).problem().contains("\"content\""));
+        assertTrue(new InboundFrame("cancel", null, null, null, null, null, null).problem().contains("\"messageId\""));
+        assertTrue(new InboundFrame("resume", null, null, null, null, "m", null).problem().contains("\"afterSeq\""));
+        assertTrue(new InboundFrame("resume", null, null, null, null, "m", -2).problem().contains("\"afterSeq\""));
+        assertTrue(new InboundFrame("resume", null, null, null, null, " ", 3).problem().contains("\"messageId\""));
+        assertNull(new InboundFrame("resume", null, null, null, null, "m", -1).problem());
+        assertNull(new InboundFrame("agents", null, null, null, null, null, null).problem());
     }
 
     @Test
@@ -113,8 +129,11 @@ class FrameCodecTest {
             for (String delta : tricky) {
                 for (BigDecimal sentAt : List.of(new BigDecimal("1764086400123.456"), new BigDecimal("1764086400123.400"),
                         BigDecimal.valueOf(1764086400123000L, 3))) {
-                    OutboundFrame.Chunk chunk = new OutboundFrame.Chunk("m-\"1\"", 7, delta, sentAt);
-                    assertEquals(jsonb.toJson(chunk), codec.encode(chunk), () -> "delta " + escapeForMessage(delta));
+                    for (boolean replayed : new boolean[] {false, true}) {
+                        OutboundFrame.Chunk chunk = new OutboundFrame.Chunk("m-\"1\"", 7, delta, sentAt, replayed);
+                        assertEquals(jsonb.toJson(chunk), codec.encode(chunk),
+                                () -> "delta " + escapeForMessage(delta) + (replayed ? ", replayed" : ""));
+                    }
                 }
             }
         }

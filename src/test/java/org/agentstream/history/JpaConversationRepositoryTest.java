@@ -1,6 +1,7 @@
 package org.agentstream.history;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,10 +94,26 @@ class JpaConversationRepositoryTest {
 
         private void reply(String id, int position, String content, String status, int chunks, long now) {
             tx(r -> {
-                r.addReply(id, position, "echo", content, status, "m" + position, "c" + position, chunks, now - 5,
-                        now);
+                r.addReply(id, position, "echo", chunked(content, chunks, now), status, messageId(id, position),
+                        "c" + position, now - 5, now);
                 return null;
             });
+        }
+
+        /** The server's message ids are unique in the database, as these are. */
+        private static String messageId(String conversationId, int position) {
+            return conversationId + "/m" + position;
+        }
+
+        /** {@code content} in {@code chunks} chunks of about equal length, sent 10 ms apart from {@code now}. */
+        private static ReplyText chunked(String content, int chunks, long now) {
+            int[] ends = new int[chunks];
+            long[] sentAt = new long[chunks];
+            for (int i = 0; i < chunks; i++) {
+                ends[i] = content.length() * (i + 1) / chunks;
+                sentAt[i] = now * 1_000 + i * 10_000L + i % 3;
+            }
+            return new ReplyText(content, ends, sentAt);
         }
 
         private Optional<HistoryPage> history(String owner, String id, int max) {
@@ -122,10 +139,33 @@ class JpaConversationRepositoryTest {
 
             assertEquals(Optional.of(new HistoryPage(id, List.of(
                     new HistoryEntry("user", "echo", "Hello   there\n friend", "complete", null, 1000, 0),
-                    new HistoryEntry("assistant", "echo", "Hello there friend", "complete", "m1", 1195, 3)), 0)),
+                    new HistoryEntry("assistant", "echo", "Hello there friend", "complete", messageId(id, 1), 1195, 3)),
+                    0)),
                     history(owner, id, 200));
             assertEquals(List.of(new ConversationSummary(id, "Hello there friend", 1200, 2)),
                     tx(r -> r.conversations(owner, 50)));
+        }
+
+        @Test
+        void aStoredReplyIsFoundByItsMessageIdWithItsChunksForItsOwnerOnly() {
+            String owner = newOwner();
+            String id = newId();
+            say(owner, id, true, "question", 1000);
+            reply(id, 1, "Hello there friend", "interrupted", 3, 1200);
+
+            StoredReply stored = tx(r -> r.reply(owner, messageId(id, 1))).orElseThrow();
+            ReplyText expected = chunked("Hello there friend", 3, 1200);
+            assertEquals(List.of(messageId(id, 1), "c1", "interrupted"), List.of(stored.messageId(), stored.replyTo(),
+                    stored.status()));
+            assertEquals(expected.content(), stored.text().content());
+            assertEquals(List.of("Hello ", "there ", "friend"), IntStream.range(0, 3).mapToObj(stored.text()::chunk)
+                    .toList());
+            assertArrayEquals(expected.sentAtMicros(), stored.text().sentAtMicros());
+            assertEquals(Optional.empty(), tx(r -> r.reply(newOwner(), messageId(id, 1))), "another owner's reply is unknown");
+            assertEquals(Optional.empty(), tx(r -> r.reply(owner, "m9")));
+
+            assertTrue(deletes(owner, id), "a conversation with stored chunks deletes");
+            assertEquals(Optional.empty(), tx(r -> r.reply(owner, messageId(id, 1))), "a deleted conversation's reply is gone");
         }
 
         @Test

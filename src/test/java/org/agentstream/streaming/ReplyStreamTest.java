@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.agentstream.agent.ChunkPublisher;
 import org.agentstream.testing.RecordingSink;
@@ -26,8 +28,16 @@ class ReplyStreamTest {
     private final List<StreamStatus> endings = new CopyOnWriteArrayList<>();
 
     private ReplyStream stream(long pauseMs) {
-        return new ReplyStream("m1", "c1", sink, time, time::nanoTime, pauseMs * MS, 8,
+        return stream(pauseMs, ReplyStream.Resumption.NONE);
+    }
+
+    private ReplyStream stream(long pauseMs, ReplyStream.Resumption resumption) {
+        return new ReplyStream("m1", "c1", sink, time, time::nanoTime, pauseMs * MS, 8, resumption,
                 (stream, ending) -> endings.add(ending));
+    }
+
+    private static ReplyStream.Resumption window(long ms, int maxDetachedChunks) {
+        return new ReplyStream.Resumption(ms * MS, maxDetachedChunks);
     }
 
     private static List<String> words(int count) {
@@ -60,7 +70,7 @@ class ReplyStreamTest {
     @Test
     void theEndIsRecordedBeforeTheClientIsToldOfIt() {
         List<Integer> eventsWhenRecorded = new CopyOnWriteArrayList<>();
-        new ReplyStream("m1", "c1", sink, time, time::nanoTime, 0, 8,
+        new ReplyStream("m1", "c1", sink, time, time::nanoTime, 0, 8, ReplyStream.Resumption.NONE,
                 (stream, ending) -> eventsWhenRecorded.add(sink.events().size()))
                 .start(() -> ChunkPublisher.immediate(words(3).iterator()));
         time.runUntilIdle(Duration.ofMinutes(1).toNanos());
@@ -190,6 +200,153 @@ class ReplyStreamTest {
 
         assertEquals(2, sink.chunks().size());
         assertEquals(List.of(StreamStatus.INTERRUPTED), endings);
+    }
+
+    @Test
+    void aClientThatResumesAfterADropGetsEverySeqExactlyOnceInOrder() {
+        List<String> words = words(40);
+        ReplyStream stream = stream(10, window(30_000, 1000));
+        stream.start(() -> ChunkPublisher.immediate(words.iterator()));
+        time.advance(45 * MS);
+        sink.clientGone();
+        time.advance(100 * MS);
+        assertEquals(List.of(), endings, "the reply goes on without its client");
+        int lastSeen = sink.chunks().get(sink.chunks().size() - 1).seq();
+
+        RecordingSink resumed = new RecordingSink(time::nanoTime);
+        assertEquals(ReplyStream.Resumed.RESUMED, stream.resume(resumed, lastSeen));
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        List<Event> received = new ArrayList<>(sink.chunks());
+        received.addAll(resumed.allChunks());
+        assertEquals(IntStream.range(0, 40).boxed().toList(), received.stream().map(Event::seq).toList(),
+                "every seq once, in order, across the two connections");
+        assertEquals(words, received.stream().map(Event::text).toList());
+        List<Event> replayed = resumed.events().stream().filter(e -> e.kind().equals("replayed")).toList();
+        assertTrue(replayed.size() >= 9, "the chunks made while no client was there are sent again: " + replayed);
+        assertEquals(replayed, resumed.events().subList(0, replayed.size()), "the missed chunks come first");
+        for (int i = 1; i < replayed.size(); i++) {
+            assertEquals(10 * MS, replayed.get(i).at() - replayed.get(i - 1).at(),
+                    "a replayed chunk keeps the time it was made, at the reply's pace");
+        }
+        Event end = resumed.events().get(resumed.events().size() - 1);
+        assertEquals("end:complete", end.kind());
+        assertEquals(40, end.seq());
+        assertEquals(List.of(StreamStatus.COMPLETE), endings);
+        assertEquals(String.join("", words), stream.ending(StreamStatus.COMPLETE).sentText());
+    }
+
+    @Test
+    void aReplyThatEndedWhileNoClientWasThereIsSentFromItsLog() {
+        ReplyStream stream = stream(10, window(30_000, 1000));
+        stream.start(() -> ChunkPublisher.immediate(words(10).iterator()));
+        time.advance(25 * MS);
+        stream.detach();
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+        assertEquals(List.of(StreamStatus.COMPLETE), endings, "it ended while detached");
+
+        RecordingSink resumed = new RecordingSink(time::nanoTime);
+        stream.resume(resumed, 1);
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(IntStream.range(2, 10).boxed().toList(), resumed.allChunks().stream().map(Event::seq).toList());
+        assertTrue(resumed.allChunks().stream().allMatch(e -> e.kind().equals("replayed")));
+        assertEquals("end:complete", resumed.events().get(resumed.events().size() - 1).kind());
+        assertEquals(10, resumed.events().get(resumed.events().size() - 1).seq());
+    }
+
+    @Test
+    void theLogBoundPausesTheAgentThroughDemandUntilAClientResumes() {
+        CountingIterator agent = new CountingIterator(IntStream.range(0, 10_000).mapToObj(i -> "w" + i).iterator(), -1);
+        ReplyStream stream = stream(10, window(60_000, 5));
+        stream.start(() -> ChunkPublisher.immediate(agent));
+        time.advance(15 * MS);
+        stream.detach();
+        time.advance(10_000 * MS);
+        int pulled = agent.pulled.get();
+        time.advance(10_000 * MS);
+
+        assertEquals(pulled, agent.pulled.get(), "the agent is asked for nothing more while the log is full");
+        assertTrue(pulled <= 2 + 5 + 8, "2 sent, 5 logged and the buffer's 8 at most: " + pulled);
+        assertEquals(List.of(), endings);
+
+        RecordingSink resumed = new RecordingSink(time::nanoTime);
+        stream.resume(resumed, 1);
+        time.advance(1_000 * MS);
+        assertTrue(agent.pulled.get() > pulled + 50, "the agent goes on once a client is back: " + agent.pulled);
+        assertEquals(IntStream.range(2, resumed.allChunks().size() + 2).boxed().toList(),
+                resumed.allChunks().stream().map(Event::seq).toList());
+    }
+
+    @Test
+    void aReplyNobodyResumesStopsItsAgentAtTheWindowsEndAndEndsInterruptedWithWhatItMade() {
+        CountingIterator agent = new CountingIterator(IntStream.range(0, 10_000).mapToObj(i -> "w" + i).iterator(), -1);
+        ReplyStream stream = stream(10, window(1_000, 1_000));
+        stream.start(() -> ChunkPublisher.immediate(agent));
+        time.advance(25 * MS);
+        stream.detach();
+        time.advance(990 * MS);
+        assertEquals(List.of(), endings, "still inside the window");
+        time.advance(20 * MS);
+        int pulled = agent.pulled.get();
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals(List.of(StreamStatus.INTERRUPTED), endings);
+        assertEquals(pulled, agent.pulled.get(), "the agent was stopped");
+        EndedReply ended = stream.ending(StreamStatus.INTERRUPTED);
+        assertTrue(ended.sentChunks() >= 100, "it kept what it made for the window: " + ended.sentChunks());
+        assertEquals(IntStream.range(0, ended.sentChunks()).mapToObj(i -> "w" + i).collect(Collectors.joining()),
+                ended.sentText());
+        assertEquals(3, sink.chunks().size(), "nothing went to the lost client after the drop");
+    }
+
+    @Test
+    void withoutAWindowALostConnectionEndsTheReplyAtOnce() {
+        ReplyStream stream = stream(10);
+        stream.start(() -> ChunkPublisher.immediate(words(100).iterator()));
+        time.advance(15 * MS);
+        stream.detach();
+
+        assertEquals(List.of(StreamStatus.INTERRUPTED), endings);
+        assertEquals(2, stream.ending(StreamStatus.INTERRUPTED).sentChunks());
+    }
+
+    @Test
+    void aSecondConnectionTakesTheReplyOverAndTheFirstHearsItMoved() {
+        ReplyStream stream = stream(10, window(30_000, 1000));
+        stream.start(() -> ChunkPublisher.immediate(words(20).iterator()));
+        time.advance(45 * MS);
+        RecordingSink second = new RecordingSink(time::nanoTime);
+
+        assertEquals(ReplyStream.Resumed.ALREADY_HERE, stream.resume(sink, 4), "the connection that has it");
+        assertEquals(ReplyStream.Resumed.RESUMED, stream.resume(second, 2));
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals("moved", sink.events().get(sink.events().size() - 1).kind());
+        assertEquals(5, sink.chunks().size(), "the first connection got nothing more");
+        assertEquals(IntStream.range(3, 20).boxed().toList(), second.allChunks().stream().map(Event::seq).toList());
+        assertEquals("end:complete", second.events().get(second.events().size() - 1).kind());
+    }
+
+    @Test
+    void aResumeAfterACancelGetsTheCancelledEnd() {
+        ReplyStream stream = stream(10, window(30_000, 1000));
+        stream.start(() -> ChunkPublisher.immediate(words(100).iterator()));
+        time.advance(25 * MS);
+        stream.detach();
+        RecordingSink resumed = new RecordingSink(time::nanoTime);
+        stream.resume(resumed, 2);
+        stream.cancel();
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+        RecordingSink again = new RecordingSink(time::nanoTime);
+        stream.resume(again, 2);
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        assertEquals("end:cancelled", resumed.events().get(resumed.events().size() - 1).kind());
+        assertEquals(List.of(StreamStatus.CANCELLED), endings);
+        assertEquals("end:cancelled", again.events().get(again.events().size() - 1).kind());
+        assertEquals(resumed.allChunks().stream().map(Event::seq).toList(),
+                again.allChunks().stream().map(Event::seq).toList(), "the same chunks, from the log");
     }
 
     /** Counts how many chunks the agent produced; throws at chunk {@code failAt} (or never, with -1). */

@@ -30,7 +30,18 @@ class StreamingServiceTest {
         return new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8, Duration.ofMinutes(10), maxLag);
+                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8, Duration.ofMinutes(10), maxLag,
+                        Duration.ZERO, 0);
+            }
+        };
+    }
+
+    private static StreamSettings resumable(int maxStreams, Duration window) {
+        return new StreamSettings() {
+            @Override
+            public Values current() {
+                return new Values(Duration.ofMillis(10), maxStreams, 16, 8, Duration.ofMinutes(10), Duration.ZERO,
+                        window, 1000);
             }
         };
     }
@@ -49,7 +60,7 @@ class StreamingServiceTest {
     @Test
     void requestsPastTheServerLimitGetBusyAndEveryAdmittedOneEnds() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(3, 16));
-        ask(service, new ConnectionStreams(), sink, 5);
+        ask(service, new ConnectionStreams("owner"), sink, 5);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
 
         assertEquals(2, count("busy"));
@@ -65,7 +76,7 @@ class StreamingServiceTest {
         LongSupplier clock = () -> time.nanoTime() + behind.get();
         WakeUpTimer timer = new WakeUpTimer(time, 1, 0, TimeUnit.MILLISECONDS.toNanos(5), clock);
         StreamingService service = new StreamingService(timer, clock, limits(100, 16, Duration.ofMillis(50)));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         ask(service, connection, sink, 1);
         behind.set(TimeUnit.MILLISECONDS.toNanos(80)); // 80 ms pass, and the timer's wake-up has not run
         ask(service, connection, sink, 1);
@@ -87,9 +98,9 @@ class StreamingServiceTest {
         LongSupplier clock = () -> time.nanoTime() + behind.get();
         WakeUpTimer timer = new WakeUpTimer(time, 1, 0, TimeUnit.MILLISECONDS.toNanos(5), clock);
         StreamingService service = new StreamingService(timer, clock, limits(100, 16));
-        ask(service, new ConnectionStreams(), sink, 1);
+        ask(service, new ConnectionStreams("owner"), sink, 1);
         behind.set(TimeUnit.SECONDS.toNanos(5));
-        ask(service, new ConnectionStreams(), sink, 1);
+        ask(service, new ConnectionStreams("owner"), sink, 1);
 
         assertEquals(0, count("busy"));
     }
@@ -97,7 +108,7 @@ class StreamingServiceTest {
     @Test
     void requestsPastTheConnectionLimitGetBusy() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 2));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         ask(service, connection, sink, 4);
 
         assertEquals(2, count("busy"));
@@ -110,7 +121,7 @@ class StreamingServiceTest {
     void aRequestTheExecutorRefusesGetsBusyAndStartsNothing() {
         time.refuseNewWork();
         StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 16));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         ask(service, connection, sink, 1);
 
         assertEquals(List.of("busy"), sink.events().stream().map(Event::kind).toList());
@@ -122,7 +133,7 @@ class StreamingServiceTest {
     @Test
     void aRejectedStreamDoesNotCountAgainstTheLimitLater() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         ask(service, connection, sink, 2);
         assertEquals(1, count("busy"), "the second request is over the limit of 1");
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
@@ -137,7 +148,7 @@ class StreamingServiceTest {
     @Test
     void aReplyPastItsTimeBoundEndsFailedAndFreesItsPlaceEvenIfItsAgentIgnoresCancel() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         Flow.Publisher<String> silent = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {
@@ -169,7 +180,7 @@ class StreamingServiceTest {
     @Test
     void anAdmittedReplyHoldsItsPlaceUntilItIsGivenBack() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         StreamingService.Admission admission = service.admit(connection, sink, "first").orElseThrow();
         ask(service, connection, sink, 1);
 
@@ -186,7 +197,7 @@ class StreamingServiceTest {
     void theRecorderHearsExactlyWhatWasSent() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
         List<EndedReply> ended = new ArrayList<>();
-        service.admit(new ConnectionStreams(), sink, "c1").orElseThrow().start("echo", "k",
+        service.admit(new ConnectionStreams("owner"), sink, "c1").orElseThrow().start("echo", "k",
                 () -> ChunkPublisher.words("one two three"), ended::add);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
 
@@ -200,7 +211,7 @@ class StreamingServiceTest {
     @Test
     void aCancelledReplyIsRecordedWithTheTextItsClientGot() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         List<EndedReply> ended = new ArrayList<>();
         StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
         admission.start("echo", "k", () -> ChunkPublisher.words("a b c d e f"), ended::add);
@@ -218,7 +229,7 @@ class StreamingServiceTest {
     @Test
     void aClientThatLeavesWhileItsReplyIsPreparedGetsNoReplyAndItIsRecordedInterrupted() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
-        ConnectionStreams connection = new ConnectionStreams();
+        ConnectionStreams connection = new ConnectionStreams("owner");
         List<EndedReply> ended = new ArrayList<>();
         List<String> asked = new ArrayList<>();
         StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
@@ -230,8 +241,66 @@ class StreamingServiceTest {
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
 
         assertEquals(List.of(), asked, "the agent was not asked");
-        assertEquals(List.of(new EndedReply(admission.messageId(), StreamStatus.INTERRUPTED, "", 0)), ended);
+        assertEquals(1, ended.size());
+        assertEquals(List.of(admission.messageId(), StreamStatus.INTERRUPTED, "", 0), List.of(ended.get(0).messageId(),
+                ended.get(0).status(), ended.get(0).sentText(), ended.get(0).sentChunks()));
         assertEquals(0, service.stats().activeStreams());
         assertEquals(List.of(), sink.events(), "nothing was sent");
+    }
+
+    @Test
+    void aLostReplyIsResumedOnlyByItsOwnerAndKeepsItsPlaceMeanwhile() {
+        StreamingService service = new StreamingService(time, time::nanoTime, resumable(1, Duration.ofSeconds(30)));
+        ConnectionStreams lost = new ConnectionStreams("alice");
+        List<EndedReply> ended = new ArrayList<>();
+        StreamingService.Admission admission = service.admit(lost, sink, "c1").orElseThrow();
+        admission.start("echo", "k", () -> ChunkPublisher.words("a b c d e f g h"), ended::add);
+        time.advance(TimeUnit.MILLISECONDS.toNanos(25));
+        lost.detach();
+        String id = admission.messageId();
+
+        assertEquals(1, service.stats().activeStreams(), "a detached reply still streams");
+        assertTrue(service.admit(new ConnectionStreams("bob"), sink, "c2").isEmpty(), "and counts against the limit");
+        RecordingSink bobs = new RecordingSink(time::nanoTime);
+        assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("bob"), bobs, id, 2));
+        assertEquals(StreamingService.Resume.UNKNOWN,
+                service.resume(new ConnectionStreams("alice"), bobs, "no-such-reply", 2));
+        ConnectionStreams back = new ConnectionStreams("alice");
+        RecordingSink alices = new RecordingSink(time::nanoTime);
+        assertEquals(StreamingService.Resume.RESUMED, service.resume(back, alices, id, 2));
+        assertEquals(StreamingService.Resume.ALREADY_HERE, service.resume(back, alices, id, 2));
+        assertTrue(back.cancel(id), "the resumed connection can cancel it");
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(List.of(), bobs.events(), "nothing went to another owner");
+        assertEquals("end:cancelled", alices.events().get(alices.events().size() - 1).kind());
+        assertEquals(StreamStatus.CANCELLED, ended.get(0).status());
+        assertEquals(0, service.stats().activeStreams());
+    }
+
+    @Test
+    void aReplyNobodyResumesIsRecordedInterruptedWithWhatItMadeAndForgottenAfterTheWindow() {
+        StreamingService service = new StreamingService(time, time::nanoTime, resumable(10, Duration.ofSeconds(2)));
+        ConnectionStreams lost = new ConnectionStreams("alice");
+        List<EndedReply> ended = new ArrayList<>();
+        StreamingService.Admission admission = service.admit(lost, sink, "c1").orElseThrow();
+        admission.start("endless", "k", () -> ChunkPublisher.immediate(
+                java.util.stream.Stream.iterate(0, i -> i + 1).map(i -> "w" + i + " ").iterator()), ended::add);
+        time.advance(TimeUnit.MILLISECONDS.toNanos(25));
+        lost.detach();
+        time.advance(TimeUnit.MILLISECONDS.toNanos(1_990));
+        assertEquals(List.of(), ended, "inside the window the reply goes on");
+        time.advance(TimeUnit.MILLISECONDS.toNanos(20));
+
+        assertEquals(1, ended.size());
+        assertEquals(StreamStatus.INTERRUPTED, ended.get(0).status());
+        assertTrue(ended.get(0).sentChunks() > 150, "what it made in the window is kept: " + ended.get(0).sentChunks());
+        assertTrue(ended.get(0).sentText().startsWith("w0 w1 w2 w3 "), ended.get(0).sentText());
+        assertEquals(0, service.stats().activeStreams());
+        assertEquals(1, service.stats().resumable(), "an ended reply can be resumed for the window after its end");
+        time.advance(TimeUnit.MILLISECONDS.toNanos(2_010));
+        assertEquals(0, service.stats().resumable());
+        assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("alice"), sink,
+                admission.messageId(), 0), "then the stored message is all there is");
     }
 }

@@ -31,6 +31,11 @@ public final class RecordingSink implements ReplySink {
         return events.stream().filter(e -> e.kind().equals("chunk")).toList();
     }
 
+    /** Live and replayed chunks, in the order they were sent; a replayed one is {@code at} its first send time. */
+    public List<Event> allChunks() {
+        return events.stream().filter(e -> e.kind().equals("chunk") || e.kind().equals("replayed")).toList();
+    }
+
     /** From now on chunks are undeliverable, as when the client has disconnected. */
     public void clientGone() {
         clientGone = true;
@@ -50,6 +55,16 @@ public final class RecordingSink implements ReplySink {
         long now = clock.getAsLong();
         events.add(new Event("chunk", messageId, seq, delta, now));
         delivery.delivered(now);
+    }
+
+    @Override
+    public void replayed(String messageId, int seq, String delta, long sentNanos) {
+        events.add(new Event("replayed", messageId, seq, delta, sentNanos));
+    }
+
+    @Override
+    public void movedAway(String messageId, String replyTo) {
+        events.add(new Event("moved", messageId, -1, null, clock.getAsLong()));
     }
 
     @Override
