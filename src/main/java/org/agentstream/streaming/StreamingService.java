@@ -364,6 +364,18 @@ public class StreamingService {
         });
     }
 
+    /** Ends every reply held for resuming as interrupted, with what it made (the application is stopping). */
+    void interruptAll() {
+        int ended = 0;
+        for (Admission admission : List.copyOf(resumable.values())) {
+            if (!admission.stream.hasEnded()) {
+                admission.stream.disconnect();
+                ended++;
+            }
+        }
+        LOG.log(Level.INFO, "The application stops: {0} replies held for resuming end as interrupted", ended);
+    }
+
     @PreDestroy
     synchronized void stop() {
         if (overdueSweep != null) {

@@ -56,13 +56,29 @@ class AbortedRepliesIT extends DeployedApp {
     /** The issue asks for no active stream within 1 s of the last reset; this bound only catches a leak. */
     private static final Duration IDLE_BOUND = Duration.ofSeconds(5);
     private static final String MAX_REPLY_MS = "agentstream.stream.max-reply-ms";
+    private static final String RESUME_WINDOW_MS = "agentstream.stream.resume-window-ms";
 
     /** What one round of resets left on the server. */
     private record Round(int replies, double idleMs, int threadsBefore, int threadsStreaming, int threadsAfter) {
     }
 
+    /**
+     * With no resume window, so that each reply ends when its connection is reset (ResumeIT covers replies that
+     * outlive their connection).
+     */
     @Test
     void tenThousandRepliesResetMidStreamLeaveNoStreamAndNoThreadBehind() throws Exception {
+        try (ServerAdmin admin = ServerAdmin.of(base)) {
+            admin.setSetting(RESUME_WINDOW_MS, "0");
+            try {
+                resetRounds();
+            } finally {
+                admin.removeSetting(RESUME_WINDOW_MS);
+            }
+        }
+    }
+
+    private void resetRounds() throws Exception {
         Round warmUp = resetRound("warm-up");
         int baseline = warmUp.threadsAfter();
         List<Round> rounds = new ArrayList<>();

@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
 class SlowClientIT extends DeployedApp {
 
     private static final String SEND_TIMEOUT = "agentstream.chat.send-timeout-ms";
+    private static final String RESUME_WINDOW_MS = "agentstream.stream.resume-window-ms";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
     void aClientThatStopsReadingIsClosedAndOthersStreamOnTime() throws Exception {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
             admin.setSetting(SEND_TIMEOUT, "2000");
+            // the closed client's reply waits a second for it to resume, then ends as interrupted
+            admin.setSetting(RESUME_WINDOW_MS, "1000");
             try (RawWebSocket stalled = RawWebSocket.open(base); ChatClient client = ChatClient.connect(base)) {
                 JsonObject before = ServerStatus.awaitIdle(base, WAIT);
                 stalled.sendText("{\"type\":\"message\",\"id\":\"never-read\",\"agent\":\"firehose\",\"content\":\"go\"}");
@@ -50,6 +53,7 @@ class SlowClientIT extends DeployedApp {
                         "it ended because its connection was closed");
             } finally {
                 admin.removeSetting(SEND_TIMEOUT);
+                admin.removeSetting(RESUME_WINDOW_MS);
             }
         }
     }

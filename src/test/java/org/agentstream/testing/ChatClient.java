@@ -138,6 +138,28 @@ public final class ChatClient implements AutoCloseable {
         send(Json.createObjectBuilder().add("type", "cancel").add("messageId", messageId).build().toString());
     }
 
+    /**
+     * Asks for the rest of a reply this client's owner lost with a connection: the chunks after {@code afterSeq}
+     * (-1 for all), then the live ones and the end. Returns when it was sent ({@link System#nanoTime()}).
+     */
+    public long resume(String id, String messageId, int afterSeq) throws IOException {
+        long now = System.nanoTime();
+        send(Json.createObjectBuilder().add("type", "resume").add("id", id).add("messageId", messageId)
+                .add("afterSeq", afterSeq).build().toString());
+        return now;
+    }
+
+    /**
+     * Every frame that arrived before the connection closed, once it has: for a connection that was cut, what the
+     * client got of its replies. Fails the test if the connection does not close in time.
+     */
+    public List<Frame> framesUntilClosed(Duration timeout) throws InterruptedException {
+        assertNotNull(awaitClose(timeout), "the connection did not close within " + timeout);
+        List<Frame> left = new ArrayList<>();
+        frames.drainTo(left);
+        return left;
+    }
+
     /** The next frame; fails the test if none arrives in time. */
     public Frame next(Duration timeout) throws InterruptedException {
         Frame frame = poll(timeout);
@@ -173,7 +195,13 @@ public final class ChatClient implements AutoCloseable {
         private final Map<String, List<Frame>> errors = new HashMap<>();
         private final Map<String, Frame> ends = new HashMap<>();
 
-        void add(Frame frame) {
+        /** A reply this client resumes: it has no stream_start on this connection. */
+        public Replies resuming(String messageId, String replyTo) {
+            replyToByMessage.put(messageId, replyTo);
+            return this;
+        }
+
+        public void add(Frame frame) {
             String messageId = frame.text("messageId");
             switch (frame.type()) {
                 case "stream_start" -> {
@@ -187,6 +215,11 @@ public final class ChatClient implements AutoCloseable {
                 default -> {
                 }
             }
+        }
+
+        /** The stream_start of the reply to {@code replyTo}; null before it arrived. */
+        public Frame start(String replyTo) {
+            return starts.get(replyTo);
         }
 
         public boolean started(String replyTo) {
