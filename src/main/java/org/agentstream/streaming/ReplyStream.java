@@ -90,6 +90,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private boolean inFlight;
     private boolean started;
     private boolean ended;
+    private boolean endedWithClient;
     private StreamStatus endStatus;
     private ReplyFailure endReason;
     private long nextSendAt;
@@ -121,6 +122,13 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     EndedReply ending(StreamStatus status) {
         synchronized (lock) {
             return new EndedReply(messageId, status, log.text(), log.size(), log.ends(), log.sentNanos());
+        }
+    }
+
+    /** Whether the reply ended with a client attached, which was sent its end. */
+    boolean endedWithClient() {
+        synchronized (lock) {
+            return endedWithClient;
         }
     }
 
@@ -454,6 +462,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 }
                 if (end != null && replay == null) {
                     ended = true;
+                    endedWithClient = to != null;
                     endStatus = end;
                     endReason = end == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
                 }

@@ -277,7 +277,12 @@ public class StreamingService {
             }
             LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), status});
             release();
-            forgetAfterWindow();
+            if (stream.endedWithClient()) {
+                // its client was sent the end; a client that lost it too resumes from the stored reply
+                resumable.remove(messageId(), this);
+            } else {
+                forgetAfterWindow();
+            }
             record(status);
         }
 
@@ -303,7 +308,7 @@ public class StreamingService {
             active.release();
         }
 
-        /** An ended reply can still be resumed, from its log, for the resume window. */
+        /** A reply that ended with no client can still be resumed, from its log, for the resume window. */
         private void forgetAfterWindow() {
             if (resumeWindow.isZero()) {
                 return;
@@ -362,6 +367,11 @@ public class StreamingService {
                 stream.expire("the reply ran longer than the server allows any reply (agentstream.stream.max-reply-ms)");
             }
         });
+    }
+
+    /** Whether a reply is held for resuming now: streaming, or ended with no client less than its window ago. */
+    public boolean holdsForResume(String messageId) {
+        return resumable.containsKey(messageId);
     }
 
     /** Ends every reply held for resuming as interrupted, with what it made (the application is stopping). */

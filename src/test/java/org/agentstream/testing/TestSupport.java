@@ -31,6 +31,27 @@ public final class TestSupport {
     }
 
     /**
+     * Waits, bounded, until the server no longer holds a reply for resuming (its window after its end is over),
+     * asking {@code testsupport/ResumableProbeServlet} every 100 ms: the server has no wait of its own for this.
+     */
+    public static void awaitNotResumable(URL base, String messageId, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(TestUrls.resolve(base, "test-support/resumable?messageId="
+                + URLEncoder.encode(messageId, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(60)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String held;
+        do {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            held = response.body().strip();
+            if (held.equals("true")) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+        } while (held.equals("true") && System.nanoTime() < deadline);
+        assertEquals("false", held, "reply " + messageId + " is still held for resuming after " + timeout);
+    }
+
+    /**
      * Calls the history probe ({@code testsupport/HistoryProbeServlet}): POST (parameters as a UTF-8 form) stores a
      * message and its reply, GET (parameters in the query) reads a conversation back.
      */
