@@ -1,6 +1,7 @@
 // agent-stream JavaScript client: a plain ES module (no build step) for the chat WebSocket, wire protocol v1.
-// It connects, reconnects with exponential backoff, turns server frames into events, and stamps every chunk with
-// its receive time next to the server's send time, so a page can tell a real-time reply from a batched one.
+// It connects, reconnects with exponential backoff and resumes the replies a drop cut off, turns server frames into
+// events, and stamps every chunk with its receive time next to the server's send time, so a page can tell a
+// real-time reply from a batched one.
 
 /**
  * @typedef {{name: string, description: string}} AgentInfo
@@ -29,6 +30,9 @@
  * @property {string} delta       the text it adds
  * @property {number} sentAt      server send time, epoch ms (microsecond decimals)
  * @property {number} receivedAt  browser receive time, epoch ms: performance.timeOrigin + performance.now()
+ * @property {boolean} [replayed] the server sent it again after a resume: sentAt is its first send, receivedAt says
+ *                                nothing about real time
+ * @property {number} [connection] which of the client's connections brought it (1, 2, … in the order they opened)
  *
  * @typedef {object} ErrorFrame
  * @property {"error"} type
@@ -36,7 +40,9 @@
  * @property {string} [messageId]
  * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "unknown_conversation" | "too_large" | "agent_failed" | "busy"
  *   | "model_unavailable" | "model_auth" | "model_rate_limited" | "model_timeout"
- *   | "reply_timeout" | "internal_error"} code
+ *   | "reply_timeout" | "internal_error" | "already_streaming" | "resumed_elsewhere"} code
+ *   unknown_message answering a resume: the server no longer has the reply; already_streaming: a resume named a
+ *   reply this connection streams already; resumed_elsewhere: another connection of the same owner resumed it
  * @property {string} message
  * @property {number} [retryAfterMs]
  *
@@ -49,16 +55,21 @@
  *
  * @typedef {object} ReplyTiming
  * @property {number} chunks          chunks measured
- * @property {number[]} sendGapsMs    sentAt[i+1] - sentAt[i]
- * @property {number[]} receiveGapsMs receivedAt[i+1] - receivedAt[i]
+ * @property {number[]} sendGapsMs    sentAt[i+1] - sentAt[i], for every pair of chunks next to each other
+ * @property {number[]} receiveGapsMs receivedAt[i+1] - receivedAt[i], likewise
+ * @property {boolean[]} judged       per gap: whether the verdict counts it (both chunks live, on one connection,
+ *                                    consecutive in seq); a gap next to a replayed chunk or across a reconnect is not
+ * @property {number} replayedChunks  chunks the server sent again after a resume
  * @property {number} sendSpanMs      last sentAt - first sentAt
  * @property {number} receiveSpanMs   last receivedAt - first receivedAt
  * @property {number} spanRatio       receiveSpanMs / sendSpanMs (0 when nothing was spread out)
- * @property {number} p50Ms           median of |receive gap - send gap|
- * @property {number} p99Ms           99th percentile of |receive gap - send gap|
+ * @property {number} p50Ms           median of |receive gap - send gap| over the judged gaps
+ * @property {number} p99Ms           99th percentile of |receive gap - send gap| over the judged gaps
  * @property {number} batchedChunks   chunks that arrived within 1 ms of a neighbour the server sent >= 1 ms apart
- * @property {boolean} realTime       two or more chunks, and at most maxBatchedShare of their gaps batched
- * @property {string} verdict         "real-time" or "batched: N chunks arrived within 1 ms of each other", plus p50/p99
+ *                                    (judged gaps only)
+ * @property {boolean} realTime       one judged gap or more, and at most maxBatchedShare of them batched
+ * @property {string} verdict         "real-time" or "batched: N chunks arrived within 1 ms of each other", plus p50/p99,
+ *                                    plus what was left out
  */
 
 /** Below this receive gap (ms), two chunks the server sent further apart arrived together. */
@@ -76,43 +87,70 @@ export function percentile(values, p) {
 }
 
 /**
- * Compares send gaps with receive gaps of one reply's chunks.
+ * Compares send gaps with receive gaps of one reply's chunks. Only a gap between two live chunks that came one after
+ * the other (consecutive seq, on one connection) is judged: a replayed chunk was sent again from the server's log
+ * after a reconnect, so its receive time tells when the client came back, not how the server's sends travelled, and
+ * a gap across a reconnect measures the reconnect. Those gaps stay in sendGapsMs and receiveGapsMs (judged false),
+ * for a chart; the verdict says what it left out.
  * @param {ChunkTiming[]} chunks in arrival order
- * @param {{maxBatchedShare?: number}} [options] share of gaps allowed to be batched for "real-time" (default 0.05)
+ * @param {{maxBatchedShare?: number}} [options] share of judged gaps allowed to be batched for "real-time" (default 0.05)
  * @returns {ReplyTiming}
  */
 export function analyzeTiming(chunks, { maxBatchedShare = 0.05 } = {}) {
   const sendGapsMs = [];
   const receiveGapsMs = [];
+  const judged = [];
   for (let i = 1; i < chunks.length; i++) {
     sendGapsMs.push(chunks[i].sentAt - chunks[i - 1].sentAt);
     receiveGapsMs.push(chunks[i].receivedAt - chunks[i - 1].receivedAt);
+    judged.push(oneAfterTheOther(chunks[i - 1], chunks[i]));
   }
-  const differences = sendGapsMs.map((send, i) => Math.abs(receiveGapsMs[i] - send));
-  const batchedGap = sendGapsMs.map((send, i) => send >= BATCHED_GAP_MS && receiveGapsMs[i] < BATCHED_GAP_MS);
+  const judgedGaps = judged.filter(Boolean).length;
+  const differences = sendGapsMs.flatMap((send, i) => (judged[i] ? [Math.abs(receiveGapsMs[i] - send)] : []));
+  const batchedGap = sendGapsMs.map((send, i) => judged[i] && send >= BATCHED_GAP_MS && receiveGapsMs[i] < BATCHED_GAP_MS);
   let batchedChunks = 0;
   for (let i = 0; i < chunks.length; i++) {
     if (batchedGap[i - 1] || batchedGap[i]) batchedChunks++;
   }
   const batchedGaps = batchedGap.filter(Boolean).length;
+  const replayedChunks = chunks.filter((chunk) => chunk.replayed).length;
+  const gapsAcrossReconnects = judged.filter((counts, i) => !counts && !chunks[i].replayed && !chunks[i + 1].replayed)
+    .length;
   const span = (key) => (chunks.length > 1 ? chunks[chunks.length - 1][key] - chunks[0][key] : 0);
   const sendSpanMs = span("sentAt");
   const receiveSpanMs = span("receivedAt");
   const p50Ms = percentile(differences, 50);
   const p99Ms = percentile(differences, 99);
-  const realTime = sendGapsMs.length > 0 && batchedGaps <= maxBatchedShare * sendGapsMs.length;
-  const figures = sendGapsMs.length > 0
-    ? `p50 ${p50Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms of |receive gap - send gap| over ${chunks.length} chunks`
-    : `${chunks.length} chunk${chunks.length === 1 ? "" : "s"}, nothing to compare`;
-  const verdict = sendGapsMs.length === 0 ? figures
+  const realTime = judgedGaps > 0 && batchedGaps <= maxBatchedShare * judgedGaps;
+  const leftOut = [
+    replayedChunks > 0 && counted(replayedChunks, "replayed chunk"),
+    gapsAcrossReconnects > 0 && counted(gapsAcrossReconnects, "gap across a reconnect", "gaps across a reconnect"),
+  ].filter(Boolean).join(", ");
+  const figures = judgedGaps > 0
+    ? `p50 ${p50Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms of |receive gap - send gap| over `
+      + (leftOut ? `${chunks.length - replayedChunks} live chunks (left out: ${leftOut})` : `${chunks.length} chunks`)
+    : `${counted(chunks.length, "chunk")}, nothing to compare${leftOut ? ` (left out: ${leftOut})` : ""}`;
+  const verdict = judgedGaps === 0 ? figures
     : realTime ? `real-time; ${figures}`
     : `batched: ${batchedChunks} chunks arrived within ${BATCHED_GAP_MS} ms of each other; ${figures}`;
   return {
-    chunks: chunks.length, sendGapsMs, receiveGapsMs, sendSpanMs, receiveSpanMs,
+    chunks: chunks.length, sendGapsMs, receiveGapsMs, judged, replayedChunks, sendSpanMs, receiveSpanMs,
     spanRatio: sendSpanMs > 0 ? receiveSpanMs / sendSpanMs : 0,
     p50Ms, p99Ms, batchedChunks, realTime, verdict,
   };
 }
+
+/**
+ * Whether the gap between two chunks next to each other shows the server's pacing as it reached this client: both
+ * live, on one connection, consecutive in seq (a field the caller's chunks lack is not held against them).
+ * @param {ChunkTiming} earlier @param {ChunkTiming} later @returns {boolean}
+ */
+function oneAfterTheOther(earlier, later) {
+  return !earlier.replayed && !later.replayed && earlier.connection === later.connection
+    && (earlier.seq === undefined || later.seq === undefined || later.seq === earlier.seq + 1);
+}
+
+const counted = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
  * The chat URL of the application that serves this module, ws(s)://host/<context>/chat: the module lives at
@@ -147,13 +185,21 @@ export class Reply {
     this.text = "";
     /** @type {ChunkTiming[]} */
     this.chunks = [];
+    /** The highest seq received (-1: none): a resume asks for the chunks after it, and a chunk up to it is dropped. */
+    this.lastSeq = -1;
+    /** True from the moment a resume for this reply is sent until the first frame about it arrives. */
+    this.resuming = false;
     /** @type {ErrorFrame[]} */
     this.errors = [];
     /** Time the message was sent, epoch ms. */
     this.sentAt = now();
     /** @type {Promise<Reply>} settles when the reply ends, however it ends */
     this.done = new Promise((resolve) => { this._resolve = resolve; });
+    /** A cancel asked for while it could not be sent: sent once the reply streams on an open connection. */
     this._cancelWhenStarted = false;
+    /** The connection (client's count) the reply streams on, and the id of the resume that moved it there. */
+    this._connection = 0;
+    this._resumeId = null;
   }
 
   /** Send gaps against receive gaps of this reply's chunks. */
@@ -171,11 +217,24 @@ export class Reply {
  * - `state`        {state, previous, attempt, retryInMs?, code?, reason?}: connecting, open, reconnecting, closed
  * - `agents`       {agents}
  * - `stream_start` {reply, frame}
- * - `chunk`        {reply, chunk, frame}
- * - `stream_end`   {reply, frame}  frame is null when the connection dropped mid-reply (status "interrupted")
+ * - `chunk`        {reply, chunk, frame}  chunk.replayed: sent again after a resume. A chunk whose seq the reply has
+ *                   already is dropped, never delivered twice.
+ * - `resume`       {reply, afterSeq}  the connection is open again and the client asked the server for the rest of a
+ *                   reply that was streaming when the last one dropped; reply.resuming until a frame about it comes
+ * - `stream_end`   {reply, frame}  the server's stream_end; or, with status "interrupted", the error frame that ended
+ *                   a resumed reply, or null when the reply could not be resumed (see below)
  * - `error`        {reply, frame}  an error frame; reply is null when it answers no message of this client.
  *                   An error frame refusing a request (listAgents, listConversations, history, deleteConversation)
  *                   rejects that request's promise instead.
+ *
+ * A reply that is streaming when the connection drops stays "streaming": once a new connection opens, the client
+ * sends `resume` with the last seq it has, and the server sends the chunks missed meanwhile (replayed), then the rest
+ * as they come, then its stream_end ("interrupted" only when the server says so: nobody resumed it in time). It ends
+ * "interrupted" with the error frame when the server answers the resume with `unknown_message` (it no longer has the
+ * reply) or sends `resumed_elsewhere` (another connection of the same owner, another tab say, took it over and gets
+ * the rest). A reply whose stream_start has not come yet cannot be resumed (its server id is unknown): it ends
+ * "interrupted" at the drop, with frame null; so does every reply when the connection drops with reconnect off, or on
+ * close(). A cancel asked for while the connection is down is sent once the resumed reply streams again.
  *
  * Requests are answered in the order they were sent, per answer type (and per conversation for history and
  * deleteConversation); an error frame names the request it refuses by the request's id (replyTo). Every request
@@ -199,7 +258,7 @@ export class AgentStreamClient extends EventTarget {
     this.state = "closed";
     /** @type {AgentInfo[]} the last agent list the server sent */
     this.agents = [];
-    /** @type {Reply | null} the reply to the last message sent */
+    /** @type {Reply | null} the reply to the last message sent (or taken up with resume(), when none was) */
     this.lastReply = null;
     /** @type {Map<string, Reply>} replies not yet ended, by client id */
     this.pending = new Map();
@@ -208,6 +267,8 @@ export class AgentStreamClient extends EventTarget {
     this._attempt = 0;
     this._timer = null;
     this._counter = 0;
+    /** Connections opened so far: the number of the one open now. */
+    this._connection = 0;
     /** @type {PendingRequest[]} in the order they were sent */
     this._requests = [];
     /** @type {{resolve: function(): void, reject: function(Error): void}[]} */
@@ -230,7 +291,10 @@ export class AgentStreamClient extends EventTarget {
     return opened;
   }
 
-  /** Closes the connection for good: no reconnect. Replies still streaming end as interrupted. */
+  /**
+   * Closes the connection for good: no reconnect. Replies still streaming end as interrupted, and the server stops
+   * them (a normal close says the client is done with them).
+   */
   close() {
     this._closing = true;
     clearTimeout(this._timer);
@@ -238,7 +302,7 @@ export class AgentStreamClient extends EventTarget {
     const socket = this._socket;
     this._socket = null;
     if (socket) socket.close(1000, "client closed");
-    this._interruptAll();
+    this._interrupt(true);
     this._failWaiters("client closed", true);
     this._setState("closed", {});
   }
@@ -298,15 +362,44 @@ export class AgentStreamClient extends EventTarget {
     return reply;
   }
 
-  /** Asks the server to stop a reply (a Reply or its messageId); it ends with status "cancelled". */
+  /**
+   * Asks the server to stop a reply (a Reply or its messageId); it ends with status "cancelled". A Reply not started
+   * yet, or whose connection dropped, is cancelled once it streams on the open connection (after its stream_start,
+   * or the first frame that answers its resume). A messageId is sent at once; that throws when not connected.
+   */
   cancel(reply) {
     if (typeof reply === "string") {
       this._send({ type: "cancel", messageId: reply });
-    } else if (reply.messageId) {
-      if (!reply.ended) this._send({ type: "cancel", messageId: reply.messageId });
+    } else if (reply.ended) {
+      // nothing left to stop
+    } else if (reply.messageId && this.state === "open" && reply._connection === this._connection && !reply.resuming) {
+      reply._cancelWhenStarted = false;
+      this._send({ type: "cancel", messageId: reply.messageId });
     } else {
       reply._cancelWhenStarted = true;
     }
+  }
+
+  /**
+   * Takes up a reply that another client streamed, such as this page before a reload: it is asked for from its first
+   * chunk (afterSeq -1) once the connection is open, and fills in like any other. The server has it for the same
+   * owner during its resume window and, once stored, from the conversation's history; otherwise it ends
+   * "interrupted" with `unknown_message`. Resuming a reply this client has already returns that one.
+   * @param {{id: string, messageId: string, agent: string, content: string, conversationId?: string | null}} saved
+   *   id: the client id of the message it answers; content: that message
+   * @returns {Reply}
+   */
+  resume({ id, messageId, agent, content, conversationId = null }) {
+    const known = this._byMessageId.get(messageId);
+    if (known) return known;
+    const reply = new Reply(id, agent, content, conversationId);
+    reply.messageId = messageId;
+    reply.status = "streaming";
+    this.pending.set(id, reply);
+    this._byMessageId.set(messageId, reply);
+    if (this.lastReply === null) this.lastReply = reply;
+    if (this.state === "open") this._resume(reply);
+    return reply;
   }
 
   _nextId(prefix) {
@@ -361,7 +454,11 @@ export class AgentStreamClient extends EventTarget {
     socket.onopen = () => {
       if (socket !== this._socket) return;
       this._attempt = 0;
+      this._connection++;
       this._setState("open", {});
+      for (const reply of [...this._byMessageId.values()]) {
+        if (socket === this._socket && reply._connection !== this._connection) this._resume(reply);
+      }
       this._openWaiters.splice(0).forEach(({ resolve }) => resolve());
     };
     socket.onmessage = (event) => {
@@ -375,8 +472,8 @@ export class AgentStreamClient extends EventTarget {
 
   _dropped(code, reason) {
     this._socket = null;
-    this._interruptAll();
     const closed = this._closing || !this.reconnect;
+    this._interrupt(closed);
     this._failWaiters(`connection lost (${code}${reason ? `: ${reason}` : ""})`, closed);
     if (closed) {
       this._setState("closed", { code, reason });
@@ -399,10 +496,32 @@ export class AgentStreamClient extends EventTarget {
     if (closed) this._openWaiters.splice(0).forEach(({ reject }) => reject(failure));
   }
 
-  _interruptAll() {
+  /**
+   * Ends as interrupted, with no frame, the replies the lost connection takes with it: all of them when the client
+   * is closed, else those not started (no messageId to resume them by). The others wait for the next connection.
+   */
+  _interrupt(all) {
     for (const reply of [...this.pending.values()]) {
-      this._end(reply, "interrupted", null);
+      if (all || reply.status === "pending") this._end(reply, "interrupted", null);
+      else reply.resuming = false;
     }
+  }
+
+  /** Asks the server, on the connection now open, for the chunks of a reply after the last one received. */
+  _resume(reply) {
+    const afterSeq = reply.lastSeq;
+    reply.resuming = true;
+    reply._connection = this._connection;
+    reply._resumeId = this._nextId("s");
+    this._send({ type: "resume", id: reply._resumeId, messageId: reply.messageId, afterSeq });
+    this._emit("resume", { reply, afterSeq });
+  }
+
+  /** A frame answering a reply's resume came: it streams on this connection again; a cancel asked for meanwhile goes. */
+  _resumed(reply) {
+    if (!reply.resuming) return;
+    reply.resuming = false;
+    if (reply._cancelWhenStarted) this.cancel(reply);
   }
 
   _receive(text, receivedAt) {
@@ -435,6 +554,7 @@ export class AgentStreamClient extends EventTarget {
         reply.messageId = frame.messageId;
         if (frame.conversationId) reply.conversationId = frame.conversationId;
         reply.status = "streaming";
+        reply._connection = this._connection;
         this._byMessageId.set(frame.messageId, reply);
         this._emit("stream_start", { reply, frame });
         if (reply._cancelWhenStarted) this.cancel(reply);
@@ -443,7 +563,13 @@ export class AgentStreamClient extends EventTarget {
       case "chunk": {
         const reply = this._byMessageId.get(frame.messageId);
         if (!reply) return;
-        const chunk = { seq: frame.seq, delta: frame.delta, sentAt: Number(frame.sentAt), receivedAt };
+        this._resumed(reply);
+        if (!(frame.seq > reply.lastSeq)) return;   // this one came before the resume: never shown twice
+        reply.lastSeq = frame.seq;
+        const chunk = {
+          seq: frame.seq, delta: frame.delta, sentAt: Number(frame.sentAt), receivedAt,
+          replayed: frame.replayed === true, connection: this._connection,
+        };
         reply.chunks.push(chunk);
         reply.text += frame.delta;
         this._emit("chunk", { reply, chunk, frame });
@@ -462,8 +588,15 @@ export class AgentStreamClient extends EventTarget {
           || (!frame.replyTo && [...this.pending.values()].find((r) => r.status === "pending")) || null;
         if (reply) reply.errors.push(frame);
         this._emit("error", { reply, frame });
-        // a refused message (unknown agent, busy, bad frame) never starts: its reply ends here
-        if (reply && reply.status === "pending" && !frame.messageId) this._end(reply, "failed", null);
+        if (!reply) break;
+        const answersResume = reply._resumeId !== null && frame.replyTo === reply._resumeId;
+        if (reply.status === "pending" && !frame.messageId) {
+          this._end(reply, "failed", null);   // a refused message (unknown agent, busy, bad frame) never starts
+        } else if (frame.code === "resumed_elsewhere" || (frame.code === "unknown_message" && answersResume)) {
+          this._end(reply, "interrupted", frame);   // it goes on elsewhere, or the server no longer has it
+        } else if (frame.code === "already_streaming" && answersResume) {
+          this._resumed(reply);
+        }
         break;
       }
       default:
@@ -474,6 +607,7 @@ export class AgentStreamClient extends EventTarget {
   _end(reply, status, frame) {
     if (reply.ended) return;
     reply.status = status;
+    reply.resuming = false;
     this.pending.delete(reply.id);
     if (reply.messageId) this._byMessageId.delete(reply.messageId);
     this._emit("stream_end", { reply, frame });

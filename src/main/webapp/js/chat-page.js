@@ -7,6 +7,8 @@ const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 /** localStorage key of the current conversation's id, so that a reload shows it again. */
 const STORED_CONVERSATION = "agentstream.conversationId";
+/** sessionStorage key of the reply streaming in this tab, so that a reload resumes it (see resumeAfterReload). */
+const STREAMING_REPLY = "agentstream.streamingReply";
 
 /** The page's client, exported for the browser console and the browser tests (no global):
  *  `(await import("./js/chat-page.js")).client` in the page yields this instance, with every reply's timing. */
@@ -20,6 +22,8 @@ const views = new Map(); // client message id -> {item, textNode, status, errors
 let conversationId = localStorage.getItem(STORED_CONVERSATION);
 /** @type {string | null} a conversation whose stored messages are still to be shown (after a reload or a drop) */
 let historyToLoad = conversationId;
+/** @type {string | null} the messageId of a reply resumed after a reload: shown streaming, so not from history */
+let resumedMessageId = null;
 
 const STATUS_TEXT = {
   pending: "waiting…",
@@ -29,6 +33,10 @@ const STATUS_TEXT = {
   failed: "failed",
   interrupted: "interrupted: the connection dropped",
 };
+/** While a streaming reply waits for its connection to come back, and for the server to resume it. */
+const RECONNECTING_TEXT = "reconnecting…";
+const RESUMING_TEXT = "resuming…";
+const MOVED_TEXT = "moved: it goes on in another tab or window";
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -77,9 +85,20 @@ function storedMessage(message) {
   return view.item;
 }
 
+/**
+ * Shows a reply's status; a streaming reply whose connection dropped stays "streaming" (its text goes on once it is
+ * resumed) and says that it waits.
+ */
 function showStatus(reply) {
   const view = views.get(reply.id);
-  if (view) setStatus(view, reply.status);
+  if (!view) return;
+  setStatus(view, reply.status);
+  const waiting = reply.status === "streaming" && (client.state !== "open" || reply.resuming);
+  view.item.toggleAttribute("data-resuming", waiting);
+  if (waiting) view.status.textContent = reply.resuming ? RESUMING_TEXT : RECONNECTING_TEXT;
+  if (reply.status === "interrupted" && reply.errors.some((error) => error.code === "resumed_elsewhere")) {
+    view.status.textContent = MOVED_TEXT;
+  }
 }
 
 function setStatus(view, status) {
@@ -129,6 +148,10 @@ client.addEventListener("state", ({ detail }) => {
     if (historyToLoad) loadHistory(historyToLoad);
   }
   $("send").disabled = detail.state !== "open" || current !== null;
+  if (detail.state !== "open") {
+    // once open, each reply says "resuming…" when its resume goes out
+    for (const reply of client.pending.values()) showStatus(reply);
+  }
 });
 
 // --- agents
@@ -155,20 +178,26 @@ $("agent").addEventListener("change", describeAgent);
 
 client.addEventListener("stream_start", ({ detail: { reply } }) => {
   showStatus(reply);
-  if (conversationId === null && views.has(reply.id)) {
+  if (!views.has(reply.id)) return;
+  if (conversationId === null) {
     setConversation(reply.conversationId);   // the first message of a new conversation: the server named it
     refreshConversations();
   }
+  rememberStreaming(reply);
 });
+
+client.addEventListener("resume", ({ detail }) => showStatus(detail.reply));
 
 client.addEventListener("chunk", ({ detail }) => {
   const view = views.get(detail.reply.id);
   if (!view) return;
+  if (view.item.hasAttribute("data-resuming")) showStatus(detail.reply);   // resumed: streaming again
   view.textNode.appendData(detail.chunk.delta);
   scrollToEnd();
 });
 
 client.addEventListener("stream_end", ({ detail }) => {
+  forgetStreaming(detail.reply);
   showStatus(detail.reply);
   if (detail.reply === current) idle();
   lastEnded = detail.reply;
@@ -222,7 +251,9 @@ async function loadHistory(id) {
   }
   if (conversationId !== id || historyToLoad !== id) return;   // the user moved on, or it is shown already
   historyToLoad = null;
-  const items = history.messages.map(storedMessage);
+  const items = history.messages
+    .filter((message) => resumedMessageId === null || message.messageId !== resumedMessageId)
+    .map(storedMessage);
   if (history.olderLeftOut > 0) {
     items.unshift(element("li", "note", `${history.olderLeftOut} earlier messages are not shown.`));
   }
@@ -287,6 +318,46 @@ function shortTime(epochMs) {
   return new Date(epochMs).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 }
 
+// --- a reply streaming through a reload
+
+/**
+ * Remembers, for this tab only, the reply streaming into the conversation on screen: a reload (which drops the
+ * connection, so the server keeps the reply for its resume window) takes it up again with resumeAfterReload.
+ */
+function rememberStreaming(reply) {
+  const { id, messageId, agent, content } = reply;
+  sessionStorage.setItem(STREAMING_REPLY, JSON.stringify({ id, messageId, agent, content,
+    conversationId: reply.conversationId }));
+}
+
+function forgetStreaming(reply) {
+  const saved = savedStreaming();
+  if (saved && saved.messageId === reply.messageId) sessionStorage.removeItem(STREAMING_REPLY);
+}
+
+function savedStreaming() {
+  try {
+    return JSON.parse(sessionStorage.getItem(STREAMING_REPLY));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Shows again the reply that was streaming when this tab reloaded, from its first chunk (the server replays what it
+ * sent before), after the conversation's stored messages, and goes on with it as with any streaming reply.
+ */
+function resumeAfterReload() {
+  const saved = savedStreaming();
+  sessionStorage.removeItem(STREAMING_REPLY);
+  if (!saved || !saved.messageId || saved.conversationId !== conversationId) return;
+  const reply = client.resume(saved);
+  resumedMessageId = reply.messageId;
+  addAgentMessage(reply);
+  streaming(reply);
+  rememberStreaming(reply);
+}
+
 $("new-conversation").addEventListener("click", () => {
   showConversation(null);
   $("content").focus();
@@ -346,10 +417,15 @@ function svg(tag, attributes, text) {
   return node;
 }
 
-/** Draws send gaps and receive gaps per chunk of a reply, and its one-line verdict. */
+/**
+ * Draws send gaps and receive gaps per chunk of a reply, and its one-line verdict. Chunks replayed after a reconnect
+ * are shaded, and receive gaps the verdict leaves out (next to a replayed chunk, or across a reconnect) are drawn
+ * hollow; they do not set the scale, and one past the top is drawn at the top.
+ */
 function drawTiming(reply) {
   const chart = $("timing-chart");
   chart.replaceChildren();
+  $("legend-replayed").hidden = true;
   if (!reply || reply.chunks.length < 2) {
     $("verdict").textContent = reply ? "Too few chunks to compare." : "No reply yet.";
     $("spans").textContent = "";
@@ -358,12 +434,20 @@ function drawTiming(reply) {
   const timing = reply.timing();
   const [width, height, left, right, top, bottom] = [640, 240, 44, 10, 10, 26];
   const gaps = timing.sendGapsMs.length;
-  const highest = Math.max(1, ...timing.sendGapsMs, ...timing.receiveGapsMs);
+  const judgedReceiveGaps = timing.receiveGapsMs.filter((ms, i) => timing.judged[i]);
+  const highest = Math.max(1, ...timing.sendGapsMs, ...judgedReceiveGaps);
   const step = niceStep(highest / 4);
   const maxY = Math.ceil(highest / step) * step;
   const x = (i) => left + (gaps === 1 ? 0 : (i / (gaps - 1)) * (width - left - right));
-  const y = (ms) => top + (1 - ms / maxY) * (height - top - bottom);
+  const y = (ms) => top + (1 - Math.min(ms, maxY) / maxY) * (height - top - bottom);
 
+  replayedRuns(reply.chunks).forEach(([first, last]) => {
+    // gap i lies between chunks i and i + 1: the run touches gaps first - 1 to last
+    const [from, to] = [x(Math.max(0, first - 1)), x(Math.min(gaps - 1, last))];
+    const band = svg("rect", { class: "replayed", x: from - 3, y: top, width: to - from + 6, height: height - top - bottom });
+    band.append(svg("title", {}, `chunks ${first + 1}–${last + 1} replayed after a reconnect`));
+    chart.append(band);
+  });
   for (let value = 0; value <= maxY + 1e-9; value += step) {
     chart.append(svg("line", { class: "axis", x1: left, x2: width - right, y1: y(value), y2: y(value) }));
     chart.append(svg("text", { class: "tick", x: left - 6, y: y(value) + 4, "text-anchor": "end" },
@@ -376,11 +460,27 @@ function drawTiming(reply) {
   for (const [series, values] of [["send", timing.sendGapsMs], ["receive", timing.receiveGapsMs]]) {
     const points = values.map((ms, i) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(" ");
     chart.append(svg("polyline", { class: series, points }));
-    values.forEach((ms, i) => chart.append(svg("circle", { class: series, cx: x(i), cy: y(ms), r: 2.2 })));
+    values.forEach((ms, i) => {
+      const leftOut = series === "receive" && !timing.judged[i];
+      chart.append(svg("circle", { class: leftOut ? `${series} left-out` : series, cx: x(i), cy: y(ms), r: 2.2 }));
+    });
   }
+  $("legend-replayed").hidden = timing.judged.every(Boolean);
   $("verdict").textContent = timing.verdict;
   $("spans").textContent = `${reply.agent}, ${reply.status}: sent over ${timing.sendSpanMs.toFixed(1)} ms, `
     + `received over ${timing.receiveSpanMs.toFixed(1)} ms (ratio ${timing.spanRatio.toFixed(2)}).`;
+}
+
+/** The runs of replayed chunks, as [first, last] indexes in arrival order. */
+function replayedRuns(chunks) {
+  const runs = [];
+  chunks.forEach((chunk, i) => {
+    if (!chunk.replayed) return;
+    const run = runs[runs.length - 1];
+    if (run && run[1] === i - 1) run[1] = i;
+    else runs.push([i, i]);
+  });
+  return runs;
 }
 
 function niceStep(rough) {
@@ -388,4 +488,5 @@ function niceStep(rough) {
   return [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
 }
 
+resumeAfterReload();
 client.connect();

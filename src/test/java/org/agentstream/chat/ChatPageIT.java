@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.agentstream.testing.ChatPage;
 import org.agentstream.testing.ConnectionRelay;
 import org.agentstream.testing.DeployedApp;
@@ -113,6 +114,32 @@ class ChatPageIT extends DeployedApp {
     }
 
     @Test
+    void theVerdictLeavesReplayedChunksAndReconnectsOut() {
+        page.open(base.toExternalForm(), "echo");
+        @SuppressWarnings("unchecked")
+        List<String> verdicts = (List<String>) page.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(new URL('js/agent-stream-client.js', location.href)).then(({ analyzeTiming }) => {
+                  const sent = Array.from({ length: 40 }, (_, i) => ({ seq: i, sentAt: 1000 + 10 * i, connection: 1 }));
+                  // cut after chunk 14; chunks 15-24 arrive at once when resumed, the rest live 10 ms apart
+                  const resumed = sent.map((c, i) => i < 15 ? { ...c, receivedAt: 9000 + 10 * i }
+                    : { ...c, connection: 2, replayed: i < 25, receivedAt: i < 25 ? 20000 + 0.1 * i : 20000 + 10 * i });
+                  // cut after chunk 19, nothing missed: the next chunk arrives live, late by the reconnect
+                  const reconnected = sent.map((c, i) => i < 20 ? { ...c, receivedAt: 9000 + 10 * i }
+                    : { ...c, connection: 2, receivedAt: 15000 + 10 * i });
+                  const allReplayed = sent.map((c) => ({ ...c, replayed: true, receivedAt: 20000 }));
+                  done([analyzeTiming(resumed).verdict, analyzeTiming(reconnected).verdict,
+                        analyzeTiming(allReplayed).verdict]);
+                });
+                """);
+        assertEquals("real-time; p50 0.00 ms, p99 0.00 ms of |receive gap - send gap| over 30 live chunks "
+                + "(left out: 10 replayed chunks)", verdicts.get(0), "a burst of replayed chunks is no batching");
+        assertEquals("real-time; p50 0.00 ms, p99 0.00 ms of |receive gap - send gap| over 40 live chunks "
+                + "(left out: 1 gap across a reconnect)", verdicts.get(1), "nor is the wait for a new connection");
+        assertEquals("40 chunks, nothing to compare (left out: 40 replayed chunks)", verdicts.get(2));
+    }
+
+    @Test
     void whatWaitsOnTheConnectionIsRejectedWhenItCloses() {
         page.open(base.toExternalForm(), "echo");
         @SuppressWarnings("unchecked")
@@ -170,37 +197,155 @@ class ChatPageIT extends DeployedApp {
     }
 
     @Test
-    void aDroppedConnectionIsShownAndTheClientReconnects() throws Exception {
+    void aReplyCutOffMidStreamResumesWithNoGapAndNoWordTwice() throws Exception {
+        int words = 400;   // 4 s at the 10 ms pause: the cut lands while the reply streams, asserted below
+        String content = RealTimeStreamingIT.words(words);
         try (ConnectionRelay relay = ConnectionRelay.to(base)) {
-            page.open(relay.relayed(base), "endless");
-            page.script("""
-                    window.__shown = [];
-                    const line = document.getElementById('connection');
-                    new MutationObserver(() => window.__shown.push(line.dataset.state + ': ' + line.textContent))
-                      .observe(line, { childList: true, characterData: true, subtree: true, attributes: true });
-                    """);
-            page.send("endless", "keep going");
-            page.awaitStreamedText(40);
+            page.open(relay.relayed(base), "echo");
+            page.paste("echo", content);
+            String uncut = page.text(page.awaitLastReply("complete"));
+            int chunks = ((List<?>) page.lastReplyRecord().get("chunks")).size();
+            assertEquals(content, uncut, "echo, uncut: the whole message back");
+            page.watchReconnects();
+            long resumedBefore = ServerStatus.read(base).getJsonNumber("resumed").longValue();
             int acceptedBefore = relay.accepted();
 
+            page.paste("echo", content);
+            page.awaitStreamedText(200);
             assertTrue(relay.dropConnections() >= 1, "the page's connection went through the relay");
-            WebElement interrupted = page.awaitLastReply("interrupted");
-            page.awaitConnection("open");
+            assertEquals("complete", page.awaitLastReplyEnded(), "the reply went on after the cut and completed");
+            String resumed = page.text(page.lastAgentMessage());
+            Map<String, Object> record = page.lastReplyRecord();
+            Map<String, List<Object>> reconnects = page.reconnects();
+            System.out.println("[browser] cut mid-reply: " + reconnects + "; " + record.get("replayedChunks")
+                    + " chunks replayed; page verdict: " + record.get("verdict"));
 
-            List<String> shown = new ArrayList<>();
-            listOf(page.script("return window.__shown;")).forEach(entry -> shown.add(String.valueOf(entry)));
-            System.out.println("[browser] connection line after the drop: " + shown);
-            assertTrue(shown.stream().anyMatch(line -> line.startsWith("reconnecting: Connection lost")),
-                    "the page said the connection was lost: " + shown);
-            assertTrue(interrupted.getText().contains("interrupted"), interrupted.getText());
+            assertEquals(uncut, resumed, "the page shows the same text as the run without a cut");
+            List<String> shownWords = List.of(resumed.split(" "));
+            assertEquals(IntStream.range(0, words).mapToObj(i -> "word" + i).toList(), shownWords,
+                    "every word once, in order");
+            assertEquals(shownWords.size(), Set.copyOf(shownWords).size(), "no word twice");
+            assertEquals(resumed, record.get("text"), "the client's reply holds what the page shows");
+
+            List<List<Object>> received = listOf(record.get("chunks"));
+            assertEquals(IntStream.range(0, chunks).boxed().toList(),
+                    received.stream().map(chunk -> ((Number) chunk.get(2)).intValue()).toList(),
+                    "each seq once, in order, as many chunks as uncut");
+            Map<String, Object> drop = mapOf(reconnects.get("drops").get(0));
+            int beforeCut = ((Number) drop.get("chunks")).intValue();
+            assertEquals("streaming", drop.get("status"), "the reply was streaming when the connection was cut");
+            assertTrue(beforeCut > 0 && beforeCut < chunks, "cut mid-reply, after chunk " + beforeCut + " of " + chunks);
+            assertEquals("reconnecting…", drop.get("shown"), "the reply said it waits for the connection");
+            assertEquals(Map.of("messageId", record.get("messageId"), "afterSeq", (long) beforeCut - 1,
+                    "shown", "resuming…"), reconnects.get("resumes").get(0),
+                    "the new connection resumed the reply after the last chunk the page had");
+            Object firstConnection = received.get(0).get(4);
+            List<List<Object>> afterCut = received.stream()
+                    .filter(chunk -> !firstConnection.equals(chunk.get(4))).toList();
+            assertEquals(chunks - beforeCut, afterCut.size(), "the rest came on the new connection");
+            long replayed = afterCut.stream().filter(chunk -> Boolean.TRUE.equals(chunk.get(3))).count();
+            assertTrue(afterCut.subList(0, (int) replayed).stream().allMatch(chunk -> Boolean.TRUE.equals(chunk.get(3))),
+                    "the chunks missed meanwhile first, replayed, then the live ones");
+            assertEquals(replayed, ((Number) record.get("replayedChunks")).longValue());
+            assertTrue(ServerStatus.read(base).getJsonNumber("resumed").longValue() > resumedBefore,
+                    "the server counted the resume");
+
+            List<String> shown = listOf(reconnects.get("shown"));
+            int lost = shown.indexOf(shown.stream().filter(line -> line.startsWith("reconnecting: Connection lost"))
+                    .findFirst().orElseThrow(() -> new AssertionError("the page said the connection was lost: " + shown)));
+            assertTrue(shown.subList(lost, shown.size()).contains("open: Connected"),
+                    "then that it was connected again: " + shown);
             assertTrue(relay.accepted() > acceptedBefore, "the browser opened a new connection");
-            assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"),
-                    "the server ended the reply of the dropped connection");
+
+            long leftOut = listOf(record.get("judged")).stream().filter(Boolean.FALSE::equals).count();
+            assertTrue(leftOut >= 1, "at least the gap across the reconnect is left out of the verdict");
+            page.openTimingView();
+            assertEquals(leftOut, page.chartElements("circle.left-out"), "the chart marks the gaps left out");
+            assertEquals(replayed > 0, page.chartElements("rect.replayed") > 0, "and shades replayed chunks");
+            assertTrue(page.verdict().contains("left out: "), page.verdict());
 
             page.send("echo", "still here after the drop");
             WebElement reply = page.awaitLastReply("complete");
             assertEquals("still here after the drop", page.text(reply), "the new connection streams replies");
+            assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "the server has no reply left over");
         }
+    }
+
+    @Test
+    void aReplyStreamingThroughAReloadIsShownWholeAfterIt() throws Exception {
+        String content = RealTimeStreamingIT.words(300);
+        page.open(base.toExternalForm(), "echo");
+        page.send("echo", "Before the reload.");
+        page.awaitLastReply("complete");
+        page.paste("echo", content);
+        page.awaitStreamedText(200);
+
+        page.reload("echo");
+
+        assertEquals("complete", page.awaitLastReplyEnded(), "the reply was resumed after the reload and completed");
+        page.awaitEqual(List.of("user: Before the reload.", "agent: Before the reload.", "user: " + content,
+                        "agent: " + content), page::messages,
+                "the conversation once, with the resumed reply whole and shown once");
+        Map<String, Object> record = page.lastReplyRecord();
+        List<List<Object>> received = listOf(record.get("chunks"));
+        assertEquals(IntStream.range(0, 300).boxed().toList(),
+                received.stream().map(chunk -> ((Number) chunk.get(2)).intValue()).toList(), "each seq once, in order");
+        assertEquals(true, received.get(0).get(3), "what came before the reload was replayed");
+        assertNull(page.script("return sessionStorage.getItem('agentstream.streamingReply');"),
+                "nothing is left to resume at the next load");
+        assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "the server has no reply left over");
+    }
+
+    @Test
+    void theClientResumesRepliesHandsThemOverAndEndsThoseTheServerLost() {
+        page.open(base.toExternalForm(), "endless");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> seen = (Map<String, Object>) page.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(new URL('js/agent-stream-client.js', location.href)).then(async ({ AgentStreamClient }) => {
+                  // resolves once the reply has count chunks or ended, as the client's events tell
+                  const chunks = (client, reply, count) => new Promise((resolve) => {
+                    const check = () => {
+                      if (reply.chunks.length < count && !reply.ended) return;
+                      client.removeEventListener('chunk', check);
+                      client.removeEventListener('stream_end', check);
+                      resolve();
+                    };
+                    client.addEventListener('chunk', check);
+                    client.addEventListener('stream_end', check);
+                    check();
+                  });
+                  const first = new AgentStreamClient();
+                  const second = new AgentStreamClient();
+                  await Promise.all([first.connect(), second.connect()]);
+                  const original = first.send('endless', 'hand me over');
+                  await chunks(first, original, 5);
+                  const taken = second.resume({ id: original.id, messageId: original.messageId, agent: 'endless',
+                                                content: original.content });
+                  await original.done;
+                  await chunks(second, taken, original.chunks.length + 5);
+                  second.cancel(taken);
+                  await taken.done;
+                  const lost = second.resume({ id: 'gone', messageId: 'no-such-reply', agent: 'echo', content: '?' });
+                  await lost.done;
+                  first.close();
+                  second.close();
+                  const prefix = taken.text.startsWith(original.text);
+                  done({
+                    original: [original.status, original.errors.map((e) => e.code).join()],
+                    taken: [taken.status, taken.chunks[0].seq, taken.chunks[0].replayed, prefix,
+                            taken.chunks.every((c, i) => c.seq === i)],
+                    lost: [lost.status, lost.errors.map((e) => e.code).join()],
+                  });
+                });
+                """);
+        assertEquals(List.of("interrupted", "resumed_elsewhere"), seen.get("original"),
+                "the first client's reply ends where the second one took it over");
+        assertEquals(List.of("cancelled", 0L, true, true, true), seen.get("taken"),
+                "the second client got it from its first chunk, replayed, what the first had as its start, every seq "
+                        + "once, and could stop it");
+        assertEquals(List.of("interrupted", "unknown_message"), seen.get("lost"),
+                "a reply the server does not know ends interrupted");
     }
 
     @Test
@@ -363,5 +508,10 @@ class ChatPageIT extends DeployedApp {
     @SuppressWarnings("unchecked")
     private static <T> List<T> listOf(Object list) {
         return (List<T>) list;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapOf(Object map) {
+        return (Map<String, Object>) map;
     }
 }

@@ -74,6 +74,17 @@ public final class ChatPage {
         driver.findElement(By.id("send")).click();
     }
 
+    /**
+     * Picks an agent, puts a message in the box at once, as a paste does (typing a long message key by key takes
+     * seconds), and presses Send.
+     */
+    public void paste(String agent, String content) {
+        new Select(driver.findElement(By.id("agent"))).selectByValue(agent);
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("send")));
+        script("document.getElementById('content').value = arguments[0];", content);
+        driver.findElement(By.id("send")).click();
+    }
+
     public void newConversation() {
         wait.until(ExpectedConditions.elementToBeClickable(By.id("new-conversation"))).click();
     }
@@ -172,6 +183,51 @@ public final class ChatPage {
         return lastAgentMessage();
     }
 
+    /** Waits until the last agent message has ended, however it ended, and returns its status. */
+    public String awaitLastReplyEnded() {
+        wait.until(d -> !List.of("pending", "streaming").contains(lastAgentMessage().getDomAttribute("data-status")));
+        return lastAgentMessage().getDomAttribute("data-status");
+    }
+
+    /**
+     * Records, from now on, what the page shows and what its client does when the connection drops and comes back;
+     * {@link #reconnects()} returns it.
+     */
+    public void watchReconnects() {
+        asyncScript("""
+                const done = arguments[arguments.length - 1];
+                window.__reconnects = { shown: [], drops: [], resumes: [] };
+                const line = document.getElementById('connection');
+                new MutationObserver(() => window.__reconnects.shown.push(line.dataset.state + ': ' + line.textContent))
+                  .observe(line, { childList: true, characterData: true, subtree: true, attributes: true });
+                const replyStatus = () => {
+                  const statuses = document.querySelectorAll('#conversation .message.agent .status');
+                  return statuses.length ? statuses[statuses.length - 1].textContent : null;
+                };
+                import(document.querySelector('script[type="module"]').src).then(({ client }) => {
+                  client.addEventListener('state', ({ detail }) => {
+                    if (detail.state !== 'reconnecting') return;
+                    const reply = client.lastReply;
+                    window.__reconnects.drops.push({ status: reply ? reply.status : 'none',
+                      chunks: reply ? reply.chunks.length : 0, shown: replyStatus() });
+                  });
+                  client.addEventListener('resume', ({ detail }) => window.__reconnects.resumes.push({
+                    messageId: detail.reply.messageId, afterSeq: detail.afterSeq, shown: replyStatus() }));
+                  done();
+                });
+                """);
+    }
+
+    /**
+     * What {@link #watchReconnects()} recorded: {@code shown}, the connection line's texts ("state: text");
+     * {@code drops}, per drop the last reply's status, its chunk count and the status it showed; {@code resumes},
+     * per resume sent its messageId, afterSeq and the status the reply showed.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, List<Object>> reconnects() {
+        return (Map<String, List<Object>>) script("return window.__reconnects;");
+    }
+
     /** Waits until the last reply has shown at least {@code chars} characters while still streaming. */
     public void awaitStreamedText(int chars) {
         wait.until(d -> (Boolean) script("""
@@ -187,8 +243,10 @@ public final class ChatPage {
     }
 
     /**
-     * The last reply as the page's JavaScript client recorded it: status, chunks (sentAt, receivedAt) and timing.
-     * The client is the one the page module exports; importing the module the page loaded yields that instance.
+     * The last reply as the page's JavaScript client recorded it: status, messageId, text, chunks (each as sentAt,
+     * receivedAt, seq, replayed, connection) and timing (verdict, p50, p99, spanRatio, judged: per gap whether the
+     * verdict counts it, replayedChunks). The client is the one the page module exports; importing the module the
+     * page loaded yields that instance.
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> lastReplyRecord() {
@@ -197,9 +255,11 @@ public final class ChatPage {
                 import(document.querySelector('script[type="module"]').src).then(({ client }) => {
                   const reply = client.lastReply;
                   const timing = reply.timing();
-                  done({ status: reply.status, text: reply.text, conversationId: reply.conversationId,
-                         chunks: reply.chunks.map(c => [c.sentAt, c.receivedAt]),
-                         verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio });
+                  done({ status: reply.status, messageId: reply.messageId, text: reply.text,
+                         conversationId: reply.conversationId,
+                         chunks: reply.chunks.map(c => [c.sentAt, c.receivedAt, c.seq, c.replayed, c.connection]),
+                         verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio,
+                         judged: timing.judged, replayedChunks: timing.replayedChunks });
                 }, (failure) => done({ status: 'no client: ' + failure }));
                 """);
     }
