@@ -67,7 +67,7 @@ public class ChatEndpoint {
         frame = new FrameAssembler(settings.maxFrameBytes());
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), settings.flush()), codec);
-        streams = new ConnectionStreams(owner);
+        streams = new ConnectionStreams(owner, outbox);
         slowClients.opened(session, outbox);
     }
 

@@ -11,10 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConnectionStreams {
 
     private final String owner;
+    private final ReplySink sink;
     private final Map<String, ReplyStream> running = new ConcurrentHashMap<>();
 
-    public ConnectionStreams(String owner) {
+    /** {@code sink}: where this connection's frames go, which is how a reply knows whether it is still here. */
+    public ConnectionStreams(String owner, ReplySink sink) {
         this.owner = owner;
+        this.sink = sink;
     }
 
     String owner() {
@@ -47,10 +50,13 @@ public final class ConnectionStreams {
         return true;
     }
 
-    /** The client closed the connection normally: it is done with its replies, which stop now. */
+    /**
+     * The client closed the connection normally: it is done with its replies, which stop now (not one that a resume
+     * has moved to another connection meanwhile).
+     */
     public void disconnect() {
         for (ReplyStream stream : List.copyOf(running.values())) {
-            stream.disconnect();
+            stream.disconnect(sink);
         }
     }
 
@@ -60,7 +66,7 @@ public final class ConnectionStreams {
      */
     public void detach() {
         for (ReplyStream stream : List.copyOf(running.values())) {
-            stream.detach();
+            stream.detach(sink);
         }
         running.clear();
     }

@@ -75,7 +75,6 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private final Runnable waitingStep = () -> step(false);
     private final Runnable timerStep = this::onTimer;
     private final Runnable writeSoon = () -> advance(true);
-    private final Runnable windowStep = this::windowEnded;
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
     private final ReplyLog log = new ReplyLog();
     private Flow.Subscription subscription;
@@ -90,7 +89,6 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private boolean inFlight;
     private boolean started;
     private boolean ended;
-    private boolean endedWithClient;
     private StreamStatus endStatus;
     private ReplyFailure endReason;
     private long nextSendAt;
@@ -100,6 +98,15 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** The first seq to send again to the attached client, or -1. */
     private int replayFrom = -1;
     private boolean replayEnd;
+    /** The connection a reply was lost on, while it is detached. */
+    private ReplySink detachedFrom;
+    /** The client the reply was taken from by a resume elsewhere, to be told so by the next step. */
+    private Attachment movedFrom;
+    /** A chunk in flight to a client that lost the reply will never report its delivery: its demand is owed. */
+    private boolean owedDemand;
+    private StepTimer.Timeout staleWindow;
+    /** Counts the windows armed, so that the end of one that a resume cancelled too late does nothing. */
+    private int windowGeneration;
 
     public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
             long pauseNanos, int bufferSize, Resumption resumption, BiConsumer<ReplyStream, StreamStatus> onEnd) {
@@ -122,13 +129,6 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     EndedReply ending(StreamStatus status) {
         synchronized (lock) {
             return new EndedReply(messageId, status, log.text(), log.size(), log.ends(), log.sentNanos());
-        }
-    }
-
-    /** Whether the reply ended with a client attached, which was sent its end. */
-    boolean endedWithClient() {
-        synchronized (lock) {
-            return endedWithClient;
         }
     }
 
@@ -181,10 +181,14 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         advance(false);
     }
 
-    /** The client is done with the reply (it closed its connection normally): stop at once, send nothing more. */
-    public void disconnect() {
+    /**
+     * The client on {@code from} is done with the reply (it closed its connection normally): stop at once, send
+     * nothing more. Nothing happens if the reply has moved to another connection meanwhile; {@code null} stops it
+     * wherever it is (the application is stopping).
+     */
+    public void disconnect(ReplySink from) {
         synchronized (lock) {
-            if (ended) {
+            if (ended || !(from == null || (attached != null ? attached.sink == from : detachedFrom == from))) {
                 return;
             }
             if (inFlight) {
@@ -192,38 +196,59 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 log.dropLast();
                 inFlight = false;
             }
+            ended = true;
+            endStatus = StreamStatus.INTERRUPTED;
         }
-        endInterrupted();
+        interrupted();
     }
 
     /**
-     * The client's connection is lost: with a resume window the reply goes on without a client, its chunks only
-     * logged, until a client {@linkplain #resume resumes} it or the window ends; without one it ends at once.
+     * The connection on {@code from} is lost: with a resume window the reply goes on without a client, its chunks
+     * only logged, until a client {@linkplain #resume resumes} it or the window ends; without one it ends at once.
+     * Nothing happens if the reply has moved to another connection meanwhile.
      */
-    public void detach() {
-        boolean goOn;
+    public void detach(ReplySink from) {
+        lost(null, from);
+    }
+
+    /** Detaches the reply from {@code expected} (or, when null, from the attachment on {@code from}). */
+    private void lost(Attachment expected, ReplySink from) {
+        boolean owed = false;
+        boolean endNow = false;
         synchronized (lock) {
-            if (ended || attached == null) {
+            if (ended || attached == null || (expected != null ? attached != expected : attached.sink != from)) {
                 return;
             }
             // a reply whose client never heard of it cannot be resumed
-            goOn = started && resumption.windowNanos() > 0 && armWindow();
-            if (goOn) {
+            if (started && resumption.windowNanos() > 0 && armWindow()) {
+                detachedFrom = attached.sink;
                 attached = null;
                 detachedChunks = 0;
                 if (inFlight) {
                     // its send may never complete; a client that resumes gets it from the log
                     inFlight = false;
+                    owed = true;
                     anySent = true;
                     nextSendAt = log.sentAt(log.size() - 1) + pauseNanos;
                 }
+            } else {
+                if (inFlight) {
+                    log.dropLast();
+                    inFlight = false;
+                }
+                ended = true;
+                endStatus = StreamStatus.INTERRUPTED;
+                endNow = true;
             }
         }
-        if (goOn) {
-            advance(false);
-        } else {
-            disconnect();
+        if (endNow) {
+            interrupted();
+            return;
         }
+        if (owed) {
+            requestOne();
+        }
+        advance(false);
     }
 
     /**
@@ -231,31 +256,58 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      * the log (as replayed), then the live chunks, then the end. A client that held it before hears that it moved.
      */
     public Resumed resume(ReplySink sink, int afterSeq) {
-        Attachment before;
-        boolean live;
-        StepTimer.Timeout window;
+        Resumed resumed = attach(sink, afterSeq);
+        if (resumed == Resumed.RESUMED) {
+            sendOn();
+        }
+        return resumed;
+    }
+
+    /**
+     * The first half of {@link #resume}: the reply belongs to {@code sink} from now on; only this lock is taken, so
+     * a caller may hold its own while it moves the reply. {@link #sendOn()} must follow.
+     */
+    Resumed attach(ReplySink sink, int afterSeq) {
         synchronized (lock) {
-            before = attached;
-            live = !ended;
-            if (before != null && before.sink == sink && !ended) {
+            if (attached != null && attached.sink == sink && !ended) {
                 return Resumed.ALREADY_HERE;
             }
+            if (!ended && attached != null) {
+                movedFrom = attached; // told from a step, after anything already taken for it
+            }
+            if (inFlight) {
+                inFlight = false;
+                owedDemand = true;
+            }
             attached = new Attachment(sink);
-            inFlight = false;
+            detachedFrom = null;
             detachedChunks = 0;
             replayFrom = Math.max(0, afterSeq + 1);
             replayEnd = ended;
-            window = windowEnd;
+            windowGeneration++;
+            staleWindow = windowEnd;
             windowEnd = null;
+            return Resumed.RESUMED;
+        }
+    }
+
+    /** The second half of {@link #resume}: sends what the new client missed, then goes on. */
+    void sendOn() {
+        StepTimer.Timeout window;
+        boolean owed;
+        synchronized (lock) {
+            window = staleWindow;
+            staleWindow = null;
+            owed = owedDemand;
+            owedDemand = false;
         }
         if (window != null) {
             window.cancel();
         }
-        if (live && before != null && before.sink != sink) {
-            before.sink.movedAway(messageId, replyTo);
+        if (owed) {
+            requestOne();
         }
         advance(true);
-        return Resumed.RESUMED;
     }
 
     @Override
@@ -331,12 +383,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     }
 
     private void undeliverable(Attachment to) {
-        synchronized (lock) {
-            if (to != attached) {
-                return;
-            }
-        }
-        detach();
+        lost(to, null);
     }
 
     private void onTimer() {
@@ -347,35 +394,39 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     }
 
     /** Nobody resumed the reply in time: its agent is stopped, and it ends interrupted with what it produced. */
-    private void windowEnded() {
+    private void windowEnded(int generation) {
         synchronized (lock) {
+            if (generation != windowGeneration || ended || attached != null) {
+                return; // a resume came first
+            }
             windowEnd = null;
-            if (ended || attached != null) {
-                return;
-            }
-        }
-        endInterrupted();
-    }
-
-    private void endInterrupted() {
-        synchronized (lock) {
-            if (ended) {
-                return;
-            }
             ended = true;
             endStatus = StreamStatus.INTERRUPTED;
         }
+        interrupted();
+    }
+
+    /** The reply was just ended as interrupted (under the lock): its agent stops and its end is recorded. */
+    private void interrupted() {
         stopProducing();
         onEnd.accept(this, StreamStatus.INTERRUPTED);
     }
 
     /** Arms the end of the resume window; false if the executor takes no more work. Called holding the lock. */
     private boolean armWindow() {
+        int generation = ++windowGeneration;
         try {
-            windowEnd = timer.newTimeout(windowStep, resumption.windowNanos());
+            windowEnd = timer.newTimeout(() -> windowEnded(generation), resumption.windowNanos());
             return true;
         } catch (RejectedExecutionException rejected) {
             return false;
+        }
+    }
+
+    private void requestOne() {
+        Flow.Subscription current = subscriptionOrNull();
+        if (current != null) {
+            current.request(1);
         }
     }
 
@@ -402,9 +453,20 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             int total = 0;
             ReplyFailure reason = null;
             boolean logged = false;
+            Attachment moved = null;
+            boolean again = false;
             synchronized (lock) {
                 to = attached;
-                if (replayFrom >= 0) {
+                if (movedFrom != null || (replayFrom >= 0 && to == null)) {
+                    // the client a resume took the reply from is told (a chunk already taken for it went first); a
+                    // resuming client that was lost again before its replay says what it has when it resumes again
+                    moved = movedFrom;
+                    movedFrom = null;
+                    if (to == null) {
+                        replayFrom = -1;
+                    }
+                    again = true;
+                } else if (replayFrom >= 0) {
                     if (!mayWrite) {
                         soon();
                         return;
@@ -462,14 +524,17 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 }
                 if (end != null && replay == null) {
                     ended = true;
-                    endedWithClient = to != null;
                     endStatus = end;
                     endReason = end == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
                 }
             }
-            if (replay != null) {
-                for (Replay again : replay) {
-                    to.sink.replayed(messageId, again.seq(), again.delta(), again.sentNanos());
+            if (again) {
+                if (moved != null) {
+                    moved.sink.movedAway(messageId, replyTo);
+                }
+            } else if (replay != null) {
+                for (Replay missed : replay) {
+                    to.sink.replayed(messageId, missed.seq(), missed.delta(), missed.sentNanos());
                 }
                 if (end != null) {
                     to.sink.streamEnded(messageId, replyTo, end, total, reason);
@@ -502,6 +567,8 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private void finish(StreamStatus status, Attachment to) {
         if (status != StreamStatus.COMPLETE) {
             stopProducing();
+        } else {
+            cancelWindow();
         }
         ReplyFailure reason;
         int chunks;
@@ -546,6 +613,17 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Agent's cancel failed", e);
             }
+        }
+    }
+
+    private void cancelWindow() {
+        StepTimer.Timeout window;
+        synchronized (lock) {
+            window = windowEnd;
+            windowEnd = null;
+        }
+        if (window != null) {
+            window.cancel();
         }
     }
 

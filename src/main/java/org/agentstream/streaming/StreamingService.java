@@ -252,9 +252,14 @@ public class StreamingService {
             }
         }
 
+        /**
+         * Moves the reply to {@code connection}: its holder and the stream's client change together, under this
+         * monitor (the stream's own lock is taken inside it, never the other way round), so two resumes at once
+         * leave it on one connection; what the client missed is sent after.
+         */
         private Resume resume(ConnectionStreams connection, ReplySink to, int afterSeq) {
             synchronized (this) {
-                if (holder == connection) {
+                if (holder == connection || stream.attach(to, afterSeq) == ReplyStream.Resumed.ALREADY_HERE) {
                     return Resume.ALREADY_HERE;
                 }
                 if (holder != null) {
@@ -265,7 +270,8 @@ public class StreamingService {
                     holder.add(stream);
                 }
             }
-            return stream.resume(to, afterSeq) == ReplyStream.Resumed.RESUMED ? Resume.RESUMED : Resume.ALREADY_HERE;
+            stream.sendOn();
+            return Resume.RESUMED;
         }
 
         private void ended(StreamStatus status) {
@@ -277,13 +283,8 @@ public class StreamingService {
             }
             LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), status});
             release();
-            if (stream.endedWithClient()) {
-                // its client was sent the end; a client that lost it too resumes from the stored reply
-                resumable.remove(messageId(), this);
-            } else {
-                forgetAfterWindow();
-            }
             record(status);
+            forgetAfterWindow();
         }
 
         private void record(StreamStatus status) {
@@ -308,7 +309,10 @@ public class StreamingService {
             active.release();
         }
 
-        /** A reply that ended with no client can still be resumed, from its log, for the resume window. */
+        /**
+         * An ended reply can still be resumed from its log for the resume window (its client may have lost its end on
+         * the way), and from the stored reply after that.
+         */
         private void forgetAfterWindow() {
             if (resumeWindow.isZero()) {
                 return;
@@ -379,7 +383,7 @@ public class StreamingService {
         int ended = 0;
         for (Admission admission : List.copyOf(resumable.values())) {
             if (!admission.stream.hasEnded()) {
-                admission.stream.disconnect();
+                admission.stream.disconnect(null);
                 ended++;
             }
         }

@@ -180,7 +180,7 @@ class ReplyStreamTest {
         ReplyStream stream = stream(10);
         stream.start(() -> ChunkPublisher.immediate(agent));
         time.advance(25 * MS);
-        stream.disconnect();
+        stream.disconnect(sink);
         int pulled = agent.pulled.get();
         time.runUntilIdle(Duration.ofMinutes(1).toNanos());
 
@@ -241,7 +241,7 @@ class ReplyStreamTest {
         ReplyStream stream = stream(10, window(30_000, 1000));
         stream.start(() -> ChunkPublisher.immediate(words(10).iterator()));
         time.advance(25 * MS);
-        stream.detach();
+        stream.detach(sink);
         time.runUntilIdle(Duration.ofMinutes(1).toNanos());
         assertEquals(List.of(StreamStatus.COMPLETE), endings, "it ended while detached");
 
@@ -261,7 +261,7 @@ class ReplyStreamTest {
         ReplyStream stream = stream(10, window(60_000, 5));
         stream.start(() -> ChunkPublisher.immediate(agent));
         time.advance(15 * MS);
-        stream.detach();
+        stream.detach(sink);
         time.advance(10_000 * MS);
         int pulled = agent.pulled.get();
         time.advance(10_000 * MS);
@@ -284,7 +284,7 @@ class ReplyStreamTest {
         ReplyStream stream = stream(10, window(1_000, 1_000));
         stream.start(() -> ChunkPublisher.immediate(agent));
         time.advance(25 * MS);
-        stream.detach();
+        stream.detach(sink);
         time.advance(990 * MS);
         assertEquals(List.of(), endings, "still inside the window");
         time.advance(20 * MS);
@@ -305,7 +305,7 @@ class ReplyStreamTest {
         ReplyStream stream = stream(10);
         stream.start(() -> ChunkPublisher.immediate(words(100).iterator()));
         time.advance(15 * MS);
-        stream.detach();
+        stream.detach(sink);
 
         assertEquals(List.of(StreamStatus.INTERRUPTED), endings);
         assertEquals(2, stream.ending(StreamStatus.INTERRUPTED).sentChunks());
@@ -333,7 +333,7 @@ class ReplyStreamTest {
         ReplyStream stream = stream(10, window(30_000, 1000));
         stream.start(() -> ChunkPublisher.immediate(words(100).iterator()));
         time.advance(25 * MS);
-        stream.detach();
+        stream.detach(sink);
         RecordingSink resumed = new RecordingSink(time::nanoTime);
         stream.resume(resumed, 2);
         stream.cancel();

@@ -60,7 +60,7 @@ class StreamingServiceTest {
     @Test
     void requestsPastTheServerLimitGetBusyAndEveryAdmittedOneEnds() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(3, 16));
-        ask(service, new ConnectionStreams("owner"), sink, 5);
+        ask(service, new ConnectionStreams("owner", sink), sink, 5);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
 
         assertEquals(2, count("busy"));
@@ -76,7 +76,7 @@ class StreamingServiceTest {
         LongSupplier clock = () -> time.nanoTime() + behind.get();
         WakeUpTimer timer = new WakeUpTimer(time, 1, 0, TimeUnit.MILLISECONDS.toNanos(5), clock);
         StreamingService service = new StreamingService(timer, clock, limits(100, 16, Duration.ofMillis(50)));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         ask(service, connection, sink, 1);
         behind.set(TimeUnit.MILLISECONDS.toNanos(80)); // 80 ms pass, and the timer's wake-up has not run
         ask(service, connection, sink, 1);
@@ -98,9 +98,9 @@ class StreamingServiceTest {
         LongSupplier clock = () -> time.nanoTime() + behind.get();
         WakeUpTimer timer = new WakeUpTimer(time, 1, 0, TimeUnit.MILLISECONDS.toNanos(5), clock);
         StreamingService service = new StreamingService(timer, clock, limits(100, 16));
-        ask(service, new ConnectionStreams("owner"), sink, 1);
+        ask(service, new ConnectionStreams("owner", sink), sink, 1);
         behind.set(TimeUnit.SECONDS.toNanos(5));
-        ask(service, new ConnectionStreams("owner"), sink, 1);
+        ask(service, new ConnectionStreams("owner", sink), sink, 1);
 
         assertEquals(0, count("busy"));
     }
@@ -108,7 +108,7 @@ class StreamingServiceTest {
     @Test
     void requestsPastTheConnectionLimitGetBusy() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 2));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         ask(service, connection, sink, 4);
 
         assertEquals(2, count("busy"));
@@ -121,7 +121,7 @@ class StreamingServiceTest {
     void aRequestTheExecutorRefusesGetsBusyAndStartsNothing() {
         time.refuseNewWork();
         StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 16));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         ask(service, connection, sink, 1);
 
         assertEquals(List.of("busy"), sink.events().stream().map(Event::kind).toList());
@@ -133,7 +133,7 @@ class StreamingServiceTest {
     @Test
     void aRejectedStreamDoesNotCountAgainstTheLimitLater() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         ask(service, connection, sink, 2);
         assertEquals(1, count("busy"), "the second request is over the limit of 1");
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
@@ -148,7 +148,7 @@ class StreamingServiceTest {
     @Test
     void aReplyPastItsTimeBoundEndsFailedAndFreesItsPlaceEvenIfItsAgentIgnoresCancel() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         Flow.Publisher<String> silent = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {
@@ -180,7 +180,7 @@ class StreamingServiceTest {
     @Test
     void anAdmittedReplyHoldsItsPlaceUntilItIsGivenBack() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         StreamingService.Admission admission = service.admit(connection, sink, "first").orElseThrow();
         ask(service, connection, sink, 1);
 
@@ -197,7 +197,7 @@ class StreamingServiceTest {
     void theRecorderHearsExactlyWhatWasSent() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
         List<EndedReply> ended = new ArrayList<>();
-        service.admit(new ConnectionStreams("owner"), sink, "c1").orElseThrow().start("echo", "k",
+        service.admit(new ConnectionStreams("owner", sink), sink, "c1").orElseThrow().start("echo", "k",
                 () -> ChunkPublisher.words("one two three"), ended::add);
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
 
@@ -211,7 +211,7 @@ class StreamingServiceTest {
     @Test
     void aCancelledReplyIsRecordedWithTheTextItsClientGot() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         List<EndedReply> ended = new ArrayList<>();
         StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
         admission.start("echo", "k", () -> ChunkPublisher.words("a b c d e f"), ended::add);
@@ -229,7 +229,7 @@ class StreamingServiceTest {
     @Test
     void aClientThatLeavesWhileItsReplyIsPreparedGetsNoReplyAndItIsRecordedInterrupted() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
-        ConnectionStreams connection = new ConnectionStreams("owner");
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
         List<EndedReply> ended = new ArrayList<>();
         List<String> asked = new ArrayList<>();
         StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
@@ -251,7 +251,7 @@ class StreamingServiceTest {
     @Test
     void aLostReplyIsResumedOnlyByItsOwnerAndKeepsItsPlaceMeanwhile() {
         StreamingService service = new StreamingService(time, time::nanoTime, resumable(1, Duration.ofSeconds(30)));
-        ConnectionStreams lost = new ConnectionStreams("alice");
+        ConnectionStreams lost = new ConnectionStreams("alice", sink);
         List<EndedReply> ended = new ArrayList<>();
         StreamingService.Admission admission = service.admit(lost, sink, "c1").orElseThrow();
         admission.start("echo", "k", () -> ChunkPublisher.words("a b c d e f g h"), ended::add);
@@ -260,13 +260,13 @@ class StreamingServiceTest {
         String id = admission.messageId();
 
         assertEquals(1, service.stats().activeStreams(), "a detached reply still streams");
-        assertTrue(service.admit(new ConnectionStreams("bob"), sink, "c2").isEmpty(), "and counts against the limit");
+        assertTrue(service.admit(new ConnectionStreams("bob", sink), sink, "c2").isEmpty(), "and counts against the limit");
         RecordingSink bobs = new RecordingSink(time::nanoTime);
-        assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("bob"), bobs, id, 2));
+        assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("bob", bobs), bobs, id, 2));
         assertEquals(StreamingService.Resume.UNKNOWN,
-                service.resume(new ConnectionStreams("alice"), bobs, "no-such-reply", 2));
-        ConnectionStreams back = new ConnectionStreams("alice");
+                service.resume(new ConnectionStreams("alice", bobs), bobs, "no-such-reply", 2));
         RecordingSink alices = new RecordingSink(time::nanoTime);
+        ConnectionStreams back = new ConnectionStreams("alice", alices);
         assertEquals(StreamingService.Resume.RESUMED, service.resume(back, alices, id, 2));
         assertEquals(StreamingService.Resume.ALREADY_HERE, service.resume(back, alices, id, 2));
         assertTrue(back.cancel(id), "the resumed connection can cancel it");
@@ -281,7 +281,7 @@ class StreamingServiceTest {
     @Test
     void aReplyNobodyResumesIsRecordedInterruptedWithWhatItMadeAndForgottenAfterTheWindow() {
         StreamingService service = new StreamingService(time, time::nanoTime, resumable(10, Duration.ofSeconds(2)));
-        ConnectionStreams lost = new ConnectionStreams("alice");
+        ConnectionStreams lost = new ConnectionStreams("alice", sink);
         List<EndedReply> ended = new ArrayList<>();
         StreamingService.Admission admission = service.admit(lost, sink, "c1").orElseThrow();
         admission.start("endless", "k", () -> ChunkPublisher.immediate(
@@ -300,7 +300,7 @@ class StreamingServiceTest {
         assertEquals(1, service.stats().resumable(), "an ended reply can be resumed for the window after its end");
         time.advance(TimeUnit.MILLISECONDS.toNanos(2_010));
         assertEquals(0, service.stats().resumable());
-        assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("alice"), sink,
+        assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("alice", sink), sink,
                 admission.messageId(), 0), "then the stored message is all there is");
     }
 }
