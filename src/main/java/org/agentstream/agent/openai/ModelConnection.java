@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -113,14 +115,19 @@ final class ModelConnection implements HttpClient {
             }
             waiting = Thread.currentThread();
         }
+        CompletableFuture<HttpResponse<InputStream>> exchange = http.sendAsync(request, BodyHandlers.ofInputStream());
         try {
-            response = http.send(request, BodyHandlers.ofInputStream());
-        } catch (IOException e) {
+            response = exchange.get();
+        } catch (ExecutionException failed) {
             stopWaiting();
-            listener.onError(e);
+            listener.onError(failed.getCause() == null ? failed : failed.getCause());
             return;
         } catch (InterruptedException closedBeforeTheResponse) {
             stopWaiting();
+            // the response may be in already (the interrupt came as it arrived) or come after all: its body is
+            // closed, which drops the connection, else the model server would stream on to no one
+            exchange.cancel(true);
+            exchange.thenAccept(late -> closeQuietly(late.body()));
             return;
         }
         try (InputStream stream = response.body()) {
@@ -157,11 +164,15 @@ final class ModelConnection implements HttpClient {
             body = null;
         }
         if (open != null) {
-            try {
-                open.close();
-            } catch (IOException | RuntimeException e) {
-                // the connection is dropped either way
-            }
+            closeQuietly(open);
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException | RuntimeException e) {
+            // the connection is dropped either way
         }
     }
 
