@@ -138,13 +138,6 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         }
     }
 
-    /** Whether a client holds the reply now (false while its connection is lost, and once it ended). */
-    boolean isAttached() {
-        synchronized (lock) {
-            return attached != null && !ended;
-        }
-    }
-
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
     public void start(Supplier<Flow.Publisher<String>> reply) {
         synchronized (lock) {
