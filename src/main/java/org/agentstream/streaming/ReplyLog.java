@@ -26,9 +26,9 @@ final class ReplyLog {
         size++;
     }
 
-    /** The last chunk was really written at {@code sentAt}. */
-    void sentLastAt(long sentAt) {
-        sentNanos[size - 1] = sentAt;
+    /** Chunk {@code seq} was really written at {@code sentAt}. */
+    void sentAt(int seq, long sentAt) {
+        sentNanos[seq] = sentAt;
     }
 
     /** Forgets the last chunk: it was never written, and no client will ask for it. */

@@ -40,6 +40,8 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** One client's hold on the reply; what it hears after another client took the reply over is ignored. */
     private final class Attachment implements ReplySink.Delivery {
         private final ReplySink sink;
+        /** The chunk handed to this client and not yet reported written, or -1; guarded by the stream's lock. */
+        private int inFlightSeq = -1;
 
         Attachment(ReplySink sink) {
             this.sink = sink;
@@ -184,11 +186,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             if (ended || !(from == null || (attached != null ? attached.sink == from : detachedFrom == from))) {
                 return;
             }
-            if (inFlight) {
-                // never confirmed written, and no client will ask for it: what is stored is what was sent
-                log.dropLast();
-                inFlight = false;
-            }
+            dropInFlight();
             ended = true;
             endStatus = StreamStatus.INTERRUPTED;
         }
@@ -225,10 +223,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                     nextSendAt = log.sentAt(log.size() - 1) + pauseNanos;
                 }
             } else {
-                if (inFlight) {
-                    log.dropLast();
-                    inFlight = false;
-                }
+                dropInFlight();
                 ended = true;
                 endStatus = StreamStatus.INTERRUPTED;
                 endNow = true;
@@ -355,11 +350,15 @@ public final class ReplyStream implements Flow.Subscriber<String> {
 
     private void delivered(Attachment to, long sentNanos) {
         synchronized (lock) {
+            if (to.inFlightSeq >= 0) {
+                // written, even if the reply was lost or moved meanwhile: the log keeps when, for a replay
+                log.sentAt(to.inFlightSeq, sentNanos);
+                to.inFlightSeq = -1;
+            }
             if (to != attached || !inFlight) {
                 return;
             }
             inFlight = false;
-            log.sentLastAt(sentNanos);
             anySent = true;
             nextSendAt = sentNanos + pauseNanos;
         }
@@ -384,6 +383,18 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             pendingStep = null;
         }
         advance(true);
+    }
+
+    /**
+     * Forgets the chunk in flight, if any, as the reply ends for want of a client: it was never confirmed written and
+     * no client will ask for it, so what is stored is what was sent. Called holding the lock.
+     */
+    private void dropInFlight() {
+        if (inFlight) {
+            log.dropLast();
+            attached.inFlightSeq = -1;
+            inFlight = false;
+        }
     }
 
     /** Nobody resumed the reply in time: its agent is stopped, and it ends interrupted with what it produced. */
@@ -496,6 +507,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                             logged = true;
                         } else {
                             inFlight = true;
+                            to.inFlightSeq = seq;
                         }
                     } else if (pendingStep != null) {
                         return;
@@ -583,22 +595,17 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     }
 
     private void stopProducing() {
+        cancelWindow();
         StepTimer.Timeout step;
-        StepTimer.Timeout window;
         Flow.Subscription current;
         synchronized (lock) {
             step = pendingStep;
             pendingStep = null;
-            window = windowEnd;
-            windowEnd = null;
             buffer.clear();
             current = subscription;
         }
         if (step != null) {
             step.cancel();
-        }
-        if (window != null) {
-            window.cancel();
         }
         if (current != null) {
             try {

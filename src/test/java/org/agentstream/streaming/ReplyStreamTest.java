@@ -349,6 +349,55 @@ class ReplyStreamTest {
                 again.allChunks().stream().map(Event::seq).toList(), "the same chunks, from the log");
     }
 
+    @Test
+    void aChunkWrittenAsItsConnectionWasLostIsReplayedWithTheTimeItWasWritten() {
+        List<ReplySink.Delivery> pending = new ArrayList<>();
+        ReplySink slow = new ReplySink() {
+            @Override
+            public void chunk(String messageId, int seq, String delta, Delivery delivery) {
+                pending.add(delivery); // written later, as a send that takes a while
+            }
+
+            @Override
+            public void streamStarted(String messageId, String replyTo, String agent, String conversationId) {
+            }
+
+            @Override
+            public void replayed(String messageId, int seq, String delta, long sentNanos) {
+            }
+
+            @Override
+            public void movedAway(String messageId, String replyTo) {
+            }
+
+            @Override
+            public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks,
+                    ReplyFailure failure) {
+            }
+
+            @Override
+            public void busy(String replyTo, String reason, Duration retryAfter) {
+            }
+        };
+        ReplyStream stream = new ReplyStream("m1", "c1", slow, time, time::nanoTime, 10 * MS, 8,
+                window(30_000, 1000), (s, ending) -> endings.add(ending));
+        stream.start(() -> ChunkPublisher.immediate(words(3).iterator()));
+        time.advance(0);
+        assertEquals(1, pending.size(), "chunk 0 is being written");
+        time.advance(7 * MS);
+        stream.detach(slow);
+        pending.get(0).delivered(time.nanoTime()); // its write completes after the loss was seen
+
+        RecordingSink resumed = new RecordingSink(time::nanoTime);
+        stream.resume(resumed, -1);
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+
+        Event first = resumed.allChunks().get(0);
+        assertEquals("replayed", first.kind());
+        assertEquals(7 * MS, first.at(), "replayed with the time it was written, not the time it was handed over");
+        assertEquals(List.of(0, 1, 2), resumed.allChunks().stream().map(Event::seq).toList());
+    }
+
     /** Counts how many chunks the agent produced; throws at chunk {@code failAt} (or never, with -1). */
     private static final class CountingIterator implements Iterator<String> {
         private final Iterator<String> words;
