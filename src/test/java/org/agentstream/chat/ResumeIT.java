@@ -155,7 +155,8 @@ class ResumeIT extends DeployedApp {
     @Test
     void aReplyThatEndedDuringTheGapIsCompletedFromTheLog() throws Exception {
         Map<String, List<String>> owner = ConversationsIT.owner(ConversationsIT.newKey());
-        String content = RealTimeStreamingIT.words(60);
+        // 400 chunks at the 10 ms pause: the cut lands mid-reply however slow the machine is
+        String content = RealTimeStreamingIT.words(400);
         Cut cut = askAndCut(owner, "echo", content, 3);
         JsonObject idle = ServerStatus.awaitIdle(base, WAIT);
         assertTrue(idle.getBoolean("idle"), "the reply ended with no client: " + idle);
@@ -168,10 +169,10 @@ class ResumeIT extends DeployedApp {
             all.addAll(replies.chunks("q"));
 
             assertEquals("complete", replies.reply("q").status());
-            assertEquals(IntStream.range(0, 60).boxed().toList(), seqs(all));
+            assertEquals(IntStream.range(0, 400).boxed().toList(), seqs(all));
             assertTrue(replies.chunks("q").stream().allMatch(ResumeIT::replayed), "all of the rest is replayed");
             assertEquals(content, text(all));
-            assertEquals(60, replies.reply("q").end().json().getInt("chunks"));
+            assertEquals(400, replies.reply("q").end().json().getInt("chunks"));
         }
     }
 
@@ -211,30 +212,42 @@ class ResumeIT extends DeployedApp {
         assertTrue(idle.getBoolean("idle"), idle.toString());
     }
 
+    /**
+     * With a 1 s window, a 400-chunk reply cut early is still making chunks when its window ends: it is stopped,
+     * stored interrupted with what it made, and once its window is over a resume is answered from the database, the
+     * two chunks resumed again as the client first got them.
+     */
     @Test
-    void aStoredReplyIsResumedFromTheDatabaseOnceItsWindowIsOver() throws Exception {
+    void aReplyNobodyResumesInItsWindowIsStoppedAndThenResumedFromTheDatabase() throws Exception {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
             admin.setSetting(WINDOW, "1000");
             try {
                 Map<String, List<String>> owner = ConversationsIT.owner(ConversationsIT.newKey());
-                String content = RealTimeStreamingIT.words(30);
-                Cut cut = askAndCut(owner, "echo", content, 3);
+                String content = RealTimeStreamingIT.words(400);
+                Cut cut = askAndCut(owner, "echo", content, 5);
                 TestSupport.awaitNotResumable(base, cut.messageId(), WAIT);
 
                 try (ChatClient again = ChatClient.connect(base, owner)) {
-                    again.resume("r", cut.messageId(), cut.lastSeq());
+                    int afterSeq = cut.lastSeq() - 2;
+                    again.resume("r", cut.messageId(), afterSeq);
                     ChatClient.Replies replies = new ChatClient.Replies().resuming(cut.messageId(), "q");
                     again.readUntil(replies, read -> read.ended("q"), WAIT);
-                    List<Frame> all = new ArrayList<>(cut.chunks());
-                    all.addAll(replies.chunks("q"));
+                    List<Frame> stored = replies.chunks("q");
+                    List<Frame> all = new ArrayList<>(cut.chunks().subList(0, afterSeq + 1));
+                    all.addAll(stored);
+                    int total = replies.reply("q").end().json().getInt("chunks");
 
-                    assertEquals("complete", replies.reply("q").status(), "it ended within the window");
-                    assertEquals(IntStream.range(0, 30).boxed().toList(), seqs(all));
-                    assertTrue(replies.chunks("q").stream().allMatch(ResumeIT::replayed));
-                    assertEquals(content, text(all));
-                    for (int i = 0; i < cut.chunks().size(); i++) {
-                        assertEquals(cut.chunks().get(i).json().getJsonNumber("sentAt").bigDecimalValue(),
-                                all.get(i).json().getJsonNumber("sentAt").bigDecimalValue());
+                    assertEquals("interrupted", replies.reply("q").status(), "stopped at the window's end");
+                    assertTrue(total > cut.chunks().size() && total < 400,
+                            "it went on without its client until the window ended: " + total + " chunks");
+                    assertEquals(IntStream.range(0, total).boxed().toList(), seqs(all));
+                    assertTrue(stored.stream().allMatch(ResumeIT::replayed));
+                    assertTrue(content.startsWith(text(all)), "the stored text is the reply's start: " + text(all));
+                    for (int i = afterSeq + 1; i < cut.chunks().size(); i++) {
+                        for (String field : List.of("seq", "delta", "sentAt")) {
+                            assertEquals(cut.chunks().get(i).json().get(field), all.get(i).json().get(field),
+                                    "a chunk from the database is the one first sent: " + field);
+                        }
                     }
                 }
             } finally {
@@ -242,5 +255,4 @@ class ResumeIT extends DeployedApp {
             }
         }
     }
-
 }
