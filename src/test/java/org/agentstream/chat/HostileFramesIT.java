@@ -98,7 +98,7 @@ class HostileFramesIT extends DeployedApp {
     }
 
     private static boolean idle(CpuWindow window) {
-        return window.measured() && window.cpuMsPerSecond() < IDLE_CPU_MS;
+        return window.conclusive() && window.cpuMsPerSecond() < IDLE_CPU_MS;
     }
 
     private static <T> T last(List<T> list) {

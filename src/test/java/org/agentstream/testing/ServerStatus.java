@@ -37,12 +37,21 @@ public final class ServerStatus {
         return status.containsKey("threadCpuNanos") ? status.getJsonNumber("threadCpuNanos").longValueExact() : -1;
     }
 
-    /** The CPU time the server's threads used over a measurement window, and the window's real length. */
-    public record CpuWindow(long cpuNanos, long wallNanos) {
+    /**
+     * The CPU time the server's threads used over a measurement window, and the window's real length. The sum
+     * covers live threads only, so a thread that ends inside the window takes its CPU time out of the second
+     * reading: such a window is not conclusive (an executor's idle threads end after their keep-alive).
+     */
+    public record CpuWindow(long cpuNanos, long wallNanos, boolean given) {
 
-        /** False when the server does not give its threads' CPU time. */
+        /** True when the server gives its threads' CPU time at all. */
         public boolean measured() {
-            return cpuNanos >= 0;
+            return given;
+        }
+
+        /** True when the window is measured and no thread's CPU time left the sum inside it. */
+        public boolean conclusive() {
+            return given && cpuNanos >= 0;
         }
 
         /** The CPU time used per second of window, in milliseconds. */
@@ -52,8 +61,12 @@ public final class ServerStatus {
 
         @Override
         public String toString() {
-            return measured() ? String.format(Locale.ROOT, "%.1f ms CPU over %.0f ms", cpuNanos / 1e6, wallNanos / 1e6)
-                    : "not measured (no threadCpuNanos in /status)";
+            if (!given) {
+                return "not measured (no threadCpuNanos in /status)";
+            }
+            return conclusive()
+                    ? String.format(Locale.ROOT, "%.1f ms CPU over %.0f ms", cpuNanos / 1e6, wallNanos / 1e6)
+                    : String.format(Locale.ROOT, "not conclusive over %.0f ms (a thread ended)", wallNanos / 1e6);
         }
     }
 
@@ -67,7 +80,7 @@ public final class ServerStatus {
         Thread.sleep(length.toMillis());
         long after = threadCpuNanos(base);
         long wall = System.nanoTime() - start;
-        return new CpuWindow(before < 0 || after < 0 ? -1 : after - before, wall);
+        return new CpuWindow(after - before, wall, before >= 0 && after >= 0);
     }
 
     private static JsonObject get(URL base, String path) throws IOException, InterruptedException {
