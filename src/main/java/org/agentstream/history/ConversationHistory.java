@@ -1,5 +1,6 @@
 package org.agentstream.history;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -18,10 +19,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.config.ServerResources;
 
 /**
  * The chat's way to stored conversations, off the streaming threads: every database call runs as a task of the
- * container's managed executor, and the work on one conversation runs one task after another in the order it was
+ * application's own managed executor (bounded, so a burst of replies cannot grow a pool of hundreds of threads
+ * waiting on the database), or of the server's default one when the admin created none, and the work on one conversation runs one task after another in the order it was
  * asked, so a reply is never stored before its question, messages keep the order the server received them, and a
  * read sees every write asked before it.
  */
@@ -33,7 +36,13 @@ public class ConversationHistory {
     /** Where a new conversation's first reply goes: right after its first question, at 0. */
     static final int FIRST_REPLY_POSITION = 1;
 
+    /** Where server-config binds the history's executor: WildFly's name, then Payara's. */
+    static final List<String> DEDICATED_EXECUTOR_NAMES =
+            List.of("java:jboss/ee/concurrency/executor/agentstream-history", "concurrent/agentstream-history");
+
     @Resource
+    private ManagedExecutorService defaultExecutor;
+
     private ManagedExecutorService executor;
 
     @Inject
@@ -44,6 +53,15 @@ public class ConversationHistory {
 
     /** The last task asked for each conversation that has one pending. */
     private final Map<String, CompletableFuture<?>> pending = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void chooseExecutor() {
+        Optional<ServerResources.Found<ManagedExecutorService>> dedicated =
+                ServerResources.lookup(DEDICATED_EXECUTOR_NAMES, ManagedExecutorService.class);
+        executor = dedicated.map(ServerResources.Found::resource).orElse(defaultExecutor);
+        LOG.log(Level.INFO, "Conversations are stored on the managed executor {0}",
+                dedicated.map(ServerResources.Found::name).orElse("default (server-config/ creates a dedicated one)"));
+    }
 
     public boolean enabled() {
         return settings.enabled();

@@ -25,9 +25,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import org.agentstream.agent.StepTimer;
+import org.agentstream.config.ServerResources;
 
 /**
  * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}, through a
@@ -98,16 +97,14 @@ public class StreamingService {
     @PostConstruct
     void chooseScheduler() {
         List<String> names = settings.executorJndiName().map(List::of).orElse(DEDICATED_EXECUTOR_NAMES);
-        for (String name : names) {
-            try {
-                managed = (ManagedScheduledExecutorService) new InitialContext().lookup(name);
-                useTimerOn(managed);
-                LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", name);
-                executorName = name;
-                return;
-            } catch (NamingException | ClassCastException notThere) {
-                LOG.log(Level.FINE, "No executor at " + name, notThere);
-            }
+        Optional<ServerResources.Found<ManagedScheduledExecutorService>> dedicated =
+                ServerResources.lookup(names, ManagedScheduledExecutorService.class);
+        if (dedicated.isPresent()) {
+            managed = dedicated.get().resource();
+            useTimerOn(managed);
+            executorName = dedicated.get().name();
+            LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", executorName);
+            return;
         }
         managed = managedScheduler;
         useTimerOn(managed);
