@@ -159,7 +159,7 @@ enum ComparedServer {
                         "--port", Integer.toString(port), "--nocluster",
                         "--rootDir", paths.target().resolve("bench-payara-root").toString(),
                         "--postbootcommandfile",
-                        paths.basedir().resolve("server-config/payara/post-boot-commands.asadmin").toString()));
+                        paths.basedir().resolve("server-config/payara/configure.asadmin").toString()));
             }
         }
         return command;

@@ -20,18 +20,14 @@ import java.util.Locale;
 import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatClient.Reply;
 import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.WildFlyAdmin;
+import org.agentstream.testing.ServerAdmin;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
- * Conversations outlive the application: written before a WildFly {@code :reload} (the application, its beans, the
- * persistence unit and the datasource's pool all stop and start again) and read back after it from the H2 file in
- * the server's data directory. WildFly only: Payara Micro has no restart that the test's managed container survives
- * (skipped before anything is deployed).
+ * Conversations outlive the application: written before a restart of the server (WildFly {@code :reload}, Payara
+ * {@code restart-domain}: the application, its beans, the persistence unit and the datasource's pool all stop and
+ * start again) and read back after it from the H2 file in the server's data directory.
  */
-@DisabledIfSystemProperty(named = "it.server", matches = "payara",
-        disabledReason = "restarts the server through WildFly's management API")
 class ConversationsAfterRestartIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -52,11 +48,11 @@ class ConversationsAfterRestartIT extends DeployedApp {
 
         long reloadMs;
         Path database;
-        try (WildFlyAdmin admin = WildFlyAdmin.connect()) {
-            database = admin.dataDir().resolve("agentstream").resolve("history.mv.db");
+        try (ServerAdmin admin = ServerAdmin.of(base)) {
+            database = admin.historyDatabase();
             assertTrue(Files.isRegularFile(database), "the H2 file is where the datasource puts it: " + database);
             long start = System.nanoTime();
-            admin.reload(RELOAD);
+            admin.restart(RELOAD);
             reloadMs = (System.nanoTime() - start) / 1_000_000;
         }
 
@@ -73,8 +69,9 @@ class ConversationsAfterRestartIT extends DeployedApp {
             Reply third = ask(client, "after-reload", "recall", "Still there?", conversationId);
             assertEquals("I was given 4 earlier turns. The first thing you said was: \"Remember me across a "
                     + "restart\".", third.text());
-            System.out.printf(Locale.ROOT, "[restart] WildFly :reload took %d ms; first history after it answered "
-                    + "in %d ms (connect included) with %d messages; H2 file %s, %d bytes%n", reloadMs, readMs,
+            System.out.printf(Locale.ROOT, "[restart] %s restart took %d ms; first history after it answered "
+                    + "in %d ms (connect included) with %d messages; H2 file %s, %d bytes%n",
+                    System.getProperty("it.server", "wildfly"), reloadMs, readMs,
                     messages.size(), database, Files.size(database));
         }
     }

@@ -58,10 +58,10 @@ class DockerFilesIT {
         assertTrue(read("docker/wildfly/Dockerfile").contains("standalone-microprofile.xml"),
                 "the image runs the configuration the tests' one is copied from");
 
-        assertTrue(copied("docker/payara/Dockerfile").contains("server-config/payara/post-boot-commands.asadmin"));
+        assertTrue(copied("docker/payara/Dockerfile").contains("server-config/payara/configure.asadmin"));
         assertTrue(read("docker/payara/Dockerfile").contains("--postbootcommandfile"));
-        assertTrue(pom.contains("--postbootcommandfile ${project.basedir}/server-config/payara/post-boot-commands.asadmin"),
-                "the Payara the tests run on boots with the same script");
+        assertTrue(pom.contains("<payara.script>${project.basedir}/server-config/payara/configure.asadmin</payara.script>"),
+                "the build configures the Payara Server the tests run on with the same script");
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.agentstream.testing;
 
 import java.io.File;
 import org.agentstream.testagents.EndlessAgent;
-import org.agentstream.testsupport.PayaraAsadminServlet;
+import org.agentstream.testsupport.SettingProbeServlet;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -20,6 +20,6 @@ public final class Deployments {
         }
         return ShrinkWrap.createFromZipFile(WebArchive.class, built)
                 .addPackage(EndlessAgent.class.getPackage())
-                .addPackage(PayaraAsadminServlet.class.getPackage());
+                .addPackage(SettingProbeServlet.class.getPackage());
     }
 }

@@ -2,6 +2,9 @@ package org.agentstream.testing;
 
 import java.io.IOException;
 import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Changes settings the way an admin does, through the management interface of the server the ITs run on (chosen
@@ -17,6 +20,16 @@ public interface ServerAdmin extends AutoCloseable {
 
     /** Removes the setting, so the application's default applies again. */
     void removeSetting(String name) throws IOException;
+
+    /**
+     * Restarts the server in place (WildFly: {@code :reload}; Payara: {@code restart-domain}), so the application,
+     * its beans, the persistence unit and the datasource's pool stop and start again; returns once the application
+     * answers again, or fails after {@code timeout}.
+     */
+    void restart(Duration timeout) throws IOException, InterruptedException, TimeoutException;
+
+    /** The H2 file of the datasource server-config creates, where the conversations are kept. */
+    Path historyDatabase() throws IOException;
 
     @Override
     void close() throws IOException;

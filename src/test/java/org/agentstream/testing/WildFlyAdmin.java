@@ -52,18 +52,20 @@ public final class WildFlyAdmin implements ServerAdmin {
         }
     }
 
-    /** The server's data directory ({@code jboss.server.data.dir}), where file datasources keep their files. */
-    public Path dataDir() throws IOException {
+    /** In the server's data directory ({@code jboss.server.data.dir}), where configure.cli puts it. */
+    @Override
+    public Path historyDatabase() throws IOException {
         ModelNode resolve = Operations.createOperation("resolve-expression");
         resolve.get("expression").set("${jboss.server.data.dir}");
-        return Path.of(execute(resolve).asString());
+        return Path.of(execute(resolve).asString(), "agentstream", "history.mv.db");
     }
 
     /**
      * CLI {@code :reload}: every service of the server stops and starts again in the same JVM (deployments,
      * datasources, the application's beans); returns once the server runs again, or fails after {@code timeout}.
      */
-    public void reload(Duration timeout) throws IOException, InterruptedException, TimeoutException {
+    @Override
+    public void restart(Duration timeout) throws IOException, InterruptedException, TimeoutException {
         ServerHelper.executeReload(client, Operations.createOperation("reload"));
         ServerHelper.waitForStandalone(client, timeout.toSeconds());
     }
