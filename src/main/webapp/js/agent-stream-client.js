@@ -40,7 +40,7 @@
  * @property {string} [messageId]
  * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "unknown_conversation" | "too_large" | "agent_failed" | "busy"
  *   | "model_unavailable" | "model_auth" | "model_rate_limited" | "model_timeout"
- *   | "reply_timeout" | "internal_error" | "already_streaming" | "resumed_elsewhere"} code
+ *   | "reply_timeout" | "internal_error" | "already_streaming" | "resumed_elsewhere" | "rate_limited"} code
  *   unknown_message answering a resume: the server no longer has the reply; already_streaming: a resume named a
  *   reply this connection streams already; resumed_elsewhere: another connection of the same owner resumed it
  * @property {string} message
@@ -240,6 +240,12 @@ export class Reply {
  * deleteConversation); an error frame names the request it refuses by the request's id (replyTo). Every request
  * still waiting when the connection drops or the client closes is rejected.
  */
+/**
+ * Closes (code 1008, these reasons) after which reconnecting would only be refused again: the user signed out,
+ * nobody is signed in while the server requires it, or the user has the most connections open that one may.
+ */
+const FINAL_CLOSE_REASONS = new Set(["signed_out", "sign_in_required", "too_many_connections"]);
+
 export class AgentStreamClient extends EventTarget {
   /**
    * @param {object} [options]
@@ -472,7 +478,7 @@ export class AgentStreamClient extends EventTarget {
 
   _dropped(code, reason) {
     this._socket = null;
-    const closed = this._closing || !this.reconnect;
+    const closed = this._closing || !this.reconnect || (code === 1008 && FINAL_CLOSE_REASONS.has(reason));
     this._interrupt(closed);
     this._failWaiters(`connection lost (${code}${reason ? `: ${reason}` : ""})`, closed);
     if (closed) {

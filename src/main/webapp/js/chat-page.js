@@ -131,6 +131,13 @@ function idle() {
 
 // --- connection state
 
+/** What the page says when the server closed the connection for good (close code 1008, the reason). */
+const CLOSED_TEXT = {
+  signed_out: "Signed out",
+  sign_in_required: "Sign in to chat",
+  too_many_connections: "Too many open chat windows: close one and reload",
+};
+
 client.addEventListener("state", ({ detail }) => {
   const line = $("connection");
   line.dataset.state = detail.state;
@@ -138,8 +145,9 @@ client.addEventListener("state", ({ detail }) => {
     connecting: detail.attempt > 0 ? `Reconnecting (attempt ${detail.attempt})…` : "Connecting…",
     open: "Connected",
     reconnecting: `Connection lost; reconnecting in ${(detail.retryInMs / 1000).toFixed(1)} s`,
-    closed: "Disconnected",
+    closed: CLOSED_TEXT[detail.reason] ?? "Disconnected",
   }[detail.state];
+  if (detail.state === "closed" && detail.reason === "signed_out") window.location.assign("signin");
   if (detail.state === "open") {
     // the list arrives as the "agents" event; a connection that drops first rejects this request, and reconnects
     client.listAgents().catch(() => {});
@@ -488,5 +496,41 @@ function niceStep(rough) {
   return [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
 }
 
-resumeAfterReload();
-client.connect();
+// --- account
+
+/**
+ * Asks who is signed in: with sign-in required and nobody signed in, goes to the server's sign-in form (which comes
+ * back here); otherwise shows the user and a sign-out button, and connects.
+ */
+async function start() {
+  let account = { signIn: "off", user: null };
+  try {
+    const response = await fetch("account", { cache: "no-store" });
+    if (response.ok) account = await response.json();
+  } catch {
+    // an older server without /account: connect as before, the handshake says the rest
+  }
+  if (account.signIn === "required" && !account.user) {
+    window.location.assign("signin");
+    return;
+  }
+  showAccount(account.user);
+  resumeAfterReload();
+  client.connect();
+}
+
+function showAccount(user) {
+  if (!user) return;
+  const form = element("form");
+  form.method = "post";
+  form.action = "signout";
+  const button = element("button", "", "Sign out");
+  button.id = "sign-out";
+  button.type = "submit";
+  form.append(button);
+  const name = element("span", "", `Signed in as ${user}`);
+  name.id = "user";
+  $("account").replaceChildren(name, form);
+}
+
+start();

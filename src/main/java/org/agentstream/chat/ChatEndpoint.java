@@ -11,6 +11,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.agentstream.agent.Agent;
@@ -31,6 +32,13 @@ import org.agentstream.streaming.StreamingService;
  */
 @ServerEndpoint(value = "/chat", configurator = ChatConfigurator.class)
 public class ChatEndpoint {
+
+    /** The reason of the close (1008) of a connection that nobody signed in to while sign-in is required. */
+    static final String SIGN_IN_REQUIRED = "sign_in_required";
+    /** The reason of the close (1008) of a connection past its owner's most connections at once. */
+    static final String TOO_MANY_CONNECTIONS = "too_many_connections";
+    /** The reason of the close (1008) of a user's connections when they sign out. */
+    static final String SIGNED_OUT = "signed_out";
 
     @Inject
     private AgentDirectory agents;
@@ -53,6 +61,12 @@ public class ChatEndpoint {
     @Inject
     private ConversationHistory history;
 
+    @Inject
+    private OwnerConnections connections;
+
+    @Inject
+    private MessageRate messageRate;
+
     private String connectionId;
     private String owner;
     private SessionOutbox outbox;
@@ -60,15 +74,25 @@ public class ChatEndpoint {
     private FrameAssembler frame;
     private volatile boolean warned;
 
+    /**
+     * Opens the connection for its owner, or closes it at once (1008) when nobody is signed in and sign-in is
+     * required (the handshake's {@link SignInFilter} refuses that first), or when the owner has the most connections
+     * open that one may.
+     */
     @OnOpen
-    public void open(Session session) {
+    public void open(Session session) throws IOException {
         connectionId = session.getId();
-        owner = (String) session.getUserProperties().get(ChatConfigurator.OWNER);
+        owner = ChatConfigurator.owner(session);
         frame = new FrameAssembler(settings.maxFrameBytes());
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), settings.flush()), codec);
         streams = new ConnectionStreams(owner, outbox);
         slowClients.opened(session, outbox);
+        if (session.getUserPrincipal() == null && settings.signInRequired()) {
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, SIGN_IN_REQUIRED));
+        } else if (!connections.open(owner, session, settings.maxConnectionsPerUser())) {
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, TOO_MANY_CONNECTIONS));
+        }
     }
 
     /** Receives a text frame in parts (see {@link FrameAssembler}) and answers it once it is whole. */
@@ -139,6 +163,13 @@ public class ChatEndpoint {
         if (agent.isEmpty()) {
             outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_AGENT,
                     "no agent is named \"" + inbound.agent() + "\""));
+            return;
+        }
+        OptionalLong wait = messageRate.tryTake(owner, settings.maxMessagesPerMinute(), System.nanoTime());
+        if (wait.isPresent()) {
+            outbox.send(new OutboundFrame.Error(inbound.id(), null, ErrorCode.RATE_LIMITED, "at most "
+                    + settings.maxMessagesPerMinute() + " messages a minute; the next one in " + wait.getAsLong()
+                    + " ms", wait.getAsLong()));
             return;
         }
         streaming.admit(streams, outbox, inbound.id()).ifPresent(admission -> {
@@ -251,6 +282,7 @@ public class ChatEndpoint {
      */
     @OnClose
     public void close(Session session, CloseReason reason) {
+        connections.closed(owner, session);
         slowClients.closed(session);
         if (reason != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.NORMAL_CLOSURE.getCode()) {
             streams.disconnect();

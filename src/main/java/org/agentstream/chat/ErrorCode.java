@@ -45,8 +45,16 @@ public enum ErrorCode {
     REPLY_TIMEOUT,
     /** The server failed to handle a frame (a bug); the connection goes on. */
     INTERNAL_ERROR,
-    /** The server (or this connection) streams its maximum of replies; try again later. */
-    BUSY;
+    /**
+     * The server, this connection or this user's connections together stream their maximum of replies; try again
+     * later.
+     */
+    BUSY,
+    /**
+     * The user (or the anonymous owner) sent more messages than {@code agentstream.chat.max-messages-per-minute};
+     * {@code retryAfterMs} says when the next one is accepted. Nothing was started.
+     */
+    RATE_LIMITED;
 
     /** The code that tells a client how a reply failed. */
     static ErrorCode of(AgentFailure.Kind kind) {

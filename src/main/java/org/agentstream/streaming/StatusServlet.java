@@ -97,6 +97,7 @@ public class StatusServlet extends HttpServlet {
                         .add("pauseMs", current.pause().toMillis())
                         .add("maxStreams", current.maxStreams())
                         .add("maxStreamsPerConnection", current.maxStreamsPerConnection())
+                        .add("maxStreamsPerUser", current.maxStreamsPerUser())
                         .add("bufferChunks", current.bufferChunks())
                         .add("maxReplyMs", current.maxReply().toMillis())
                         .add("maxLagMs", current.maxLag().toMillis())

@@ -10,14 +10,15 @@ import org.agentstream.config.ServerConfig;
 public class StreamSettings {
 
     /**
-     * A snapshot taken for one reply.
+     * A snapshot taken for one reply. {@code maxStreamsPerUser}: replies one owner (a user, or an anonymous owner
+     * key) may stream at once over all of their connections.
      * {@code maxReply}: how long a reply may run in all; zero for no bound. {@code maxLag}: how far the timer may run
      * behind its schedule before new replies get {@code busy}; zero for no such rule. {@code resumeWindow}: how long
      * a reply goes on after its connection is lost, for a client to resume it; zero ends it at once.
      * {@code resumeMaxChunks}: how many chunks it makes meanwhile before its agent waits.
      */
-    public record Values(Duration pause, int maxStreams, int maxStreamsPerConnection, int bufferChunks,
-            Duration maxReply, Duration maxLag, Duration resumeWindow, int resumeMaxChunks) {
+    public record Values(Duration pause, int maxStreams, int maxStreamsPerConnection, int maxStreamsPerUser,
+            int bufferChunks, Duration maxReply, Duration maxLag, Duration resumeWindow, int resumeMaxChunks) {
 
         ReplyStream.Resumption resumption() {
             return resumeWindow.isZero() ? ReplyStream.Resumption.NONE
@@ -48,6 +49,7 @@ public class StreamSettings {
                 Duration.ofMillis(Math.max(0, ServerConfig.getLong("agentstream.stream.pause-ms", 10))),
                 ServerConfig.getInt("agentstream.stream.max-streams", 2000),
                 ServerConfig.getInt("agentstream.stream.max-streams-per-connection", 16),
+                ServerConfig.getInt("agentstream.stream.max-streams-per-user", 32),
                 Math.max(1, ServerConfig.getInt("agentstream.stream.buffer-chunks", 32)),
                 Duration.ofMillis(Math.min(MAX_REPLY_MS_CEILING,
                         Math.max(0, ServerConfig.getLong("agentstream.stream.max-reply-ms", 600_000)))),

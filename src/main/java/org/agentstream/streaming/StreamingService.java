@@ -68,6 +68,7 @@ public class StreamingService {
     private final Map<String, Admission> resumable = new ConcurrentHashMap<>();
 
     private final ActiveReplies active = new ActiveReplies();
+    private final OwnerReplies byOwner = new OwnerReplies();
     private final LongAdder started = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
@@ -129,6 +130,11 @@ public class StreamingService {
         }
         if (!active.tryTake(values.maxStreams())) {
             refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
+            return Optional.empty();
+        }
+        if (connection.owner() != null && !byOwner.tryTake(connection.owner(), values.maxStreamsPerUser())) {
+            active.release();
+            refuse(sink, replyTo, "your connections already stream " + values.maxStreamsPerUser() + " replies");
             return Optional.empty();
         }
         Admission admission = new Admission(connection, sink, replyTo, values);
@@ -304,6 +310,9 @@ public class StreamingService {
             }
             deadlines.remove(stream);
             active.release();
+            if (owner != null) {
+                byOwner.release(owner);
+            }
         }
 
         /**

@@ -135,7 +135,7 @@ class ResumeRacesTest {
         StreamingService service = new StreamingService(time, time::nanoTime, new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), 10, 16, 8, Duration.ofMinutes(10), Duration.ZERO,
+                return new Values(Duration.ofMillis(10), 10, 16, 1000, 8, Duration.ofMinutes(10), Duration.ZERO,
                         Duration.ofSeconds(30), 1000);
             }
         });
@@ -162,7 +162,7 @@ class ResumeRacesTest {
         StreamingService service = new StreamingService(time, time::nanoTime, new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), 100_000, 16, 8, Duration.ZERO, Duration.ZERO,
+                return new Values(Duration.ofMillis(10), 100_000, 16, 1000, 8, Duration.ZERO, Duration.ZERO,
                         Duration.ofSeconds(30), 1000);
             }
         });
@@ -232,7 +232,7 @@ class ResumeRacesTest {
         StreamingService service = new StreamingService(time, time::nanoTime, new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), 100_000, 16, 8, Duration.ZERO, Duration.ZERO,
+                return new Values(Duration.ofMillis(10), 100_000, 16, 1000, 8, Duration.ZERO, Duration.ZERO,
                         Duration.ofSeconds(30), 1000);
             }
         });

@@ -22,7 +22,7 @@ class StatusServletTest {
     private final StreamSettings settings = new StreamSettings() {
         @Override
         public Values current() {
-            return new Values(Duration.ofMillis(10), 2000, 16, 32, Duration.ofMinutes(10), Duration.ZERO,
+            return new Values(Duration.ofMillis(10), 2000, 16, 1000, 32, Duration.ofMinutes(10), Duration.ZERO,
                     Duration.ofSeconds(30), 2000);
         }
     };

@@ -27,11 +27,15 @@ class StreamingServiceTest {
     }
 
     private static StreamSettings limits(int maxStreams, int perConnection, Duration maxLag) {
+        return limits(maxStreams, perConnection, 1000, maxLag);
+    }
+
+    private static StreamSettings limits(int maxStreams, int perConnection, int perUser, Duration maxLag) {
         return new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), maxStreams, perConnection, 8, Duration.ofMinutes(10), maxLag,
-                        Duration.ZERO, 0);
+                return new Values(Duration.ofMillis(10), maxStreams, perConnection, perUser, 8, Duration.ofMinutes(10),
+                        maxLag, Duration.ZERO, 0);
             }
         };
     }
@@ -40,7 +44,7 @@ class StreamingServiceTest {
         return new StreamSettings() {
             @Override
             public Values current() {
-                return new Values(Duration.ofMillis(10), maxStreams, 16, 8, Duration.ofMinutes(10), Duration.ZERO,
+                return new Values(Duration.ofMillis(10), maxStreams, 16, 1000, 8, Duration.ofMinutes(10), Duration.ZERO,
                         window, 1000);
             }
         };
@@ -115,6 +119,38 @@ class StreamingServiceTest {
         assertEquals(2, connection.size());
         time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
         assertEquals(0, connection.size(), "ended replies leave the connection");
+    }
+
+    @Test
+    void requestsPastTheUserLimitOverAllTheirConnectionsGetBusyAndOtherUsersAreNotCounted() {
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 16, 3, Duration.ZERO));
+        RecordingSink bobs = new RecordingSink(time::nanoTime);
+        for (int c = 0; c < 2; c++) {
+            ConnectionStreams connection = new ConnectionStreams("alice", sink);
+            for (int i = 0; i < 2; i++) {
+                service.admit(connection, sink, "a" + c + i);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            assertTrue(service.admit(new ConnectionStreams("bob", bobs), bobs, "b" + i).isPresent(), "bob's " + i);
+        }
+
+        assertEquals(1, count("busy"), "alice's fourth reply, on her second connection");
+        assertEquals(6, service.stats().activeStreams());
+        assertTrue(service.admit(new ConnectionStreams("bob", bobs), bobs, "b3").isEmpty(), "bob's fourth");
+    }
+
+    @Test
+    void aUsersPlaceIsFreedWhenTheirReplyEnds() {
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(100, 16, 1, Duration.ZERO));
+        ConnectionStreams connection = new ConnectionStreams("alice", sink);
+        ask(service, connection, sink, 1);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        ask(service, connection, sink, 1);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(0, count("busy"));
+        assertEquals(2, count("end:complete"));
     }
 
     @Test
