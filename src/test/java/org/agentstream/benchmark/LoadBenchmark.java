@@ -352,8 +352,7 @@ public final class LoadBenchmark {
 
     /** The pid the server's {@code /status} gives, else {@code -Dbench.pid}, else -1 (no server figures). */
     private static long serverPid(HttpClient http, URI base) throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(base.resolve("status")).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = StatusPage.get(http, base, Duration.ofSeconds(30)).body();
         String pid = find(PID, body);
         return pid != null ? Long.parseLong(pid) : Long.getLong("bench.pid", -1);
     }

@@ -51,9 +51,11 @@ public final class PeerComparison {
         List<LoadBenchmark.Load> loads = Stream.of(System.getProperty("bench.loads", LOADS).split(","))
                 .map(LoadBenchmark.Load::parse).toList();
         boolean overload = Boolean.parseBoolean(System.getProperty("bench.overload", "true"));
-        Map<String, String> settings = Stream.of(System.getProperty("bench.settings", "").split(","))
+        Map<String, String> settings = new HashMap<>(Stream.of(System.getProperty("bench.settings", "").split(","))
                 .filter(setting -> !setting.isBlank()).map(setting -> setting.split("=", 2))
-                .collect(Collectors.toUnmodifiableMap(setting -> setting[0].trim(), setting -> setting[1].trim()));
+                .collect(Collectors.toUnmodifiableMap(setting -> setting[0].trim(), setting -> setting[1].trim())));
+        // the load client's connections are anonymous, as the peers' are: each its own owner, under no user's limits
+        settings.putIfAbsent("agentstream.chat.sign-in", "off");
         new PeerComparison().compare(servers, loads, overload, settings);
     }
 

@@ -68,8 +68,7 @@ final class RunningServer {
             }
             HttpResponse<String> status = null;
             try {
-                status = http.send(HttpRequest.newBuilder(base.resolve("status")).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                status = StatusPage.get(http, base, Duration.ofSeconds(5));
             } catch (IOException notYet) {
                 // not listening yet
             }

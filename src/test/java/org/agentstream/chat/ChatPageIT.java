@@ -2,9 +2,11 @@ package org.agentstream.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,17 +17,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.agentstream.testing.BuildUsers;
+import org.agentstream.testing.ChatClient;
 import org.agentstream.testing.ChatPage;
 import org.agentstream.testing.ConnectionRelay;
 import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.GapAnalysis;
 import org.agentstream.testing.HeadlessChromium;
+import org.agentstream.testing.ServerAdmin;
 import org.agentstream.testing.ServerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The chat page in a real headless Chromium against a real server: what a user sees while a reply streams, and the
@@ -48,6 +56,53 @@ class ChatPageIT extends DeployedApp {
     void stopBrowser() {
         if (browser != null) {
             browser.close();
+        }
+    }
+
+    /**
+     * With sign-in required, the page sends the browser to the server's sign-in form; the user signs in, chats,
+     * and signs out, which closes the user's connections (the page's, and another one of the same session).
+     */
+    @Test
+    void aUserSignsInChatsAndSignsOutWhichClosesTheirConnections() throws Exception {
+        try (ServerAdmin admin = ServerAdmin.of(base)) {
+            admin.setSetting(SIGN_IN, "required");
+            try {
+                signInChatSignOut();
+            } finally {
+                admin.setSetting(SIGN_IN, "off");
+            }
+        }
+    }
+
+    private void signInChatSignOut() throws Exception {
+        WebDriver driver = browser.driver();
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        driver.get(base.toExternalForm());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
+        driver.findElement(By.id("j_username")).sendKeys(BuildUsers.ALICE);
+        driver.findElement(By.id("j_password")).sendKeys(BuildUsers.passwordOf(BuildUsers.ALICE));
+        System.out.println("[browser] sign-in form: " + browser.screenshot("sign-in.png"));
+        driver.findElement(By.id("sign-in")).click();
+
+        page.awaitConnection("open");
+        assertEquals("Signed in as " + BuildUsers.ALICE, driver.findElement(By.id("user")).getText());
+        page.send("echo", "signed in and streaming");
+        assertEquals("signed in and streaming", page.text(page.awaitLastReply("complete")));
+        System.out.println("[browser] signed in: " + browser.screenshot("signed-in.png"));
+
+        String session = driver.manage().getCookies().stream().map(cookie -> cookie.getName() + "=" + cookie.getValue())
+                .collect(Collectors.joining("; "));
+        try (ChatClient sameSession = ChatClient.connect(base, Map.of("Cookie", List.of(session)))) {
+            sameSession.send(ConversationsIT.request("agents", "agents", null));
+            assertEquals("agents", sameSession.next(WAIT).type(), "the browser's session chats from Java too");
+
+            driver.findElement(By.id("sign-out")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
+            CloseReason closed = sameSession.awaitClose(WAIT);
+            assertNotNull(closed, "signing out closed the user's other connection");
+            assertEquals(1008, closed.getCloseCode().getCode(), closed.toString());
+            assertEquals("signed_out", closed.getReasonPhrase());
         }
     }
 

@@ -26,6 +26,7 @@ import org.agentstream.testing.HostileFrames;
 import org.agentstream.testing.HostileFrames.Case;
 import org.agentstream.testing.HostileFrames.Expected;
 import org.agentstream.testing.HostileFrames.Kind;
+import org.agentstream.testing.ServerAdmin;
 import org.agentstream.testing.ServerStatus;
 import org.agentstream.testing.ServerStatus.CpuWindow;
 import org.junit.jupiter.api.Test;
@@ -54,9 +55,25 @@ class HostileFramesIT extends DeployedApp {
     private static final int MAX_CLOSED = 50;
     private static final int MAX_STUCK = 3;
     private static final String AS_EXPECTED = "as expected";
+    private static final String MESSAGE_RATE = "agentstream.chat.max-messages-per-minute";
 
+    /**
+     * The fuzz sends its frames as fast as it can from one owner, hundreds of them messages: the per-user message
+     * rate ({@code SignInIT} proves it) is off for it, so every frame meets the parser's contract, not the rate.
+     */
     @Test
     void everyHostileFrameGetsItsOneErrorAndTheServerReturnsToIdle() throws Exception {
+        try (ServerAdmin admin = ServerAdmin.of(base)) {
+            admin.setSetting(MESSAGE_RATE, "0");
+            try {
+                fuzz();
+            } finally {
+                admin.removeSetting(MESSAGE_RATE);
+            }
+        }
+    }
+
+    private void fuzz() throws Exception {
         List<Case> cases = HostileFrames.generate(SEED);
         CpuWindow before = ServerStatus.threadCpuOver(base, CPU_WINDOW);
 

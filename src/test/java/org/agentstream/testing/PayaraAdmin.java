@@ -35,16 +35,17 @@ final class PayaraAdmin implements ServerAdmin {
     private final URI adminListener;
     private final String authorization;
     private final URI settingProbe;
+    private final URL base;
     private final URI status;
 
     PayaraAdmin(URL base) {
         this.adminListener = URI.create("http://localhost:" + System.getProperty("payara.adminPort", "4848")
                 + "/__asadmin/");
-        String password = Objects.requireNonNull(System.getProperty("payara.adminPassword"),
-                "the build passes payara.adminPassword");
+        String password = BuildUsers.passwordOf(PayaraDomain.ADMIN);
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
         this.settingProbe = TestUrls.resolve(base, "test-support/setting");
+        this.base = base;
         this.status = TestUrls.resolve(base, "status");
     }
 
@@ -53,6 +54,7 @@ final class PayaraAdmin implements ServerAdmin {
     public void restart(Duration timeout) throws IOException, InterruptedException, TimeoutException {
         long before = pid().orElseThrow(() -> new IOException("the application does not answer " + status));
         asadmin("restart-domain", Map.of());
+        SignIn.forget();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (pid().orElse(before) == before) {
             if (System.nanoTime() > deadline) {
@@ -62,10 +64,14 @@ final class PayaraAdmin implements ServerAdmin {
         }
     }
 
-    /** The process that answers /status; empty while nothing does (the domain or the application is starting). */
+    /**
+     * The process that answers /status, to a session signed in for the purpose (a restart ends every session);
+     * empty while nothing does (the domain or the application is starting).
+     */
     private OptionalLong pid() throws InterruptedException {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(status)
+            String admin = SignIn.signIn(base, BuildUsers.ADMIN, BuildUsers.passwordOf(BuildUsers.ADMIN));
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(status).header("Cookie", admin)
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? OptionalLong.of(Json.createReader(
                     new StringReader(response.body())).readObject().getJsonNumber("pid").longValueExact())

@@ -31,6 +31,11 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public static RawWebSocket open(URL base) throws IOException {
+        return open(base, null);
+    }
+
+    /** Opens a connection whose handshake sends {@code cookie} (a signed-in session's, say); null sends none. */
+    public static RawWebSocket open(URL base, String cookie) throws IOException {
         URI chat = TestUrls.resolve(base, "chat");
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
@@ -40,7 +45,8 @@ public final class RawWebSocket implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(nonce);
         String request = "GET " + chat.getRawPath() + " HTTP/1.1\r\nHost: " + chat.getHost() + ":" + chat.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(nonce) + "\r\n\r\n";
+                + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         String status = readHeaders(socket.getInputStream());
         if (!status.startsWith("HTTP/1.1 101")) {

@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Reads the application's {@code /status} counters, optionally after waiting for no reply to stream. */
+/**
+ * Reads the application's {@code /status} counters, optionally after waiting for no reply to stream, signed in as
+ * the build's {@code it-admin} (role {@code chat-admin}).
+ */
 public final class ServerStatus {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -85,8 +88,8 @@ public final class ServerStatus {
 
     private static JsonObject get(URL base, String path) throws IOException, InterruptedException {
         URI uri = TestUrls.resolve(base, path);
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Cookie", SignIn.cookie(base, BuildUsers.ADMIN)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return Json.createReader(new StringReader(response.body())).readObject();
     }

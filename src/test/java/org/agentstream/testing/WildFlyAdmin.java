@@ -67,6 +67,7 @@ public final class WildFlyAdmin implements ServerAdmin {
     @Override
     public void restart(Duration timeout) throws IOException, InterruptedException, TimeoutException {
         ServerHelper.executeReload(client, Operations.createOperation("reload"));
+        SignIn.forget();
         ServerHelper.waitForStandalone(client, timeout.toSeconds());
     }
 

@@ -1,0 +1,38 @@
+package org.agentstream.benchmark;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.agentstream.testing.BuildUsers;
+import org.agentstream.testing.SignIn;
+
+/**
+ * A compared server's {@code /status}: ours shows it to a {@code chat-admin} only and answers with its sign-in form
+ * first, so the benchmark signs in as the build's {@code demo} user; the peers answer at once.
+ */
+final class StatusPage {
+
+    private StatusPage() {
+    }
+
+    static HttpResponse<String> get(HttpClient http, URI base, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<String> status = send(http, base, null, timeout);
+        if (status.statusCode() == 200 && status.body().contains("j_security_check")) {
+            String cookie = SignIn.signIn(base.toURL(), BuildUsers.DEMO, BuildUsers.passwordOf(BuildUsers.DEMO));
+            status = send(http, base, cookie, timeout);
+        }
+        return status;
+    }
+
+    private static HttpResponse<String> send(HttpClient http, URI base, String cookie, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("status")).timeout(timeout);
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
