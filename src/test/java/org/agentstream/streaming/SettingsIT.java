@@ -1,6 +1,6 @@
 package org.agentstream.streaming;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.agentstream.testing.GapAnalysis.min;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -23,15 +23,15 @@ class SettingsIT extends DeployedApp {
     @Test
     void aPauseChangedInTheConsoleAppliesToTheNextReply() throws Exception {
         try (ServerAdmin admin = ServerAdmin.of(base); ChatClient client = ChatClient.connect(base)) {
-            double[] byDefault = sendGaps(client, "default");
+            double[] byDefault = client.echoSendGaps("default", WAIT);
             double[] changed;
             try {
                 admin.setSetting(PAUSE, "35");
-                changed = sendGaps(client, "changed");
+                changed = client.echoSendGaps("changed", WAIT);
             } finally {
                 admin.removeSetting(PAUSE);
             }
-            double[] restored = sendGaps(client, "restored");
+            double[] restored = client.echoSendGaps("restored", WAIT);
 
             System.out.printf(Locale.ROOT, "[settings] smallest send gap: default %.2f ms, pause 35 ms %.2f ms, "
                     + "restored %.2f ms%n", min(byDefault), min(changed), min(restored));
@@ -50,14 +50,4 @@ class SettingsIT extends DeployedApp {
                 "server-config/ created the executor and the application found it: " + executor);
     }
 
-    private static double[] sendGaps(ChatClient client, String id) throws Exception {
-        client.ask(id, "echo", "one two three four five six seven eight nine ten eleven twelve");
-        Reply reply = client.reply(id, WAIT);
-        assertEquals("complete", reply.status());
-        return GapAnalysis.of(reply).sendGapsMs();
-    }
-
-    private static double min(double[] values) {
-        return Arrays.stream(values).min().orElseThrow();
-    }
 }

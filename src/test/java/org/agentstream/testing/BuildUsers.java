@@ -40,6 +40,8 @@ public final class BuildUsers {
     public static final String ADMIN = "it-admin";
     /** In the realm with no role at all. */
     public static final String NOBODY = "it-nobody";
+    /** WildFly's management user (its ManagementRealm, for the console and jboss-cli), not a chat user. */
+    public static final String CONSOLE_ADMIN = "console-admin";
 
     static final List<User> USERS = List.of(
             new User(DEMO, List.of("chat-user", "chat-admin")),
@@ -121,7 +123,8 @@ public final class BuildUsers {
 
     /**
      * Build step: adds every user to the application realm of the WildFly at {@code jboss.home} (system property),
-     * with {@code add-user.sh -a} (which updates a user already there), and says how to sign in as {@code demo}.
+     * with {@code add-user.sh -a} (which updates a user already there), and the console's management user with
+     * {@code add-user.sh -m}, and says how to sign in as {@code demo}.
      */
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("jboss.home"));
@@ -134,7 +137,11 @@ public final class BuildUsers {
             }
             Commands.run(command, Map.of("JAVA_HOME", System.getProperty("java.home")), false);
         }
+        Commands.run(List.of(home.resolve("bin/add-user.sh").toString(), "-m", "-s", "-u", CONSOLE_ADMIN, "-p",
+                users.password(CONSOLE_ADMIN)), Map.of("JAVA_HOME", System.getProperty("java.home")), false);
         LOG.info(users.signInLine("WildFly"));
+        LOG.info("WildFly's console (http://localhost:9990): management user " + CONSOLE_ADMIN + ", password in "
+                + users.file);
     }
 
     /** What the run log says so that whoever started the server can sign in. */

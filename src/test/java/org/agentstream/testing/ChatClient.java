@@ -1,5 +1,6 @@
 package org.agentstream.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import jakarta.json.Json;
@@ -132,6 +133,17 @@ public final class ChatClient implements AutoCloseable {
         send(Json.createObjectBuilder().add("type", "message").add("id", id).add("agent", agent)
                 .add("content", content).build().toString());
         return now;
+    }
+
+    /**
+     * Asks {@code echo} for twelve words and reads the reply to its end: the gaps between the server's sends of its
+     * chunks ({@code sentAt}), the pacing a setting such as {@code agentstream.stream.pause-ms} gives.
+     */
+    public double[] echoSendGaps(String id, Duration timeout) throws IOException, InterruptedException {
+        ask(id, "echo", "one two three four five six seven eight nine ten eleven twelve");
+        Reply reply = reply(id, timeout);
+        assertEquals("complete", reply.status(), () -> reply.end().json().toString());
+        return GapAnalysis.of(reply).sendGapsMs();
     }
 
     public void cancel(String messageId) throws IOException {

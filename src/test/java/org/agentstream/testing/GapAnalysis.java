@@ -63,6 +63,10 @@ public record GapAnalysis(double[] sendGapsMs, double[] receiveGapsMs, double se
         return percentile(differences, percentile);
     }
 
+    public static double min(double[] values) {
+        return Arrays.stream(values).min().orElseThrow();
+    }
+
     public static double percentile(double[] values, double percentile) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -34,7 +33,6 @@ final class PayaraAdmin implements ServerAdmin {
 
     private final URI adminListener;
     private final String authorization;
-    private final URI settingProbe;
     private final URL base;
     private final URI status;
 
@@ -44,7 +42,6 @@ final class PayaraAdmin implements ServerAdmin {
         String password = BuildUsers.passwordOf(PayaraDomain.ADMIN);
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
-        this.settingProbe = TestUrls.resolve(base, "test-support/setting");
         this.base = base;
         this.status = TestUrls.resolve(base, "status");
     }
@@ -102,28 +99,8 @@ final class PayaraAdmin implements ServerAdmin {
         awaitApplied(name, null);
     }
 
-    /** Waits, at most {@link #APPLIES_WITHIN}, until the application reads {@code value} (null: no value). */
     private void awaitApplied(String name, String value) throws IOException {
-        String expected = value == null || value.strip().isEmpty() ? null : value.strip();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(settingProbe + "?name=" + encode(name)))
-                .timeout(Duration.ofSeconds(10)).build();
-        long deadline = System.nanoTime() + APPLIES_WITHIN.toNanos();
-        String seen = null;
-        do {
-            try {
-                HttpResponse<String> response = HTTP.send(probe, HttpResponse.BodyHandlers.ofString());
-                seen = response.statusCode() == 204 ? null : response.body();
-                if (response.statusCode() / 100 == 2 && Objects.equals(seen, expected)) {
-                    return;
-                }
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        } while (System.nanoTime() < deadline);
-        throw new IOException("setting " + name + " still reads " + seen + ", not " + expected + ", after "
-                + APPLIES_WITHIN);
+        TestSupport.awaitSetting(base, name, value, APPLIES_WITHIN);
     }
 
     /** Runs one asadmin command on the domain; fails with the command's own message unless it succeeds. */

@@ -52,6 +52,33 @@ public final class TestSupport {
     }
 
     /**
+     * Waits, at most {@code within}, until the application reads {@code value} for setting {@code name} (null or
+     * blank: no value), asking {@code testsupport/SettingProbeServlet}: a setting from another source than a system
+     * property is read again at most once a second, so a change made in a console or with asadmin takes a moment.
+     */
+    public static void awaitSetting(URL base, String name, String value, Duration within) throws IOException {
+        String expected = value == null || value.strip().isEmpty() ? null : value.strip();
+        HttpRequest probe = HttpRequest.newBuilder(TestUrls.resolve(base, "test-support/setting?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build();
+        long deadline = System.nanoTime() + within.toNanos();
+        String seen = null;
+        do {
+            try {
+                HttpResponse<String> response = HTTP.send(probe, HttpResponse.BodyHandlers.ofString());
+                seen = response.statusCode() == 204 ? null : response.body();
+                if (response.statusCode() / 100 == 2 && java.util.Objects.equals(seen, expected)) {
+                    return;
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new IOException("setting " + name + " still reads " + seen + ", not " + expected + ", after " + within);
+    }
+
+    /**
      * Calls the history probe ({@code testsupport/HistoryProbeServlet}): POST (parameters as a UTF-8 form) stores a
      * message and its reply, GET (parameters in the query) reads a conversation back.
      */
