@@ -12,6 +12,7 @@ import org.agentstream.testing.ChatClient.Reply;
 import org.agentstream.testing.DeployedApp;
 import org.agentstream.testing.GapAnalysis;
 import org.agentstream.testing.HeadlessChromium;
+import org.agentstream.testing.ServerAdmin;
 import org.agentstream.testing.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -37,6 +38,9 @@ class ConsoleIT extends DeployedApp {
     @Test
     void aPauseChangedInTheAdminConsoleAppliesToTheNextReply() throws Exception {
         boolean payara = "payara".equals(System.getProperty("it.server", "wildfly"));
+        try (ServerAdmin admin = ServerAdmin.of(base)) {
+            admin.setSetting(PAUSE, "10"); // as server-config sets it: another IT may have removed it
+        }
         try (HeadlessChromium browser = HeadlessChromium.start(); ChatClient client = ChatClient.connect(base)) {
             Console console = payara ? new PayaraConsole(browser.driver()) : new HalConsole(browser.driver());
             console.signIn();
