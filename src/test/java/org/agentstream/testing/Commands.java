@@ -15,6 +15,17 @@ final class Commands {
     private Commands() {
     }
 
+    /** The command as a message may show it: the argument after {@code -p} (a password) masked. */
+    private static String shown(List<String> command) {
+        List<String> shown = new java.util.ArrayList<>(command);
+        for (int i = 1; i < shown.size(); i++) {
+            if ("-p".equals(shown.get(i - 1))) {
+                shown.set(i, "****");
+            }
+        }
+        return shown.toString();
+    }
+
     /** Runs {@code command}; its output, or an IOException with the output unless it exits 0 or may fail. */
     static String run(List<String> command, Map<String, String> environment, boolean mayFail)
             throws IOException, InterruptedException {
@@ -27,11 +38,11 @@ final class Commands {
             process.getOutputStream().close();
             if (!process.waitFor(MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new IOException(command + " still runs after " + MINUTES + " minutes");
+                throw new IOException(shown(command) + " still runs after " + MINUTES + " minutes");
             }
             String text = Files.readString(output);
             if (process.exitValue() != 0 && !mayFail) {
-                throw new IOException(command + " failed (" + process.exitValue() + "):\n" + text);
+                throw new IOException(shown(command) + " failed (" + process.exitValue() + "):\n" + text);
             }
             return text;
         } finally {
