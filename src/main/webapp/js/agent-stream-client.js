@@ -241,8 +241,9 @@ export class Reply {
  * still waiting when the connection drops or the client closes is rejected.
  */
 /**
- * Closes (code 1008, these reasons) after which reconnecting would only be refused again: the user signed out,
- * nobody is signed in while the server requires it, or the user has the most connections open that one may.
+ * Closes (code 1008, these reasons) after which reconnecting would only be refused again or start a tug of war: the
+ * user signed out, nobody is signed in while the server requires it, or the user opened more connections than one
+ * may and this was their oldest.
  */
 const FINAL_CLOSE_REASONS = new Set(["signed_out", "sign_in_required", "too_many_connections"]);
 

@@ -148,6 +148,7 @@ client.addEventListener("state", ({ detail }) => {
     closed: CLOSED_TEXT[detail.reason] ?? "Disconnected",
   }[detail.state];
   if (detail.state === "closed" && detail.reason === "signed_out") window.location.assign("signin");
+  if (detail.state === "reconnecting") signInAgainIfSignedOut();
   if (detail.state === "open") {
     // the list arrives as the "agents" event; a connection that drops first rejects this request, and reconnects
     client.listAgents().catch(() => {});
@@ -515,8 +516,29 @@ async function start() {
     return;
   }
   showAccount(account.user);
+  if (account.chat === false) {
+    // signed in without the role chat-user: the handshake would be refused (403) again and again
+    const line = $("connection");
+    line.dataset.state = "closed";
+    line.textContent = `${account.user} may not chat (role chat-user)`;
+    return;
+  }
   resumeAfterReload();
   client.connect();
+}
+
+/**
+ * A connection lost because the sign-in ended (the session timed out, or the user signed out in another tab) cannot
+ * come back: its handshake is refused. The page asks, at each reconnect, and goes to the sign-in form then.
+ */
+async function signInAgainIfSignedOut() {
+  try {
+    const response = await fetch("account", { cache: "no-store" });
+    const account = response.ok ? await response.json() : null;
+    if (account && account.signIn === "required" && !account.user) window.location.assign("signin");
+  } catch {
+    // the server is not reachable: the client goes on reconnecting
+  }
 }
 
 function showAccount(user) {

@@ -54,10 +54,10 @@ public class AccountServlet extends HttpServlet {
             return;
         }
         String user = request.getRemoteUser();
-        if (user != null) {
-            String owner = ChatConfigurator.userOwner(user);
-            int closed = connections.closeAll(owner,
-                    new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, ChatEndpoint.SIGNED_OUT));
+        String owner = user == null ? null : ChatConfigurator.userOwner(user);
+        CloseReason signedOut = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, ChatEndpoint.SIGNED_OUT);
+        if (owner != null) {
+            int closed = connections.closeAll(owner, signedOut);
             try {
                 if (!connections.awaitNone(owner, CLOSES_WITHIN)) {
                     LOG.log(Level.FINE, "{0}''s connections did not all close within {1}", new Object[] {user,
@@ -69,11 +69,18 @@ public class AccountServlet extends HttpServlet {
             LOG.log(Level.INFO, "{0} signed out; {1} chat connections closed", new Object[] {user, closed});
             request.logout();
         }
+        endSession(request);
+        if (owner != null) {
+            connections.closeAll(owner, signedOut); // a tab that reconnected meanwhile, signed in until now
+        }
+        response.sendRedirect(request.getContextPath() + "/");
+    }
+
+    private static void endSession(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
         if (session != null) {
             session.invalidate();
         }
-        response.sendRedirect(request.getContextPath() + "/");
     }
 
     private void account(HttpServletRequest request, HttpServletResponse response) throws IOException {

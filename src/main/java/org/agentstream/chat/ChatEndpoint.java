@@ -35,7 +35,7 @@ public class ChatEndpoint {
 
     /** The reason of the close (1008) of a connection that nobody signed in to while sign-in is required. */
     static final String SIGN_IN_REQUIRED = "sign_in_required";
-    /** The reason of the close (1008) of a connection past its owner's most connections at once. */
+    /** The reason of the close (1008) of an owner's oldest connection when they open one past their most. */
     static final String TOO_MANY_CONNECTIONS = "too_many_connections";
     /** The reason of the close (1008) of a user's connections when they sign out. */
     static final String SIGNED_OUT = "signed_out";
@@ -76,8 +76,8 @@ public class ChatEndpoint {
 
     /**
      * Opens the connection for its owner, or closes it at once (1008) when nobody is signed in and sign-in is
-     * required (the handshake's {@link SignInFilter} refuses that first), or when the owner has the most connections
-     * open that one may.
+     * required (the handshake's {@link SignInFilter} refuses that first). When the owner has the most connections
+     * open that one may, their oldest one is closed (1008 {@code too_many_connections}).
      */
     @OnOpen
     public void open(Session session) throws IOException {
@@ -90,8 +90,11 @@ public class ChatEndpoint {
         slowClients.opened(session, outbox);
         if (session.getUserPrincipal() == null && settings.signInRequired()) {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, SIGN_IN_REQUIRED));
-        } else if (!connections.open(owner, session, settings.maxConnectionsPerUser())) {
-            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, TOO_MANY_CONNECTIONS));
+        } else {
+            Optional<Session> oldest = connections.open(owner, session, settings.maxConnectionsPerUser());
+            if (oldest.isPresent()) {
+                oldest.get().close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, TOO_MANY_CONNECTIONS));
+            }
         }
     }
 
@@ -165,14 +168,16 @@ public class ChatEndpoint {
                     "no agent is named \"" + inbound.agent() + "\""));
             return;
         }
-        OptionalLong wait = messageRate.tryTake(owner, settings.maxMessagesPerMinute(), System.nanoTime());
-        if (wait.isPresent()) {
-            outbox.send(new OutboundFrame.Error(inbound.id(), null, ErrorCode.RATE_LIMITED, "at most "
-                    + settings.maxMessagesPerMinute() + " messages a minute; the next one in " + wait.getAsLong()
-                    + " ms", wait.getAsLong()));
-            return;
-        }
         streaming.admit(streams, outbox, inbound.id()).ifPresent(admission -> {
+            // counted once admitted: a message refused as busy costs the owner nothing of their rate
+            OptionalLong wait = messageRate.tryTake(owner, settings.maxMessagesPerMinute(), System.nanoTime());
+            if (wait.isPresent()) {
+                admission.giveBack();
+                outbox.send(new OutboundFrame.Error(inbound.id(), null, ErrorCode.RATE_LIMITED, "at most "
+                        + settings.maxMessagesPerMinute() + " messages a minute; the next one in " + wait.getAsLong()
+                        + " ms", wait.getAsLong()));
+                return;
+            }
             history.addUserMessage(owner, inbound.conversationId(), inbound.agent(), inbound.content(), inbound.id())
                     .whenComplete((stored, failure) -> {
                         if (failure != null || stored.isEmpty()) {
@@ -284,7 +289,9 @@ public class ChatEndpoint {
     public void close(Session session, CloseReason reason) {
         connections.closed(owner, session);
         slowClients.closed(session);
-        if (reason != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.NORMAL_CLOSURE.getCode()) {
+        boolean done = reason != null && (reason.getCloseCode().getCode() == CloseReason.CloseCodes.NORMAL_CLOSURE
+                .getCode() || SIGNED_OUT.equals(reason.getReasonPhrase()));
+        if (done) {
             streams.disconnect();
             outbox.close();
         } else {

@@ -5,41 +5,49 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The open chat connections of each owner (a signed-in user, or an anonymous owner key): at most a set number
- * each, and all of a user's closed at once when they sign out. The one registry of sessions, owned by the chat.
+ * each (a new one past it closes the oldest), and all of a user's closed at once when they sign out. The one registry of sessions, owned by the chat.
  */
 @ApplicationScoped
 public class OwnerConnections {
 
     private static final Logger LOG = Logger.getLogger(OwnerConnections.class.getName());
 
-    private final Map<String, Set<Session>> byOwner = new ConcurrentHashMap<>();
+    /** Each owner's open connections, oldest first; each list is replaced whole, never changed. */
+    private final Map<String, List<Session>> byOwner = new ConcurrentHashMap<>();
 
-    /** Counts the connection in for its owner, unless the owner has {@code max} open already. */
-    public boolean open(String owner, Session session, int max) {
-        boolean[] added = new boolean[1];
+    /**
+     * Counts the connection in for its owner. An owner with {@code max} open already loses the oldest of them
+     * (returned, for the caller to close): a connection whose client vanished without a close (a laptop asleep, a
+     * phone off the network) stays open on the server, and refusing new ones would lock the owner out for good.
+     */
+    public Optional<Session> open(String owner, Session session, int max) {
+        Session[] evicted = new Session[1];
         byOwner.compute(owner, (key, sessions) -> {
-            Set<Session> open = sessions == null ? ConcurrentHashMap.newKeySet() : sessions;
-            if (open.size() < max) {
-                added[0] = open.add(session);
+            List<Session> open = new ArrayList<>(sessions == null ? List.of() : sessions);
+            while (open.size() >= Math.max(1, max)) {
+                evicted[0] = open.remove(0);
             }
-            return open.isEmpty() ? null : open;
+            open.add(session);
+            return List.copyOf(open);
         });
-        return added[0];
+        return Optional.ofNullable(evicted[0]);
     }
 
     public void closed(String owner, Session session) {
         byOwner.computeIfPresent(owner, (key, sessions) -> {
-            sessions.remove(session);
-            return sessions.isEmpty() ? null : sessions;
+            List<Session> open = new ArrayList<>(sessions);
+            open.remove(session);
+            return open.isEmpty() ? null : List.copyOf(open);
         });
         synchronized (this) {
             notifyAll();
@@ -47,7 +55,7 @@ public class OwnerConnections {
     }
 
     public int count(String owner) {
-        Set<Session> sessions = byOwner.get(owner);
+        List<Session> sessions = byOwner.get(owner);
         return sessions == null ? 0 : sessions.size();
     }
 
@@ -70,8 +78,7 @@ public class OwnerConnections {
 
     /** Closes every open connection of the owner with {@code reason}; returns how many there were. */
     public int closeAll(String owner, CloseReason reason) {
-        Set<Session> sessions = byOwner.get(owner);
-        List<Session> open = sessions == null ? List.of() : List.copyOf(sessions);
+        List<Session> open = byOwner.getOrDefault(owner, List.of());
         for (Session session : open) {
             try {
                 session.close(reason);
