@@ -224,13 +224,19 @@ public final class LoadBenchmark {
      */
     public static Figures run(URI base, Load load, Duration timeout, PrintStream log)
             throws IOException, InterruptedException {
+        return run(base, -1, load, timeout, log);
+    }
+
+    /** The same, for a server whose pid is known already ({@code knownPid}; -1: read it from /status). */
+    public static Figures run(URI base, long knownPid, Load load, Duration timeout, PrintStream log)
+            throws IOException, InterruptedException {
         URI chat = URI.create(base.toString().replaceFirst("^http", "ws") + "chat");
         String request = "\",\"agent\":\"" + load.agent() + "\",\"content\":\"" + load.content() + "\"}";
         ExecutorService callbacks = Executors.newFixedThreadPool(2);
         try {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                     .connectTimeout(Duration.ofSeconds(30)).build();
-            long pid = serverPid(http, base);
+            long pid = knownPid >= 0 ? knownPid : serverPid(http, base);
             int connections = load.connections();
             CountDownLatch answered = new CountDownLatch(connections);
             List<Client> clients = new ArrayList<>();

@@ -143,7 +143,7 @@ public final class PeerComparison {
         }
         out.printf(Locale.ROOT, "-- %s, %s x %d chunks%s%n", running.server.title, load, load.chunks(),
                 note.isEmpty() ? "" : " (" + note + ")");
-        LoadBenchmark.Figures figures = LoadBenchmark.run(running.base, load, timeout, out);
+        LoadBenchmark.Figures figures = LoadBenchmark.run(running.base, running.pid, load, timeout, out);
         figures.print(out);
         return figures;
     }

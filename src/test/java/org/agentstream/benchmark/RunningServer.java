@@ -77,6 +77,10 @@ final class RunningServer {
                 if (pid.find()) {
                     return new RunningServer(server, base, Long.parseLong(pid.group(1)), process);
                 }
+                if (StatusPage.behindSignIn(status) && server == ComparedServer.PAYARA) {
+                    // Payara Micro has no user to read /status as; its JVM is the process started here
+                    return new RunningServer(server, base, process.pid(), process);
+                }
                 stop(process, -1);
                 throw new IOException(server.key + "'s /status gives no pid (a WAR built before it did? mvn package "
                         + "builds it anew): " + status.body());
