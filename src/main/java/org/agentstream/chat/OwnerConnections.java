@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * The open chat connections of each owner (a signed-in user, or an anonymous owner key): at most a set number
- * each (a new one past it closes the oldest), and all of a user's closed at once when they sign out. The one registry of sessions, owned by the chat.
+ * each (a new one past it closes the oldest), and all of a user's closed at once when they sign out. The one
+ * registry of sessions, owned by the chat.
  */
 @ApplicationScoped
 public class OwnerConnections {
