@@ -7,6 +7,9 @@ import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.agentstream.timing.Demand;
+import org.agentstream.timing.DrainLoop;
+import org.agentstream.timing.StepTimer;
 
 /**
  * Publishes the chunks of an iterator to one subscriber, either as fast as demand allows or one chunk per gap on a

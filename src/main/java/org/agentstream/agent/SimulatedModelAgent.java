@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Flow;
+import org.agentstream.timing.StepTimer;
 
 /**
  * Stands in for a remote language model: a long reply (several dozen word chunks) that arrives with a natural,

@@ -23,7 +23,19 @@ import org.agentstream.history.StoredReply;
 import org.agentstream.history.UserTurn;
 import org.agentstream.streaming.ConnectionStreams;
 import org.agentstream.streaming.EndedReply;
+import org.agentstream.streaming.StreamSettings;
 import org.agentstream.streaming.StreamingService;
+import org.agentstream.access.AccessSettings;
+import org.agentstream.access.CloseReasons;
+import org.agentstream.access.Owners;
+import org.agentstream.access.MessageRate;
+import org.agentstream.access.OwnerConnections;
+import org.agentstream.access.SignInFilter;
+import org.agentstream.wire.ErrorCode;
+import org.agentstream.wire.FrameCodec;
+import org.agentstream.wire.InboundFrame;
+import org.agentstream.wire.OutboundFrame;
+import org.agentstream.wire.WireTime;
 
 /**
  * The chat WebSocket, one instance per connection. It checks each frame, answers bad input with one error frame
@@ -32,13 +44,6 @@ import org.agentstream.streaming.StreamingService;
  */
 @ServerEndpoint(value = "/chat", configurator = ChatConfigurator.class)
 public class ChatEndpoint {
-
-    /** The reason of the close (1008) of a connection that nobody signed in to while sign-in is required. */
-    static final String SIGN_IN_REQUIRED = "sign_in_required";
-    /** The reason of the close (1008) of an owner's oldest connection when they open one past their most. */
-    static final String TOO_MANY_CONNECTIONS = "too_many_connections";
-    /** The reason of the close (1008) of a user's connections when they sign out. */
-    static final String SIGNED_OUT = "signed_out";
 
     @Inject
     private AgentDirectory agents;
@@ -51,6 +56,12 @@ public class ChatEndpoint {
 
     @Inject
     private ChatSettings settings;
+
+    @Inject
+    private AccessSettings access;
+
+    @Inject
+    private StreamSettings streamSettings;
 
     @Inject
     private SlowClients slowClients;
@@ -82,18 +93,18 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session) throws IOException {
         connectionId = session.getId();
-        owner = ChatConfigurator.owner(session);
+        owner = Owners.of(session);
         frame = new FrameAssembler(settings.maxFrameBytes());
         session.setMaxIdleTimeout(settings.idleTimeoutMs());
-        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), settings.flush()), codec);
+        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
         streams = new ConnectionStreams(owner, outbox);
         slowClients.opened(session, outbox);
-        if (session.getUserPrincipal() == null && settings.signInRequired()) {
-            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, SIGN_IN_REQUIRED));
+        if (session.getUserPrincipal() == null && access.signInRequired()) {
+            session.close(CloseReasons.SIGN_IN_REQUIRED);
         } else {
-            Optional<Session> oldest = connections.open(owner, session, settings.maxConnectionsPerUser());
+            Optional<Session> oldest = connections.open(owner, session, access.maxConnectionsPerUser());
             if (oldest.isPresent()) {
-                oldest.get().close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, TOO_MANY_CONNECTIONS));
+                oldest.get().close(CloseReasons.TOO_MANY_CONNECTIONS);
             }
         }
     }
@@ -170,11 +181,11 @@ public class ChatEndpoint {
         }
         streaming.admit(streams, outbox, inbound.id()).ifPresent(admission -> {
             // counted once admitted: a message refused as busy costs the owner nothing of their rate
-            OptionalLong wait = messageRate.tryTake(owner, settings.maxMessagesPerMinute(), System.nanoTime());
+            OptionalLong wait = messageRate.tryTake(owner, access.maxMessagesPerMinute(), System.nanoTime());
             if (wait.isPresent()) {
                 admission.giveBack();
                 outbox.send(new OutboundFrame.Error(inbound.id(), null, ErrorCode.RATE_LIMITED, "at most "
-                        + settings.maxMessagesPerMinute() + " messages a minute; the next one in " + wait.getAsLong()
+                        + access.maxMessagesPerMinute() + " messages a minute; the next one in " + wait.getAsLong()
                         + " ms", wait.getAsLong()));
                 return;
             }
@@ -290,7 +301,7 @@ public class ChatEndpoint {
         connections.closed(owner, session);
         slowClients.closed(session);
         boolean done = reason != null && (reason.getCloseCode().getCode() == CloseReason.CloseCodes.NORMAL_CLOSURE
-                .getCode() || SIGNED_OUT.equals(reason.getReasonPhrase()));
+                .getCode() || CloseReasons.isSignedOut(reason));
         if (done) {
             streams.disconnect();
             outbox.close();

@@ -10,6 +10,10 @@ import java.util.logging.Logger;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
+import org.agentstream.wire.ErrorCode;
+import org.agentstream.wire.FrameCodec;
+import org.agentstream.wire.OutboundFrame;
+import org.agentstream.wire.WireTime;
 
 /**
  * The single writer of one WebSocket session. Frames from every reply and every error queue here in call order;

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.AgentFailure;
-import org.agentstream.agent.DrainLoop;
-import org.agentstream.agent.StepTimer;
+import org.agentstream.timing.DrainLoop;
+import org.agentstream.timing.StepTimer;
 
 /**
  * One reply on its way to a client: takes chunks from the agent into a small bounded buffer and hands them to the

@@ -44,6 +44,14 @@ public class StreamSettings {
         return ServerConfig.getBoolean("agentstream.status.remote", false);
     }
 
+    /**
+     * Whether each frame is flushed out of the container's send batch right after it is sent, so it leaves at once
+     * (read when a connection opens).
+     */
+    public boolean flush() {
+        return ServerConfig.getBoolean("agentstream.stream.flush", true);
+    }
+
     public Values current() {
         return new Values(
                 Duration.ofMillis(Math.max(0, ServerConfig.getLong("agentstream.stream.pause-ms", 10))),

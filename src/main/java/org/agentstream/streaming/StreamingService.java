@@ -25,8 +25,9 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.agentstream.agent.StepTimer;
+import org.agentstream.timing.StepTimer;
 import org.agentstream.config.ServerResources;
+import org.agentstream.timing.WakeUpTimer;
 
 /**
  * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}, through a

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.stream.IntStream;
-import org.agentstream.testing.VirtualScheduler;
+import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.Test;
 
 class ChunkPublisherTest {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.agentstream.testing.GapAnalysis;
+import org.agentstream.testing.clients.GapAnalysis;
 
 /**
  * Load client for a running server that speaks protocol v1 (agent-stream or a benchmark peer): opens N

@@ -6,8 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.agentstream.testing.BuildUsers;
-import org.agentstream.testing.SignIn;
+import org.agentstream.testing.fixtures.BuildUsers;
+import org.agentstream.testing.clients.SignIn;
 
 /**
  * A compared server's {@code /status}: ours shows it to a {@code chat-admin} only and answers with its sign-in form

@@ -18,14 +18,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Frame;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.RawWebSocket;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.clients.RawWebSocket;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -158,7 +159,7 @@ class AbortedRepliesIT extends DeployedApp {
     }
 
     private void aNormalReplyStreamsOnTime() throws Exception {
-        String content = RealTimeStreamingIT.words(48);
+        String content = Conversations.words(48);
         try (ChatClient client = ChatClient.connect(base)) {
             client.ask("warm-up", "echo", content);
             assertEquals("complete", client.reply("warm-up", WAIT).status());

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Frame;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of bad input gets a clear error frame, and the same connection then streams normally. */
@@ -70,7 +71,7 @@ class BadInputIT extends DeployedApp {
     @Test
     void anAgentThatThrowsFailsItsOwnStreamOnly() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
-            client.ask("long", "echo", RealTimeStreamingIT.words(30));
+            client.ask("long", "echo", Conversations.words(30));
             client.ask("broken", "failing", "anything");
             Map<String, Reply> replies = client.replies(List.of("long", "broken"), WAIT);
 
@@ -85,7 +86,7 @@ class BadInputIT extends DeployedApp {
 
             Reply healthy = replies.get("long");
             assertEquals("complete", healthy.status(), "the other stream on the connection is unaffected");
-            assertEquals(RealTimeStreamingIT.words(30), healthy.text());
+            assertEquals(Conversations.words(30), healthy.text());
         }
     }
 

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Frame;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.ServerStatus;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
 
 /** A cancel stops one reply; a client that goes away stops all of its replies at once. */
@@ -22,7 +23,7 @@ class CancelAndDisconnectIT extends DeployedApp {
     void cancelStopsALongReplyEarly() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
             // 150 words held after 75: the cancel meets the reply streaming, or held, however slow the machine
-            client.ask("long", "held", RealTimeStreamingIT.words(150));
+            client.ask("long", "held", Conversations.words(150));
             String messageId = client.next("stream_start", WAIT).text("messageId");
             for (int i = 0; i < 5; i++) {
                 client.next("chunk", WAIT);

@@ -17,15 +17,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.agentstream.testing.BuildUsers;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatPage;
-import org.agentstream.testing.ConnectionRelay;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.HeadlessChromium;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.fixtures.BuildUsers;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatPage;
+import org.agentstream.testing.clients.ConnectionRelay;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.clients.HeadlessChromium;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class ChatPageIT extends DeployedApp {
         String session = driver.manage().getCookies().stream().map(cookie -> cookie.getName() + "=" + cookie.getValue())
                 .collect(Collectors.joining("; "));
         try (ChatClient sameSession = ChatClient.connect(base, Map.of("Cookie", List.of(session)))) {
-            sameSession.send(ConversationsIT.request("agents", "agents", null));
+            sameSession.send(Conversations.request("agents", "agents", null));
             assertEquals("agents", sameSession.next(WAIT).type(), "the browser's session chats from Java too");
 
             driver.findElement(By.id("sign-out")).click();
@@ -109,7 +110,7 @@ class ChatPageIT extends DeployedApp {
     @Test
     void anEchoReplyRendersChunkByChunk() throws Exception {
         page.open(base.toExternalForm(), "echo");
-        String content = RealTimeStreamingIT.words(48);
+        String content = Conversations.words(48);
         page.send("echo", content);
         page.awaitLastReply("complete");   // warm-up: classes loaded and compiled on both ends
 
@@ -254,7 +255,7 @@ class ChatPageIT extends DeployedApp {
     @Test
     void aReplyCutOffMidStreamResumesWithNoGapAndNoWordTwice() throws Exception {
         int words = 400;   // 4 s at the 10 ms pause: the cut lands while the reply streams, asserted below
-        String content = RealTimeStreamingIT.words(words);
+        String content = Conversations.words(words);
         try (ConnectionRelay relay = ConnectionRelay.to(base)) {
             page.open(relay.relayed(base), "echo");
             page.paste("echo", content);
@@ -328,7 +329,7 @@ class ChatPageIT extends DeployedApp {
 
     @Test
     void aReplyStreamingThroughAReloadIsShownWholeAfterIt() throws Exception {
-        String content = RealTimeStreamingIT.words(300);
+        String content = Conversations.words(300);
         page.open(base.toExternalForm(), "echo");
         page.send("echo", "Before the reload.");
         page.awaitLastReply("complete");

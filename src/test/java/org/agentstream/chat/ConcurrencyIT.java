@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.TestSupport;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 
 /** Several replies on one connection interleave; many connections stream at once; limits answer busy. */
@@ -23,8 +24,8 @@ class ConcurrencyIT extends DeployedApp {
     @Test
     void twoRepliesOnOneConnectionStreamInterleaved() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
-            client.ask("first", "held", RealTimeStreamingIT.words(30));
-            client.ask("second", "echo", RealTimeStreamingIT.words(30).toUpperCase(Locale.ROOT));
+            client.ask("first", "held", Conversations.words(30));
+            client.ask("second", "echo", Conversations.words(30).toUpperCase(Locale.ROOT));
             ChatClient.Replies replies = new ChatClient.Replies();
             client.readUntil(replies, read -> read.ended("second") && !read.chunks("first").isEmpty(), WAIT);
             assertEquals(1, TestSupport.releaseHeldReplies(base), "the first reply was held halfway");
@@ -34,8 +35,8 @@ class ConcurrencyIT extends DeployedApp {
             Reply second = replies.reply("second");
             assertEquals("complete", first.status());
             assertEquals("complete", second.status());
-            assertEquals(RealTimeStreamingIT.words(30), first.text());
-            assertEquals(RealTimeStreamingIT.words(30).toUpperCase(Locale.ROOT), second.text());
+            assertEquals(Conversations.words(30), first.text());
+            assertEquals(Conversations.words(30).toUpperCase(Locale.ROOT), second.text());
             assertTrue(!first.start().text("messageId").equals(second.start().text("messageId")));
             assertTrue(second.chunks().get(0).receivedNanos() < first.chunks().get(29).receivedNanos(),
                     "the second reply did not wait for the first to end");
@@ -52,12 +53,12 @@ class ConcurrencyIT extends DeployedApp {
                 clients.add(ChatClient.connect(base));
             }
             for (int i = 0; i < clients.size(); i++) {
-                clients.get(i).ask("c" + i, "echo", "client " + i + " " + RealTimeStreamingIT.words(40));
+                clients.get(i).ask("c" + i, "echo", "client " + i + " " + Conversations.words(40));
             }
             for (int i = 0; i < clients.size(); i++) {
                 Reply reply = clients.get(i).reply("c" + i, WAIT);
                 assertEquals("complete", reply.status(), "client " + i);
-                assertEquals("client " + i + " " + RealTimeStreamingIT.words(40), reply.text());
+                assertEquals("client " + i + " " + Conversations.words(40), reply.text());
                 GapAnalysis gaps = GapAnalysis.of(reply);
                 System.out.printf(Locale.ROOT, "[10 connections] client %d: %s%n", i, gaps.summary());
                 assertTrue(gaps.isRealTime(), "client " + i + ": " + gaps.summary());
@@ -75,7 +76,7 @@ class ConcurrencyIT extends DeployedApp {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 ids.add("r" + i);
-                client.ask("r" + i, "held", "r" + i + " " + RealTimeStreamingIT.words(50));
+                client.ask("r" + i, "held", "r" + i + " " + Conversations.words(50));
             }
             ChatClient.Replies replies = new ChatClient.Replies();
             client.readUntil(replies, read -> ids.stream()

@@ -1,12 +1,12 @@
 package org.agentstream.chat;
 
-import static org.agentstream.chat.ConversationsIT.ask;
-import static org.agentstream.chat.ConversationsIT.contents;
-import static org.agentstream.chat.ConversationsIT.conversations;
-import static org.agentstream.chat.ConversationsIT.history;
-import static org.agentstream.chat.ConversationsIT.listed;
-import static org.agentstream.chat.ConversationsIT.newKey;
-import static org.agentstream.chat.ConversationsIT.owner;
+import static org.agentstream.testing.clients.Conversations.ask;
+import static org.agentstream.testing.clients.Conversations.contents;
+import static org.agentstream.testing.clients.Conversations.conversations;
+import static org.agentstream.testing.clients.Conversations.history;
+import static org.agentstream.testing.clients.Conversations.listed;
+import static org.agentstream.testing.clients.Conversations.newKey;
+import static org.agentstream.testing.clients.Conversations.owner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.ServerAdmin;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.fixtures.ServerAdmin;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,5 +1,14 @@
 package org.agentstream.chat;
 
+import static org.agentstream.testing.clients.Conversations.ask;
+import static org.agentstream.testing.clients.Conversations.contents;
+import static org.agentstream.testing.clients.Conversations.conversations;
+import static org.agentstream.testing.clients.Conversations.history;
+import static org.agentstream.testing.clients.Conversations.listed;
+import static org.agentstream.testing.clients.Conversations.message;
+import static org.agentstream.testing.clients.Conversations.newKey;
+import static org.agentstream.testing.clients.Conversations.owner;
+import static org.agentstream.testing.clients.Conversations.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,12 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Frame;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedAppWithModel;
-import org.agentstream.testing.FakeOpenAiServer.Script;
-import org.agentstream.testing.TestSupport;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedAppWithModel;
+import org.agentstream.testing.doubles.FakeOpenAiServer.Script;
+import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -224,69 +233,6 @@ class ConversationsIT extends DeployedAppWithModel {
             assertReply(messages.getJsonObject(5), replies.reply("c2"), "echo", "complete");
             assertReply(messages.getJsonObject(7), replies.reply("c3"), "echo", "complete");
         }
-    }
-
-    /** A random owner key of 32 URL-safe characters, as the server's cookie holds. */
-    static String newKey() {
-        return UUID.randomUUID().toString().replace("-", "");
-    }
-
-    static Map<String, List<String>> owner(String key) {
-        return Map.of("Cookie", List.of("agentstream-owner=" + key));
-    }
-
-    static String message(String id, String agent, String content, String conversationId) {
-        JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "message").add("id", id).add("agent", agent)
-                .add("content", content);
-        if (conversationId != null) {
-            frame.add("conversationId", conversationId);
-        }
-        return frame.build().toString();
-    }
-
-    static String request(String type, String id, String conversationId) {
-        JsonObjectBuilder frame = Json.createObjectBuilder().add("type", type).add("id", id);
-        if (conversationId != null) {
-            frame.add("conversationId", conversationId);
-        }
-        return frame.build().toString();
-    }
-
-    /** Asks and reads the reply to its end. */
-    static Reply ask(ChatClient client, String id, String agent, String content, String conversationId)
-            throws IOException, InterruptedException {
-        client.send(message(id, agent, content, conversationId));
-        Reply reply = client.reply(id, WAIT);
-        assertEquals("complete", reply.status(), () -> "reply " + id + ": " + reply.end().json() + reply.errors());
-        return reply;
-    }
-
-    /** The {@code history} answer, the next frame (nothing else streams on the connection meanwhile). */
-    static JsonObject history(ChatClient client, String id, String conversationId)
-            throws IOException, InterruptedException {
-        client.send(request("history", id, conversationId));
-        Frame answer = client.next(WAIT);
-        assertEquals("history", answer.type(), answer.json().toString());
-        assertEquals(conversationId, answer.text("conversationId"));
-        assertEquals(0, answer.json().getInt("olderLeftOut"));
-        return answer.json();
-    }
-
-    static JsonArray conversations(ChatClient client, String id) throws IOException, InterruptedException {
-        client.send(request("conversations", id, null));
-        Frame answer = client.next(WAIT);
-        assertEquals("conversations", answer.type(), answer.json().toString());
-        return answer.json().getJsonArray("conversations");
-    }
-
-    /** The conversation's entry in a list, or null. */
-    static JsonObject listed(JsonArray conversations, String conversationId) {
-        return conversations.getValuesAs(JsonObject.class).stream()
-                .filter(entry -> conversationId.equals(entry.getString("conversationId"))).findFirst().orElse(null);
-    }
-
-    static List<String> contents(JsonArray messages) {
-        return messages.getValuesAs(JsonObject.class).stream().map(message -> message.getString("content")).toList();
     }
 
     /** Sends {@code frame} (if any) and expects the next frame to refuse it as an unknown conversation. */

@@ -19,16 +19,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Frame;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.HostileFrames;
-import org.agentstream.testing.HostileFrames.Case;
-import org.agentstream.testing.HostileFrames.Expected;
-import org.agentstream.testing.HostileFrames.Kind;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
-import org.agentstream.testing.ServerStatus.CpuWindow;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.HostileFrames;
+import org.agentstream.testing.clients.HostileFrames.Case;
+import org.agentstream.testing.clients.HostileFrames.Expected;
+import org.agentstream.testing.clients.HostileFrames.Kind;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.ServerStatus;
+import org.agentstream.testing.fixtures.ServerStatus.CpuWindow;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,5 +1,6 @@
 package org.agentstream.chat;
 
+import static org.agentstream.testing.clients.Conversations.words;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,20 +8,16 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
 import org.junit.jupiter.api.Test;
 
 /** Proves on a real server that chunks reach a client when they were sent, not in one batch. */
 class RealTimeStreamingIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    static String words(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
-    }
 
     @Test
     void chunksArriveAsTheyAreSent() throws Exception {

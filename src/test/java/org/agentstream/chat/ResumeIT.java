@@ -13,14 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Frame;
-import org.agentstream.testing.ConnectionRelay;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
-import org.agentstream.testing.TestSupport;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.clients.ConnectionRelay;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.ServerStatus;
+import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +80,7 @@ class ResumeIT extends DeployedApp {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
             admin.setSetting(WORDS, "150");
             try {
-                Map<String, List<String>> owner = ConversationsIT.owner(ConversationsIT.newKey());
+                Map<String, List<String>> owner = Conversations.owner(Conversations.newKey());
                 Cut received = askAndCut(owner, "simulated-model", "tell me about resuming", 5);
                 // the last two chunks are lost in the cut, as a network loses what was on its way
                 List<Frame> lost = received.chunks().subList(received.chunks().size() - 2, received.chunks().size());
@@ -154,9 +155,9 @@ class ResumeIT extends DeployedApp {
 
     @Test
     void aReplyThatEndedDuringTheGapIsCompletedFromTheLog() throws Exception {
-        Map<String, List<String>> owner = ConversationsIT.owner(ConversationsIT.newKey());
+        Map<String, List<String>> owner = Conversations.owner(Conversations.newKey());
         // 400 chunks at the 10 ms pause: the cut lands mid-reply however slow the machine is
-        String content = RealTimeStreamingIT.words(400);
+        String content = Conversations.words(400);
         Cut cut = askAndCut(owner, "echo", content, 3);
         JsonObject idle = ServerStatus.awaitIdle(base, WAIT);
         assertTrue(idle.getBoolean("idle"), "the reply ended with no client: " + idle);
@@ -178,10 +179,10 @@ class ResumeIT extends DeployedApp {
 
     @Test
     void onlyTheOwnerResumesAReplyOnceAndCanCancelItThere() throws Exception {
-        Map<String, List<String>> alice = ConversationsIT.owner(ConversationsIT.newKey());
+        Map<String, List<String>> alice = Conversations.owner(Conversations.newKey());
         Cut cut = askAndCut(alice, "endless", "go", 3);
 
-        try (ChatClient mallory = ChatClient.connect(base, ConversationsIT.owner(ConversationsIT.newKey()));
+        try (ChatClient mallory = ChatClient.connect(base, Conversations.owner(Conversations.newKey()));
                 ChatClient back = ChatClient.connect(base, alice)) {
             mallory.resume("m1", cut.messageId(), -1);
             Frame refused = mallory.next(WAIT);
@@ -222,8 +223,8 @@ class ResumeIT extends DeployedApp {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
             admin.setSetting(WINDOW, "1000");
             try {
-                Map<String, List<String>> owner = ConversationsIT.owner(ConversationsIT.newKey());
-                String content = RealTimeStreamingIT.words(400);
+                Map<String, List<String>> owner = Conversations.owner(Conversations.newKey());
+                String content = Conversations.words(400);
                 Cut cut = askAndCut(owner, "echo", content, 5);
                 TestSupport.awaitNotResumable(base, cut.messageId(), WAIT);
 

@@ -16,6 +16,8 @@ import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
 import org.junit.jupiter.api.Test;
+import org.agentstream.wire.FrameCodec;
+import org.agentstream.wire.WireTime;
 
 class SessionOutboxTest {
 

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.RawWebSocket;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
+import org.agentstream.testing.clients.Conversations;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.clients.RawWebSocket;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
 
 /** A client that stops reading slows down nobody else, and is disconnected once the send timeout passes. */
@@ -33,7 +34,7 @@ class SlowClientIT extends DeployedApp {
                 stalled.sendText("{\"type\":\"message\",\"id\":\"never-read\",\"agent\":\"firehose\",\"content\":\"go\"}");
 
                 for (int i = 0; i < 4; i++) {
-                    client.ask("meanwhile" + i, "echo", RealTimeStreamingIT.words(40));
+                    client.ask("meanwhile" + i, "echo", Conversations.words(40));
                     Reply reply = client.reply("meanwhile" + i, WAIT);
                     assertEquals("complete", reply.status());
                     GapAnalysis gaps = GapAnalysis.of(reply);

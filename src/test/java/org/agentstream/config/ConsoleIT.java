@@ -1,19 +1,19 @@
 package org.agentstream.config;
 
-import static org.agentstream.testing.GapAnalysis.min;
+import static org.agentstream.testing.clients.GapAnalysis.min;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import org.agentstream.testing.BuildUsers;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.HeadlessChromium;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.TestSupport;
+import org.agentstream.testing.fixtures.BuildUsers;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.clients.HeadlessChromium;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.TestSupport;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.ServerStatus;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.TestSupport;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.fixtures.ServerStatus;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 
 /** Past the server's limit of concurrent replies, every request still gets an answer: a full reply or busy. */

@@ -14,9 +14,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.agentstream.agent.ChunkPublisher;
-import org.agentstream.testing.RecordingSink;
-import org.agentstream.testing.RecordingSink.Event;
-import org.agentstream.testing.VirtualScheduler;
+import org.agentstream.testing.doubles.RecordingSink;
+import org.agentstream.testing.doubles.RecordingSink.Event;
+import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.Test;
 
 class ReplyStreamTest {

@@ -11,9 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.agentstream.agent.ChunkPublisher;
-import org.agentstream.testing.RecordingSink;
-import org.agentstream.testing.RecordingSink.Event;
-import org.agentstream.testing.VirtualScheduler;
+import org.agentstream.testing.doubles.RecordingSink;
+import org.agentstream.testing.doubles.RecordingSink.Event;
+import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.Test;
 
 /**

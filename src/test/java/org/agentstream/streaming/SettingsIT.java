@@ -1,17 +1,17 @@
 package org.agentstream.streaming;
 
-import static org.agentstream.testing.GapAnalysis.min;
+import static org.agentstream.testing.clients.GapAnalysis.min;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedApp;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.ServerAdmin;
-import org.agentstream.testing.ServerStatus;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
 
 /** A setting changed through the server's management interface applies to the next reply, with no redeploy. */

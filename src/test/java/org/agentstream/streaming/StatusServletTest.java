@@ -10,7 +10,7 @@ import java.io.StringWriter;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.agentstream.testing.VirtualScheduler;
+import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

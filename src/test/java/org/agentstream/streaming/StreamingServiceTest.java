@@ -11,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.agentstream.agent.ChunkPublisher;
-import org.agentstream.testing.RecordingSink;
-import org.agentstream.testing.RecordingSink.Event;
-import org.agentstream.testing.VirtualScheduler;
+import org.agentstream.testing.doubles.RecordingSink;
+import org.agentstream.testing.doubles.RecordingSink.Event;
+import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.Test;
+import org.agentstream.timing.WakeUpTimer;
 
 /** Admission: a request over a limit, or one the executor refuses, gets busy at once and starts nothing. */
 class StreamingServiceTest {

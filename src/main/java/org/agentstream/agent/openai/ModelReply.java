@@ -17,14 +17,14 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import org.agentstream.agent.StepTimer;
+import org.agentstream.timing.StepTimer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
-import org.agentstream.agent.Demand;
-import org.agentstream.agent.DrainLoop;
+import org.agentstream.timing.Demand;
+import org.agentstream.timing.DrainLoop;
 import org.agentstream.agent.OneSubscriber;
 import org.agentstream.agent.Turn;
 

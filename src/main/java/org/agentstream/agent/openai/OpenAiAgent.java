@@ -1,7 +1,7 @@
 package org.agentstream.agent.openai;
 
 import java.util.concurrent.Flow;
-import org.agentstream.agent.StepTimer;
+import org.agentstream.timing.StepTimer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.Agent;

@@ -1,6 +1,6 @@
 package org.agentstream.agent.openai;
 
-import org.agentstream.agent.StepTimer;
+import org.agentstream.timing.StepTimer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;

@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.agentstream.testing.ChatClient;
-import org.agentstream.testing.ChatClient.Frame;
-import org.agentstream.testing.ChatClient.Reply;
-import org.agentstream.testing.DeployedAppWithModel;
-import org.agentstream.testing.FakeOpenAiServer.Ending;
-import org.agentstream.testing.FakeOpenAiServer.Exchange;
-import org.agentstream.testing.FakeOpenAiServer.Script;
-import org.agentstream.testing.GapAnalysis;
-import org.agentstream.testing.ServerAdmin;
+import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.fixtures.DeployedAppWithModel;
+import org.agentstream.testing.doubles.FakeOpenAiServer.Ending;
+import org.agentstream.testing.doubles.FakeOpenAiServer.Exchange;
+import org.agentstream.testing.doubles.FakeOpenAiServer.Script;
+import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.ServerAdmin;
 import org.junit.jupiter.api.Test;
 
 /**

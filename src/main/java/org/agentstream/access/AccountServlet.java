@@ -1,0 +1,100 @@
+package org.agentstream.access;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.websocket.CloseReason;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The page's side of the container's form sign-in: {@code /signin} is protected (role {@code chat-user}, see
+ * web.xml), so the container asks for the user's name and password and then lands here, which sends the user on to
+ * the chat; {@code /signout} closes the user's open chat connections (1008, {@code signed_out}) and ends the session;
+ * {@code /account} tells the page who is signed in and whether sign-in is required.
+ */
+@WebServlet({"/signin", "/signout", "/account"})
+public class AccountServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(AccountServlet.class.getName());
+    /** How long signing out waits for the user's connections to close before it ends the session. */
+    private static final Duration CLOSES_WITHIN = Duration.ofSeconds(2);
+
+    @Inject
+    private AccessSettings settings;
+
+    @Inject
+    private OwnerConnections connections;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        switch (request.getServletPath()) {
+            case "/signin" -> response.sendRedirect(request.getContextPath() + "/");
+            case "/account" -> account(request, response);
+            default -> response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "sign out with POST");
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        if (!"/signout".equals(request.getServletPath())) {
+            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            return;
+        }
+        String user = request.getRemoteUser();
+        String owner = user == null ? null : Owners.user(user);
+        CloseReason signedOut = CloseReasons.SIGNED_OUT;
+        if (owner != null) {
+            int closed = connections.closeAll(owner, signedOut);
+            try {
+                if (!connections.awaitNone(owner, CLOSES_WITHIN)) {
+                    LOG.log(Level.FINE, "{0}''s connections did not all close within {1}", new Object[] {user,
+                        CLOSES_WITHIN});
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(Level.INFO, "{0} signed out; {1} chat connections closed", new Object[] {user, closed});
+            request.logout();
+        }
+        endSession(request);
+        if (owner != null) {
+            connections.closeAll(owner, signedOut); // a tab that reconnected meanwhile, signed in until now
+        }
+        response.sendRedirect(request.getContextPath() + "/");
+    }
+
+    private static void endSession(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
+    }
+
+    private void account(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        JsonObjectBuilder account = Json.createObjectBuilder()
+                .add("signIn", settings.signInRequired() ? "required" : "off");
+        String user = request.getRemoteUser();
+        if (user == null) {
+            account.addNull("user");
+        } else {
+            account.add("user", user);
+        }
+        account.add("chat", user == null ? !settings.signInRequired() : request.isUserInRole(Roles.CHAT_USER))
+                .add("admin", user != null && request.isUserInRole(Roles.CHAT_ADMIN));
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(account.build().toString());
+    }
+}

@@ -1,0 +1,42 @@
+package org.agentstream.wire;
+
+/**
+ * A frame from the client, any type: {@code message} uses id, agent, content and conversationId; {@code cancel}
+ * uses messageId; {@code resume} uses messageId and afterSeq; {@code history} and {@code delete_conversation} use
+ * conversationId; {@code agents} and {@code conversations} use nothing else.
+ */
+public record InboundFrame(String type, String id, String agent, String content, String conversationId,
+        String messageId, Integer afterSeq) {
+
+    /** Longer is no conversation id the server gave out. */
+    static final int MAX_CONVERSATION_ID = 64;
+
+    /** What is missing, empty or malformed for this frame's type, or null when the frame is complete. */
+    public String problem() {
+        if (isBlank(type)) {
+            return "the frame has no \"type\"";
+        }
+        if (conversationId != null && conversationId.length() > MAX_CONVERSATION_ID) {
+            return "\"conversationId\" is longer than " + MAX_CONVERSATION_ID + " characters";
+        }
+        return switch (type) {
+            case "message" -> isBlank(id) ? "a message needs a non-empty \"id\""
+                    : isBlank(agent) ? "a message needs a non-empty \"agent\""
+                    : content == null || content.isEmpty() ? "a message needs a non-empty \"content\""
+                    : conversationId != null && conversationId.isBlank() ? "\"conversationId\" is empty" : null;
+            case "cancel" -> isBlank(messageId) ? "a cancel needs a non-empty \"messageId\"" : null;
+            case "resume" -> isBlank(messageId) ? "a resume needs a non-empty \"messageId\""
+                    : afterSeq == null ? "a resume needs \"afterSeq\": the last seq the client has, or -1 for none"
+                    : afterSeq < -1 ? "\"afterSeq\" is -1 (no chunk yet) or more" : null;
+            case "history", "delete_conversation" ->
+                    isBlank(conversationId) ? "a " + type + " needs a non-empty \"conversationId\"" : null;
+            case "agents", "conversations" -> null;
+            default -> "unknown frame type \"" + type + "\"; expected message, cancel, resume, agents, "
+                    + "conversations, history or delete_conversation";
+        };
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

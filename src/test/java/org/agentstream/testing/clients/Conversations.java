@@ -1,0 +1,94 @@
+package org.agentstream.testing.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.agentstream.testing.clients.ChatClient.Frame;
+import org.agentstream.testing.clients.ChatClient.Reply;
+
+/** The frames and exchanges of the protocol that ITs build on: owners, messages, requests and their answers. */
+public final class Conversations {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Conversations() {
+    }
+
+    /** {@code word0 word1 ...}: a text of {@code count} words that echo replies word by word. */
+    public static String words(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+    }
+
+    /** A random owner key of 32 URL-safe characters, as the server's cookie holds. */
+    public static String newKey() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    public static Map<String, List<String>> owner(String key) {
+        return Map.of("Cookie", List.of("agentstream-owner=" + key));
+    }
+
+    public static String message(String id, String agent, String content, String conversationId) {
+        JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "message").add("id", id).add("agent", agent)
+                .add("content", content);
+        if (conversationId != null) {
+            frame.add("conversationId", conversationId);
+        }
+        return frame.build().toString();
+    }
+
+    public static String request(String type, String id, String conversationId) {
+        JsonObjectBuilder frame = Json.createObjectBuilder().add("type", type).add("id", id);
+        if (conversationId != null) {
+            frame.add("conversationId", conversationId);
+        }
+        return frame.build().toString();
+    }
+
+    /** Asks and reads the reply to its end. */
+    public static Reply ask(ChatClient client, String id, String agent, String content, String conversationId)
+            throws IOException, InterruptedException {
+        client.send(message(id, agent, content, conversationId));
+        Reply reply = client.reply(id, WAIT);
+        assertEquals("complete", reply.status(), () -> "reply " + id + ": " + reply.end().json() + reply.errors());
+        return reply;
+    }
+
+    /** The {@code history} answer, the next frame (nothing else streams on the connection meanwhile). */
+    public static JsonObject history(ChatClient client, String id, String conversationId)
+            throws IOException, InterruptedException {
+        client.send(request("history", id, conversationId));
+        Frame answer = client.next(WAIT);
+        assertEquals("history", answer.type(), answer.json().toString());
+        assertEquals(conversationId, answer.text("conversationId"));
+        assertEquals(0, answer.json().getInt("olderLeftOut"));
+        return answer.json();
+    }
+
+    public static JsonArray conversations(ChatClient client, String id) throws IOException, InterruptedException {
+        client.send(request("conversations", id, null));
+        Frame answer = client.next(WAIT);
+        assertEquals("conversations", answer.type(), answer.json().toString());
+        return answer.json().getJsonArray("conversations");
+    }
+
+    /** The conversation's entry in a list, or null. */
+    public static JsonObject listed(JsonArray conversations, String conversationId) {
+        return conversations.getValuesAs(JsonObject.class).stream()
+                .filter(entry -> conversationId.equals(entry.getString("conversationId"))).findFirst().orElse(null);
+    }
+
+    public static List<String> contents(JsonArray messages) {
+        return messages.getValuesAs(JsonObject.class).stream().map(message -> message.getString("content")).toList();
+    }
+}

@@ -1,0 +1,103 @@
+package org.agentstream.testing.clients;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.agentstream.testing.fixtures.BuildUsers;
+import org.agentstream.testing.fixtures.TestUrls;
+
+/**
+ * Signs a user in through the application's form sign-in, as a browser does (the protected {@code /signin}, the
+ * container's {@code j_security_check}), and gives the session's cookies for the chat's handshake and for
+ * {@code /status}. A session is kept per application and user until {@link #forget()} (a server restart ends it).
+ */
+public final class SignIn {
+
+    private static final Map<String, String> SESSIONS = new ConcurrentHashMap<>();
+
+    private SignIn() {
+    }
+
+    /** The {@code Cookie} header of a session of {@code user}, signed in with the password the build made. */
+    public static String cookie(URL base, String user) throws IOException {
+        String key = base + " " + user;
+        String known = SESSIONS.get(key);
+        if (known != null) {
+            return known;
+        }
+        String made = signIn(base, user, BuildUsers.passwordOf(user));
+        SESSIONS.put(key, made);
+        return made;
+    }
+
+    /** The handshake headers of a connection of {@code user}. */
+    public static Map<String, List<String>> as(URL base, String user) throws IOException {
+        return Map.of("Cookie", List.of(cookie(base, user)));
+    }
+
+    /** Forgets every session (after a server restart, which ends them). */
+    public static void forget() {
+        SESSIONS.clear();
+    }
+
+    /**
+     * Signs in with {@code password}: the cookies of the signed-in session, or an IOException saying what the
+     * server answered instead (a wrong password lands on the form's error page).
+     */
+    public static String signIn(URL base, String user, String password) throws IOException {
+        CookieManager cookies = new CookieManager();
+        HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<String> form = http.send(get(TestUrls.resolve(base, "signin")),
+                    HttpResponse.BodyHandlers.ofString());
+            if (!form.body().contains("j_security_check")) {
+                throw new IOException("/signin did not show the sign-in form: " + form.statusCode() + " " + form.body());
+            }
+            String fields = "j_username=" + encode(user) + "&j_password=" + encode(password);
+            HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(TestUrls.resolve(base, "j_security_check"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(fields)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonObject account = account(http, base);
+            if (!user.equals(account.getString("user", null))) {
+                throw new IOException("not signed in as " + user + ": " + signedIn.statusCode() + " "
+                        + signedIn.uri() + "; /account says " + account);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        URI app = TestUrls.resolve(base, "");
+        return cookies.getCookieStore().get(app).stream().map(HttpCookie::toString)
+                .collect(Collectors.joining("; "));
+    }
+
+    private static JsonObject account(HttpClient http, URL base) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(get(TestUrls.resolve(base, "account")),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    private static HttpRequest get(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

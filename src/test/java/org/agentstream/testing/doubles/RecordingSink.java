@@ -1,0 +1,80 @@
+package org.agentstream.testing.doubles;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import org.agentstream.streaming.ReplyFailure;
+import org.agentstream.streaming.ReplySink;
+import org.agentstream.streaming.StreamStatus;
+
+/** A sink that records every call with the clock's time and reports each chunk delivered at once. */
+public final class RecordingSink implements ReplySink {
+
+    /** One call to the sink. */
+    public record Event(String kind, String messageId, int seq, String text, long at) {
+    }
+
+    private final LongSupplier clock;
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private volatile boolean clientGone;
+
+    public RecordingSink(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    public List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    public List<Event> chunks() {
+        return events.stream().filter(e -> e.kind().equals("chunk")).toList();
+    }
+
+    /** Live and replayed chunks, in the order they were sent; a replayed one is {@code at} its first send time. */
+    public List<Event> allChunks() {
+        return events.stream().filter(e -> e.kind().equals("chunk") || e.kind().equals("replayed")).toList();
+    }
+
+    /** From now on chunks are undeliverable, as when the client has disconnected. */
+    public void clientGone() {
+        clientGone = true;
+    }
+
+    @Override
+    public void streamStarted(String messageId, String replyTo, String agent, String conversationId) {
+        events.add(new Event("start", messageId, -1, agent, clock.getAsLong()));
+    }
+
+    @Override
+    public void chunk(String messageId, int seq, String delta, Delivery delivery) {
+        if (clientGone) {
+            delivery.undeliverable();
+            return;
+        }
+        long now = clock.getAsLong();
+        events.add(new Event("chunk", messageId, seq, delta, now));
+        delivery.delivered(now);
+    }
+
+    @Override
+    public void replayed(String messageId, int seq, String delta, long sentNanos) {
+        events.add(new Event("replayed", messageId, seq, delta, sentNanos));
+    }
+
+    @Override
+    public void movedAway(String messageId, String replyTo) {
+        events.add(new Event("moved", messageId, -1, null, clock.getAsLong()));
+    }
+
+    @Override
+    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+        events.add(new Event("end:" + status.wireName(), messageId, chunks, failure == null ? null : failure.message(),
+                clock.getAsLong()));
+    }
+
+    @Override
+    public void busy(String replyTo, String reason, Duration retryAfter) {
+        events.add(new Event("busy", null, -1, reason, clock.getAsLong()));
+    }
+}
