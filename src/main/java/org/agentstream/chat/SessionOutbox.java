@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
+import org.agentstream.turns.Outbox;
 import org.agentstream.streaming.StreamStatus;
 import org.agentstream.wire.ErrorCode;
 import org.agentstream.wire.FrameCodec;
@@ -22,7 +23,7 @@ import org.agentstream.wire.WireTime;
  * streaming core's managed timer tasks, so those tasks are the ones that send them. A chunk's {@code sentAt} is
  * stamped when it is really written, not when it was queued.
  */
-final class SessionOutbox implements ReplySink {
+final class SessionOutbox implements Outbox {
 
     private static final Logger LOG = Logger.getLogger(SessionOutbox.class.getName());
 
@@ -50,7 +51,8 @@ final class SessionOutbox implements ReplySink {
         this.codec = codec;
     }
 
-    void send(OutboundFrame frame) {
+    @Override
+    public void send(OutboundFrame frame) {
         enqueue(new Pending(frame, null, 0, null, null, LIVE));
     }
 

@@ -1,0 +1,188 @@
+package org.agentstream.turns;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.agentstream.access.AccessSettings;
+import org.agentstream.access.MessageRate;
+import org.agentstream.agent.Agent;
+import org.agentstream.agent.AgentDirectory;
+import org.agentstream.agent.AgentRequest;
+import org.agentstream.history.ConversationHistory;
+import org.agentstream.history.ReplyText;
+import org.agentstream.history.StoredReply;
+import org.agentstream.history.UserTurn;
+import org.agentstream.streaming.EndedReply;
+import org.agentstream.streaming.StreamingService;
+import org.agentstream.wire.ErrorCode;
+import org.agentstream.wire.InboundFrame;
+import org.agentstream.wire.OutboundFrame;
+import org.agentstream.wire.WireTime;
+
+/**
+ * The chat's use cases, one call per request frame: a chat turn (admit, rate, store the question, read the earlier
+ * turns, start the agent, record the reply), cancel, resume, and the stored conversations. Answers go to the
+ * connection's outbox; the returned stage fails when the database (or a bug) kept a request from being answered,
+ * for the transport to report as it reports any failure.
+ */
+@ApplicationScoped
+public class ChatTurns {
+
+    private static final CompletableFuture<Void> ANSWERED = CompletableFuture.completedFuture(null);
+
+    @Inject
+    private AgentDirectory agents;
+
+    @Inject
+    private StreamingService streaming;
+
+    @Inject
+    private ConversationHistory history;
+
+    @Inject
+    private MessageRate messageRate;
+
+    @Inject
+    private AccessSettings access;
+
+    /** Answers one well-formed frame of the protocol on {@code connection}. */
+    public CompletionStage<Void> handle(ChatConnection connection, InboundFrame inbound) {
+        Outbox outbox = connection.outbox();
+        String owner = connection.owner();
+        return switch (inbound.type()) {
+            case "message" -> send(connection, inbound);
+            case "cancel" -> cancel(connection, inbound);
+            case "resume" -> resume(connection, inbound);
+            case "agents" -> {
+                outbox.send(new OutboundFrame.Agents(agents.list()));
+                yield ANSWERED;
+            }
+            case "conversations" -> answer(history.conversations(owner),
+                    list -> outbox.send(new OutboundFrame.Conversations(list)));
+            case "history" -> answer(history.history(owner, inbound.conversationId()),
+                    page -> page.ifPresentOrElse(found -> outbox.send(new OutboundFrame.History(found)),
+                            () -> unknownConversation(outbox, inbound)));
+            case "delete_conversation" -> answer(history.delete(owner, inbound.conversationId()), deleted -> {
+                if (deleted) {
+                    outbox.send(new OutboundFrame.ConversationDeleted(inbound.conversationId()));
+                } else {
+                    unknownConversation(outbox, inbound);
+                }
+            });
+            default -> throw new IllegalStateException("decode accepts no other type: " + inbound.type());
+        };
+    }
+
+    /**
+     * A chat turn: asks the agent once the reply is admitted and the user's message is stored (which reads the
+     * conversation's earlier turns for the agent; a new conversation's first message is stored while its reply
+     * streams); the reply is stored when it ends, with exactly what was sent.
+     */
+    private CompletionStage<Void> send(ChatConnection connection, InboundFrame inbound) {
+        Outbox outbox = connection.outbox();
+        Optional<Agent> agent = agents.find(inbound.agent());
+        if (agent.isEmpty()) {
+            outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_AGENT,
+                    "no agent is named \"" + inbound.agent() + "\""));
+            return ANSWERED;
+        }
+        Optional<StreamingService.Admission> admitted = streaming.admit(connection.streams(), outbox, inbound.id());
+        if (admitted.isEmpty()) {
+            return ANSWERED;
+        }
+        StreamingService.Admission admission = admitted.get();
+        // counted once admitted: a message refused as busy costs the owner nothing of their rate
+        int perMinute = access.maxMessagesPerMinute();
+        OptionalLong wait = messageRate.tryTake(connection.owner(), perMinute, System.nanoTime());
+        if (wait.isPresent()) {
+            admission.giveBack();
+            outbox.send(new OutboundFrame.Error(inbound.id(), null, ErrorCode.RATE_LIMITED, "at most " + perMinute
+                    + " messages a minute; the next one in " + wait.getAsLong() + " ms", wait.getAsLong()));
+            return ANSWERED;
+        }
+        return history.addUserMessage(connection.owner(), inbound.conversationId(), inbound.agent(),
+                inbound.content(), inbound.id()).handle((stored, failure) -> {
+                    if (failure != null || stored.isEmpty()) {
+                        admission.giveBack();
+                        if (failure != null) {
+                            throw new CompletionException(failure);
+                        }
+                        unknownConversation(outbox, inbound);
+                        return null;
+                    }
+                    start(admission, agent.get(), inbound, stored.get());
+                    return null;
+                });
+    }
+
+    private void start(StreamingService.Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
+        long startedAt = System.currentTimeMillis();
+        admission.start(inbound.agent(), question.conversationId(),
+                () -> agent.reply(new AgentRequest(inbound.content(), question.conversationId(), question.earlier())),
+                ended -> history.addReply(question, inbound.agent(), replyText(ended), ended.status().wireName(),
+                        ended.messageId(), inbound.id(), startedAt));
+    }
+
+    private static ReplyText replyText(EndedReply ended) {
+        long[] sentAtMicros = new long[ended.sentNanos().length];
+        for (int i = 0; i < sentAtMicros.length; i++) {
+            sentAtMicros[i] = WireTime.epochMicros(ended.sentNanos()[i]);
+        }
+        return new ReplyText(ended.sentText(), ended.chunkEnds(), sentAtMicros);
+    }
+
+    private CompletionStage<Void> cancel(ChatConnection connection, InboundFrame inbound) {
+        if (!connection.streams().cancel(inbound.messageId())) {
+            connection.outbox().send(new OutboundFrame.Error(inbound.id(), inbound.messageId(),
+                    ErrorCode.UNKNOWN_MESSAGE, "no reply \"" + inbound.messageId()
+                            + "\" is streaming on this connection", null));
+        }
+        return ANSWERED;
+    }
+
+    /**
+     * Sends a reply on to a client that lost it with its connection: from the streaming core while the reply is
+     * held for resuming, else from the stored message; a reply of no one of this owner's is unknown.
+     */
+    private CompletionStage<Void> resume(ChatConnection connection, InboundFrame inbound) {
+        Outbox outbox = connection.outbox();
+        return switch (streaming.resume(connection.streams(), outbox, inbound.messageId(), inbound.afterSeq())) {
+            case RESUMED -> ANSWERED; // the outbox sends what the client missed, then the rest
+            case ALREADY_HERE -> {
+                outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.ALREADY_STREAMING,
+                        "reply \"" + inbound.messageId() + "\" already streams on this connection; nothing is sent"
+                                + " again", null));
+                yield ANSWERED;
+            }
+            case UNKNOWN -> answer(history.storedReply(connection.owner(), inbound.messageId()),
+                    stored -> stored.ifPresentOrElse(found -> replayStored(outbox, found, inbound.afterSeq()),
+                            () -> outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(),
+                                    ErrorCode.UNKNOWN_MESSAGE, "there is no reply \"" + inbound.messageId()
+                                            + "\" to resume", null))));
+        };
+    }
+
+    /** A stored reply, sent on from after the client's last chunk: each chunk as first sent, then its end. */
+    private static void replayStored(Outbox outbox, StoredReply stored, int afterSeq) {
+        ReplyText text = stored.text();
+        for (int seq = afterSeq + 1; seq < text.chunks(); seq++) {
+            outbox.replayed(stored.messageId(), seq, text.chunk(seq), WireTime.nanoTime(text.sentAtMicros()[seq]));
+        }
+        outbox.send(new OutboundFrame.StreamEnd(stored.messageId(), stored.replyTo(), stored.status(), text.chunks()));
+    }
+
+    private static void unknownConversation(Outbox outbox, InboundFrame inbound) {
+        outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_CONVERSATION,
+                "there is no conversation \"" + inbound.conversationId() + "\""));
+    }
+
+    /** Sends what a stored-conversation request found once it is there; the stage fails with the database. */
+    private static <T> CompletionStage<Void> answer(CompletionStage<T> found, Consumer<T> send) {
+        return found.thenAccept(send);
+    }
+}
