@@ -2,9 +2,9 @@
 // Every text from a user or an agent goes into the page as text (textContent / Text nodes), never as HTML.
 
 import { AgentStreamClient } from "./agent-stream-client.js";
+import { TimingView } from "./timing-view.js";
 
 const $ = (id) => document.getElementById(id);
-const SVG = "http://www.w3.org/2000/svg";
 /** localStorage key of the current conversation's id, so that a reload shows it again. */
 const STORED_CONVERSATION = "agentstream.conversationId";
 /** sessionStorage key of the reply streaming in this tab, so that a reload resumes it (see resumeAfterReload). */
@@ -15,8 +15,8 @@ const STREAMING_REPLY = "agentstream.streamingReply";
 export const client = new AgentStreamClient();
 /** @type {import("./agent-stream-client.js").Reply | null} */
 let current = null;
-/** @type {import("./agent-stream-client.js").Reply | null} */
-let lastEnded = null;
+/** The timing panel: it shows the last reply that ended. */
+const timing = new TimingView(document);
 const views = new Map(); // client message id -> {item, textNode, status, errors}, replies shown in the current view
 /** @type {string | null} the conversation on screen; null: a new one, which the next message starts */
 let conversationId = localStorage.getItem(STORED_CONVERSATION);
@@ -209,8 +209,7 @@ client.addEventListener("stream_end", ({ detail }) => {
   forgetStreaming(detail.reply);
   showStatus(detail.reply);
   if (detail.reply === current) idle();
-  lastEnded = detail.reply;
-  if (!$("timing").hidden) drawTiming(lastEnded);
+  timing.show(detail.reply);
   refreshConversations();
 });
 
@@ -408,94 +407,6 @@ $("stop").addEventListener("click", () => {
     showError(failure.message, current);
   }
 });
-
-// --- timing view
-
-$("timing-toggle").addEventListener("click", () => {
-  const panel = $("timing");
-  panel.hidden = !panel.hidden;
-  $("timing-toggle").setAttribute("aria-expanded", String(!panel.hidden));
-  $("timing-toggle").textContent = panel.hidden ? "Show timing of the last reply" : "Hide timing";
-  if (!panel.hidden) drawTiming(lastEnded);
-});
-
-function svg(tag, attributes, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/**
- * Draws send gaps and receive gaps per chunk of a reply, and its one-line verdict. Chunks replayed after a reconnect
- * are shaded, and receive gaps the verdict leaves out (next to a replayed chunk, or across a reconnect) are drawn
- * hollow; they do not set the scale, and one past the top is drawn at the top.
- */
-function drawTiming(reply) {
-  const chart = $("timing-chart");
-  chart.replaceChildren();
-  $("legend-replayed").hidden = true;
-  if (!reply || reply.chunks.length < 2) {
-    $("verdict").textContent = reply ? "Too few chunks to compare." : "No reply yet.";
-    $("spans").textContent = "";
-    return;
-  }
-  const timing = reply.timing();
-  const [width, height, left, right, top, bottom] = [640, 240, 44, 10, 10, 26];
-  const gaps = timing.sendGapsMs.length;
-  const judgedReceiveGaps = timing.receiveGapsMs.filter((ms, i) => timing.judged[i]);
-  const highest = Math.max(1, ...timing.sendGapsMs, ...judgedReceiveGaps);
-  const step = niceStep(highest / 4);
-  const maxY = Math.ceil(highest / step) * step;
-  const x = (i) => left + (gaps === 1 ? 0 : (i / (gaps - 1)) * (width - left - right));
-  const y = (ms) => top + (1 - Math.min(ms, maxY) / maxY) * (height - top - bottom);
-
-  replayedRuns(reply.chunks).forEach(([first, last]) => {
-    // gap i lies between chunks i and i + 1: the run touches gaps first - 1 to last
-    const [from, to] = [x(Math.max(0, first - 1)), x(Math.min(gaps - 1, last))];
-    const band = svg("rect", { class: "replayed", x: from - 3, y: top, width: to - from + 6, height: height - top - bottom });
-    band.append(svg("title", {}, `chunks ${first + 1}–${last + 1} replayed after a reconnect`));
-    chart.append(band);
-  });
-  for (let value = 0; value <= maxY + 1e-9; value += step) {
-    chart.append(svg("line", { class: "axis", x1: left, x2: width - right, y1: y(value), y2: y(value) }));
-    chart.append(svg("text", { class: "tick", x: left - 6, y: y(value) + 4, "text-anchor": "end" },
-      `${+value.toFixed(2)} ms`));
-  }
-  const every = Math.max(1, Math.ceil(gaps / 10));
-  for (let i = 0; i < gaps; i += every) {
-    chart.append(svg("text", { class: "tick", x: x(i), y: height - 8, "text-anchor": "middle" }, String(i + 1)));
-  }
-  for (const [series, values] of [["send", timing.sendGapsMs], ["receive", timing.receiveGapsMs]]) {
-    const points = values.map((ms, i) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(" ");
-    chart.append(svg("polyline", { class: series, points }));
-    values.forEach((ms, i) => {
-      const leftOut = series === "receive" && !timing.judged[i];
-      chart.append(svg("circle", { class: leftOut ? `${series} left-out` : series, cx: x(i), cy: y(ms), r: 2.2 }));
-    });
-  }
-  $("legend-replayed").hidden = timing.judged.every(Boolean);
-  $("verdict").textContent = timing.verdict;
-  $("spans").textContent = `${reply.agent}, ${reply.status}: sent over ${timing.sendSpanMs.toFixed(1)} ms, `
-    + `received over ${timing.receiveSpanMs.toFixed(1)} ms (ratio ${timing.spanRatio.toFixed(2)}).`;
-}
-
-/** The runs of replayed chunks, as [first, last] indexes in arrival order. */
-function replayedRuns(chunks) {
-  const runs = [];
-  chunks.forEach((chunk, i) => {
-    if (!chunk.replayed) return;
-    const run = runs[runs.length - 1];
-    if (run && run[1] === i - 1) run[1] = i;
-    else runs.push([i, i]);
-  });
-  return runs;
-}
-
-function niceStep(rough) {
-  const power = 10 ** Math.floor(Math.log10(rough));
-  return [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
-}
 
 // --- account
 
