@@ -1,7 +1,9 @@
 // The chat page: the user's conversations in a sidebar and the current one, built on agent-stream-client.js.
 // Every text from a user or an agent goes into the page as text (textContent / Text nodes), never as HTML.
 
+import { closedText, followSignIn, signedIn } from "./account.js";
 import { AgentStreamClient } from "./agent-stream-client.js";
+import { element } from "./element.js";
 import { TimingView } from "./timing-view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -37,13 +39,6 @@ const STATUS_TEXT = {
 const RECONNECTING_TEXT = "reconnecting…";
 const RESUMING_TEXT = "resuming…";
 const MOVED_TEXT = "moved: it goes on in another tab or window";
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function scrollToEnd() {
   const list = $("conversation");
@@ -131,13 +126,6 @@ function idle() {
 
 // --- connection state
 
-/** What the page says when the server closed the connection for good (close code 1008, the reason). */
-const CLOSED_TEXT = {
-  signed_out: "Signed out",
-  sign_in_required: "Sign in to chat",
-  too_many_connections: "Too many open chat windows: close one and reload",
-};
-
 client.addEventListener("state", ({ detail }) => {
   const line = $("connection");
   line.dataset.state = detail.state;
@@ -145,10 +133,8 @@ client.addEventListener("state", ({ detail }) => {
     connecting: detail.attempt > 0 ? `Reconnecting (attempt ${detail.attempt})…` : "Connecting…",
     open: "Connected",
     reconnecting: `Connection lost; reconnecting in ${(detail.retryInMs / 1000).toFixed(1)} s`,
-    closed: CLOSED_TEXT[detail.reason] ?? "Disconnected",
+    closed: closedText(detail.reason) ?? "Disconnected",
   }[detail.state];
-  if (detail.state === "closed" && detail.reason === "signed_out") window.location.assign("signin");
-  if (detail.state === "reconnecting") signInAgainIfSignedOut();
   if (detail.state === "open") {
     // the list arrives as the "agents" event; a connection that drops first rejects this request, and reconnects
     client.listAgents().catch(() => {});
@@ -408,25 +394,16 @@ $("stop").addEventListener("click", () => {
   }
 });
 
-// --- account
+// --- start
 
 /**
- * Asks who is signed in: with sign-in required and nobody signed in, goes to the server's sign-in form (which comes
- * back here); otherwise shows the user and a sign-out button, and connects.
+ * Asks who is signed in (see account.js): with nobody signed in where the server requires it, the page goes to the
+ * sign-in form; otherwise it shows the user, takes up a reply that streamed through a reload, and connects.
  */
 async function start() {
-  let account = { signIn: "off", user: null };
-  try {
-    const response = await fetch("account", { cache: "no-store" });
-    if (response.ok) account = await response.json();
-  } catch {
-    // an older server without /account: connect as before, the handshake says the rest
-  }
-  if (account.signIn === "required" && !account.user) {
-    window.location.assign("signin");
-    return;
-  }
-  showAccount(account.user);
+  followSignIn(client);
+  const account = await signedIn($("account"));
+  if (!account) return;
   if (account.chat === false) {
     // signed in without the role chat-user: the handshake would be refused (403) again and again
     const line = $("connection");
@@ -436,34 +413,6 @@ async function start() {
   }
   resumeAfterReload();
   client.connect();
-}
-
-/**
- * A connection lost because the sign-in ended (the session timed out, or the user signed out in another tab) cannot
- * come back: its handshake is refused. The page asks, at each reconnect, and goes to the sign-in form then.
- */
-async function signInAgainIfSignedOut() {
-  try {
-    const response = await fetch("account", { cache: "no-store" });
-    const account = response.ok ? await response.json() : null;
-    if (account && account.signIn === "required" && !account.user) window.location.assign("signin");
-  } catch {
-    // the server is not reachable: the client goes on reconnecting
-  }
-}
-
-function showAccount(user) {
-  if (!user) return;
-  const form = element("form");
-  form.method = "post";
-  form.action = "signout";
-  const button = element("button", "", "Sign out");
-  button.id = "sign-out";
-  button.type = "submit";
-  form.append(button);
-  const name = element("span", "", `Signed in as ${user}`);
-  name.id = "user";
-  $("account").replaceChildren(name, form);
 }
 
 start();
