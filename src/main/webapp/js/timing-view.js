@@ -93,8 +93,8 @@ export class TimingView {
   }
 }
 
-function svgElement(document, tag, attributes, text) {
-  const node = document.createElementNS(SVG, tag);
+function svgElement(owner, tag, attributes, text) {
+  const node = owner.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
   if (text !== undefined) node.textContent = text;
   return node;
