@@ -1,558 +1,282 @@
-// The chat page: the user's conversations in a sidebar and the current one, built on agent-stream-client.js.
-// Every text from a user or an agent goes into the page as text (textContent / Text nodes), never as HTML.
+// The chat page: the user's conversations in a sidebar and the current one, built on agent-stream-client.js. This
+// module composes the page's parts (the conversation on screen, the sidebar, the timing panel, the account) and holds
+// what the page is doing: which conversation it shows and which reply streams into it.
 
+import { closedText, followSignIn, signedIn } from "./account.js";
 import { AgentStreamClient } from "./agent-stream-client.js";
+import { ConversationList } from "./conversation-list.js";
+import { ConversationView } from "./conversation-view.js";
+import { element } from "./element.js";
+import { forgetStreaming, rememberStreaming, takeStreaming } from "./saved-reply.js";
+import { TimingView } from "./timing-view.js";
 
-const $ = (id) => document.getElementById(id);
-const SVG = "http://www.w3.org/2000/svg";
+/** @typedef {import("./agent-stream-client.js").Reply} Reply */
+
 /** localStorage key of the current conversation's id, so that a reload shows it again. */
 const STORED_CONVERSATION = "agentstream.conversationId";
-/** sessionStorage key of the reply streaming in this tab, so that a reload resumes it (see resumeAfterReload). */
-const STREAMING_REPLY = "agentstream.streamingReply";
+
+const $ = (id) => document.getElementById(id);
+
+class ChatPage {
+  /** @param {AgentStreamClient} client */
+  constructor(client) {
+    this.client = client;
+    this.messages = new ConversationView(document, client);
+    this.conversations = new ConversationList(document, {
+      open: (id) => this.showConversation(id),
+      remove: (id) => this.deleteConversation(id),
+    });
+    this.timing = new TimingView(document);
+    /** @type {Reply | null} the reply sent from the form (or resumed after a reload) while it streams */
+    this.current = null;
+    /** @type {string | null} the conversation on screen; null: a new one, which the next message starts */
+    this.conversationId = localStorage.getItem(STORED_CONVERSATION);
+    /** @type {string | null} a conversation whose stored messages are still to be shown (after a reload or a drop) */
+    this.historyToLoad = this.conversationId;
+    /** @type {string | null} the messageId of a reply resumed after a reload: shown streaming, so not from history */
+    this.resumedMessageId = null;
+  }
+
+  /**
+   * Asks who is signed in (see account.js): with nobody signed in where the server requires it, the page goes to the
+   * sign-in form; otherwise it shows the user, takes up a reply that streamed through a reload, and connects.
+   */
+  async start() {
+    this.listen();
+    followSignIn(this.client);
+    const account = await signedIn($("account"));
+    if (!account) return;
+    if (account.chat === false) {
+      // signed in without the role chat-user: the handshake would be refused (403) again and again
+      const line = $("connection");
+      line.dataset.state = "closed";
+      line.textContent = `${account.user} may not chat (role chat-user)`;
+      return;
+    }
+    this.resumeAfterReload();
+    this.client.connect();
+  }
+
+  listen() {
+    const on = (type, handle) => this.client.addEventListener(type, ({ detail }) => handle(detail));
+    on("state", (detail) => this.connectionChanged(detail));
+    on("agents", ({ agents }) => this.showAgents(agents));
+    on("stream_start", ({ reply }) => this.replyStarted(reply));
+    on("resume", ({ reply }) => this.messages.showStatus(reply));
+    on("chunk", ({ reply, chunk }) => this.messages.addChunk(reply, chunk.delta));
+    on("stream_end", ({ reply }) => this.replyEnded(reply));
+    on("error", ({ frame, reply }) => this.errorCame(frame, reply));
+    $("agent").addEventListener("change", () => this.describeAgent());
+    $("new-conversation").addEventListener("click", () => {
+      this.showConversation(null);
+      $("content").focus();
+    });
+    $("composer").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.send();
+    });
+    $("content").addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        $("composer").requestSubmit();
+      }
+    });
+    $("stop").addEventListener("click", () => this.stop());
+  }
+
+  // --- connection state and agents
+
+  connectionChanged(detail) {
+    const line = $("connection");
+    line.dataset.state = detail.state;
+    line.textContent = {
+      connecting: detail.attempt > 0 ? `Reconnecting (attempt ${detail.attempt})…` : "Connecting…",
+      open: "Connected",
+      reconnecting: `Connection lost; reconnecting in ${(detail.retryInMs / 1000).toFixed(1)} s`,
+      closed: closedText(detail.reason) ?? "Disconnected",
+    }[detail.state];
+    if (detail.state === "open") {
+      // the list arrives as the "agents" event; a connection that drops first rejects this request, and reconnects
+      this.client.listAgents().catch(() => {});
+      this.messages.clearErrors();
+      this.refreshConversations();
+      if (this.historyToLoad) this.loadHistory(this.historyToLoad);
+    }
+    $("send").disabled = detail.state !== "open" || this.current !== null;
+    if (detail.state !== "open") {
+      // once open, each reply says "resuming…" when its resume goes out
+      for (const reply of this.client.pending.values()) this.messages.showStatus(reply);
+    }
+  }
+
+  showAgents(agents) {
+    const picker = $("agent");
+    const chosen = picker.value || "echo";
+    picker.replaceChildren(...agents.map((agent) => {
+      const option = element("option", "", agent.name);
+      option.value = agent.name;
+      return option;
+    }));
+    if (agents.some((agent) => agent.name === chosen)) picker.value = chosen;
+    this.describeAgent();
+  }
+
+  describeAgent() {
+    const agent = this.client.agents.find((a) => a.name === $("agent").value);
+    $("agent-description").textContent = agent ? agent.description : "";
+  }
+
+  // --- replies
+
+  send() {
+    const content = $("content").value;
+    const agent = $("agent").value;
+    if (!content.trim() || !agent || this.current) return;
+    let reply;
+    try {
+      reply = this.client.send(agent, content, { conversationId: this.conversationId });
+    } catch (failure) {
+      this.messages.showError(failure.message, null);
+      return;
+    }
+    this.messages.addUserMessage(content);
+    this.messages.addReply(reply);
+    this.streaming(reply);
+    this.messages.scrollToEnd();
+  }
+
+  stop() {
+    if (!this.current) return;
+    $("stop").disabled = true;
+    try {
+      this.client.cancel(this.current);
+    } catch (failure) {
+      this.messages.showError(failure.message, this.current);
+    }
+  }
+
+  /** @param {Reply} reply */
+  replyStarted(reply) {
+    this.messages.showStatus(reply);
+    if (!this.messages.shows(reply)) return;
+    if (this.conversationId === null) {
+      this.setConversation(reply.conversationId);   // the first message of a new conversation: the server named it
+      this.refreshConversations();
+    }
+    rememberStreaming(reply);
+  }
+
+  /** @param {Reply} reply */
+  replyEnded(reply) {
+    forgetStreaming(reply);
+    this.messages.showStatus(reply);
+    if (reply === this.current) this.idle();
+    this.timing.show(reply);
+    this.refreshConversations();
+  }
+
+  errorCame(frame, reply) {
+    const retry = frame.retryAfterMs ? ` (try again in ${(frame.retryAfterMs / 1000).toFixed(1)} s)` : "";
+    this.messages.showError(`${frame.code}: ${frame.message}${retry}`, reply);
+    if (frame.code === "unknown_conversation" && reply && this.messages.shows(reply)) {
+      this.setConversation(null);   // deleted meanwhile (another tab): the next message starts a new conversation
+      this.refreshConversations();
+    }
+  }
+
+  /** The form waits for this reply: Send is off and Stop offered until it ends. @param {Reply} reply */
+  streaming(reply) {
+    this.current = reply;
+    $("send").disabled = true;
+    $("stop").hidden = false;
+    $("stop").disabled = false;
+  }
+
+  idle() {
+    this.current = null;
+    $("stop").hidden = true;
+    $("send").disabled = this.client.state !== "open";
+  }
+
+  /**
+   * Shows again the reply that was streaming when this tab reloaded (see saved-reply.js), from its first chunk (the
+   * server replays what it sent before), after the conversation's stored messages, and goes on with it as with any
+   * streaming reply.
+   */
+  resumeAfterReload() {
+    const saved = takeStreaming();
+    if (!saved || !saved.messageId || saved.conversationId !== this.conversationId) return;
+    const reply = this.client.resume(saved);
+    this.resumedMessageId = reply.messageId;
+    this.messages.addReply(reply);
+    this.streaming(reply);
+    rememberStreaming(reply);
+  }
+
+  // --- conversations
+
+  /** Makes a conversation the current one (null: a new one) and remembers it for the next page load. */
+  setConversation(id) {
+    this.conversationId = id;
+    if (id) localStorage.setItem(STORED_CONVERSATION, id);
+    else localStorage.removeItem(STORED_CONVERSATION);
+    this.conversations.markCurrent(id);
+  }
+
+  /** Shows a conversation: its stored messages once the server sends them, or an empty view for a new one (null). */
+  showConversation(id) {
+    this.setConversation(id);
+    this.messages.clear();
+    this.historyToLoad = id;
+    if (id) this.loadHistory(id);
+  }
+
+  async loadHistory(id) {
+    let history;
+    try {
+      history = await this.client.history(id);
+    } catch (failure) {
+      if (this.conversationId !== id) return;
+      // refused; without a code the connection was lost, and it is loaded when the connection opens again
+      if (failure.code) this.historyToLoad = null;
+      if (failure.code === "unknown_conversation") this.showConversation(null);   // deleted, or another browser's
+      else if (failure.code) this.messages.showError(`Could not load the conversation: ${failure.message}`, null);
+      return;
+    }
+    if (this.conversationId !== id || this.historyToLoad !== id) return;   // the user moved on, or it is shown already
+    this.historyToLoad = null;
+    this.messages.showHistory(history, this.resumedMessageId);
+  }
+
+  async refreshConversations() {
+    let conversations;
+    try {
+      conversations = await this.client.listConversations();
+    } catch (failure) {
+      // a lost connection lists them again when it reopens; a refusal: this server keeps no conversations
+      if (failure.code) this.conversations.showNoneKept();
+      return;
+    }
+    this.conversations.show(conversations);
+    this.setConversation(this.conversationId);
+  }
+
+  async deleteConversation(id) {
+    try {
+      await this.client.deleteConversation(id);
+    } catch (failure) {
+      if (failure.code !== "unknown_conversation") {   // that one is gone already: it leaves the list all the same
+        this.messages.showError(`Could not delete the conversation: ${failure.message}`, null);
+        return;
+      }
+    }
+    if (id === this.conversationId) this.showConversation(null);
+    this.refreshConversations();
+  }
+}
 
 /** The page's client, exported for the browser console and the browser tests (no global):
  *  `(await import("./js/chat-page.js")).client` in the page yields this instance, with every reply's timing. */
 export const client = new AgentStreamClient();
-/** @type {import("./agent-stream-client.js").Reply | null} */
-let current = null;
-/** @type {import("./agent-stream-client.js").Reply | null} */
-let lastEnded = null;
-const views = new Map(); // client message id -> {item, textNode, status, errors}, replies shown in the current view
-/** @type {string | null} the conversation on screen; null: a new one, which the next message starts */
-let conversationId = localStorage.getItem(STORED_CONVERSATION);
-/** @type {string | null} a conversation whose stored messages are still to be shown (after a reload or a drop) */
-let historyToLoad = conversationId;
-/** @type {string | null} the messageId of a reply resumed after a reload: shown streaming, so not from history */
-let resumedMessageId = null;
 
-const STATUS_TEXT = {
-  pending: "waiting…",
-  streaming: "streaming…",
-  complete: "",
-  cancelled: "stopped",
-  failed: "failed",
-  interrupted: "interrupted: the connection dropped",
-};
-/** While a streaming reply waits for its connection to come back, and for the server to resume it. */
-const RECONNECTING_TEXT = "reconnecting…";
-const RESUMING_TEXT = "resuming…";
-const MOVED_TEXT = "moved: it goes on in another tab or window";
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function scrollToEnd() {
-  const list = $("conversation");
-  list.scrollTop = list.scrollHeight;
-}
-
-function userMessage(content) {
-  const item = element("li", "message user");
-  item.append(element("div", "meta", "You"), element("div", "text", content));
-  return item;
-}
-
-function agentMessage(agent) {
-  const item = element("li", "message agent");
-  const meta = element("div", "meta");
-  const status = element("span", "status");
-  meta.append(element("span", "who", agent), status);
-  const text = element("div", "text");
-  const textNode = document.createTextNode("");
-  text.append(textNode);
-  const errors = element("div", "errors-of-reply");
-  item.append(meta, text, errors);
-  return { item, textNode, status, errors };
-}
-
-function addAgentMessage(reply) {
-  const view = agentMessage(reply.agent);
-  $("conversation").append(view.item);
-  views.set(reply.id, view);
-  showStatus(reply);
-}
-
-/** @param {import("./agent-stream-client.js").StoredMessage} message */
-function storedMessage(message) {
-  if (message.role === "user") return userMessage(message.content);
-  const view = agentMessage(message.agent);
-  view.textNode.data = message.content;
-  setStatus(view, message.status);
-  return view.item;
-}
-
-/**
- * Shows a reply's status; a streaming reply whose connection dropped stays "streaming" (its text goes on once it is
- * resumed) and says that it waits.
- */
-function showStatus(reply) {
-  const view = views.get(reply.id);
-  if (!view) return;
-  setStatus(view, reply.status);
-  const waiting = reply.status === "streaming" && (client.state !== "open" || reply.resuming);
-  view.item.toggleAttribute("data-resuming", waiting);
-  if (waiting) view.status.textContent = reply.resuming ? RESUMING_TEXT : RECONNECTING_TEXT;
-  if (reply.status === "interrupted" && reply.errors.some((error) => error.code === "resumed_elsewhere")) {
-    view.status.textContent = MOVED_TEXT;
-  }
-}
-
-function setStatus(view, status) {
-  view.item.dataset.status = status;
-  view.status.textContent = STATUS_TEXT[status] ?? status;
-}
-
-function showError(text, reply) {
-  const view = reply && views.get(reply.id);
-  if (view) {
-    view.errors.append(element("p", "error", text));
-  } else {
-    $("errors").append(element("p", "", text));
-  }
-  scrollToEnd();
-}
-
-function streaming(reply) {
-  current = reply;
-  $("send").disabled = true;
-  $("stop").hidden = false;
-  $("stop").disabled = false;
-}
-
-function idle() {
-  current = null;
-  $("stop").hidden = true;
-  $("send").disabled = client.state !== "open";
-}
-
-// --- connection state
-
-/** What the page says when the server closed the connection for good (close code 1008, the reason). */
-const CLOSED_TEXT = {
-  signed_out: "Signed out",
-  sign_in_required: "Sign in to chat",
-  too_many_connections: "Too many open chat windows: close one and reload",
-};
-
-client.addEventListener("state", ({ detail }) => {
-  const line = $("connection");
-  line.dataset.state = detail.state;
-  line.textContent = {
-    connecting: detail.attempt > 0 ? `Reconnecting (attempt ${detail.attempt})…` : "Connecting…",
-    open: "Connected",
-    reconnecting: `Connection lost; reconnecting in ${(detail.retryInMs / 1000).toFixed(1)} s`,
-    closed: CLOSED_TEXT[detail.reason] ?? "Disconnected",
-  }[detail.state];
-  if (detail.state === "closed" && detail.reason === "signed_out") window.location.assign("signin");
-  if (detail.state === "reconnecting") signInAgainIfSignedOut();
-  if (detail.state === "open") {
-    // the list arrives as the "agents" event; a connection that drops first rejects this request, and reconnects
-    client.listAgents().catch(() => {});
-    $("errors").replaceChildren();
-    refreshConversations();
-    if (historyToLoad) loadHistory(historyToLoad);
-  }
-  $("send").disabled = detail.state !== "open" || current !== null;
-  if (detail.state !== "open") {
-    // once open, each reply says "resuming…" when its resume goes out
-    for (const reply of client.pending.values()) showStatus(reply);
-  }
-});
-
-// --- agents
-
-client.addEventListener("agents", ({ detail }) => {
-  const picker = $("agent");
-  const chosen = picker.value || "echo";
-  picker.replaceChildren(...detail.agents.map((agent) => {
-    const option = element("option", "", agent.name);
-    option.value = agent.name;
-    return option;
-  }));
-  if (detail.agents.some((agent) => agent.name === chosen)) picker.value = chosen;
-  describeAgent();
-});
-
-function describeAgent() {
-  const agent = client.agents.find((a) => a.name === $("agent").value);
-  $("agent-description").textContent = agent ? agent.description : "";
-}
-$("agent").addEventListener("change", describeAgent);
-
-// --- replies
-
-client.addEventListener("stream_start", ({ detail: { reply } }) => {
-  showStatus(reply);
-  if (!views.has(reply.id)) return;
-  if (conversationId === null) {
-    setConversation(reply.conversationId);   // the first message of a new conversation: the server named it
-    refreshConversations();
-  }
-  rememberStreaming(reply);
-});
-
-client.addEventListener("resume", ({ detail }) => showStatus(detail.reply));
-
-client.addEventListener("chunk", ({ detail }) => {
-  const view = views.get(detail.reply.id);
-  if (!view) return;
-  if (view.item.hasAttribute("data-resuming")) showStatus(detail.reply);   // resumed: streaming again
-  view.textNode.appendData(detail.chunk.delta);
-  scrollToEnd();
-});
-
-client.addEventListener("stream_end", ({ detail }) => {
-  forgetStreaming(detail.reply);
-  showStatus(detail.reply);
-  if (detail.reply === current) idle();
-  lastEnded = detail.reply;
-  if (!$("timing").hidden) drawTiming(lastEnded);
-  refreshConversations();
-});
-
-client.addEventListener("error", ({ detail }) => {
-  const { frame, reply } = detail;
-  const retry = frame.retryAfterMs ? ` (try again in ${(frame.retryAfterMs / 1000).toFixed(1)} s)` : "";
-  showError(`${frame.code}: ${frame.message}${retry}`, reply);
-  if (frame.code === "unknown_conversation" && reply && views.has(reply.id)) {
-    setConversation(null);   // deleted meanwhile (another tab): the next message starts a new conversation
-    refreshConversations();
-  }
-});
-
-// --- conversations
-
-/** Makes a conversation the current one (null: a new one) and remembers it for the next page load. */
-function setConversation(id) {
-  conversationId = id;
-  if (id) localStorage.setItem(STORED_CONVERSATION, id);
-  else localStorage.removeItem(STORED_CONVERSATION);
-  for (const item of $("conversations").querySelectorAll("li")) {
-    if (item.dataset.conversationId === id) item.setAttribute("aria-current", "true");
-    else item.removeAttribute("aria-current");
-  }
-}
-
-/** Shows a conversation: its stored messages once the server sends them, or an empty view for a new one (null). */
-function showConversation(id) {
-  setConversation(id);
-  views.clear();
-  $("conversation").replaceChildren();
-  $("errors").replaceChildren();
-  historyToLoad = id;
-  if (id) loadHistory(id);
-}
-
-async function loadHistory(id) {
-  let history;
-  try {
-    history = await client.history(id);
-  } catch (failure) {
-    if (conversationId !== id) return;
-    if (failure.code) historyToLoad = null;   // refused; without a code the connection was lost: loaded on reopen
-    if (failure.code === "unknown_conversation") showConversation(null);   // deleted, or another browser's
-    else if (failure.code) showError(`Could not load the conversation: ${failure.message}`, null);
-    return;
-  }
-  if (conversationId !== id || historyToLoad !== id) return;   // the user moved on, or it is shown already
-  historyToLoad = null;
-  const items = history.messages
-    .filter((message) => resumedMessageId === null || message.messageId !== resumedMessageId)
-    .map(storedMessage);
-  if (history.olderLeftOut > 0) {
-    items.unshift(element("li", "note", `${history.olderLeftOut} earlier messages are not shown.`));
-  }
-  $("conversation").prepend(...items);   // before any message sent while it loaded
-  scrollToEnd();
-}
-
-async function refreshConversations() {
-  let conversations;
-  try {
-    conversations = await client.listConversations();
-  } catch (failure) {
-    // a lost connection lists them again when it reopens; a refusal: this server keeps no conversations
-    if (failure.code) $("conversations-note").textContent = "This server keeps no conversations.";
-    return;
-  }
-  $("conversations-note").textContent = "";
-  $("conversations").replaceChildren(...conversations.map(conversationItem));
-  setConversation(conversationId);
-}
-
-/** @param {import("./agent-stream-client.js").ConversationInfo} conversation */
-function conversationItem({ conversationId: id, title, updatedAt }) {
-  const item = element("li", "conversation-item");
-  item.dataset.conversationId = id;
-  const open = element("button", "open");
-  open.type = "button";
-  open.title = title;   // the whole title, where the sidebar cuts it
-  const time = element("time", "", shortTime(updatedAt));
-  time.dateTime = new Date(updatedAt).toISOString();
-  time.title = new Date(updatedAt).toLocaleString();
-  open.append(element("span", "title", title), time);
-  open.addEventListener("click", () => showConversation(id));
-  const remove = element("button", "delete", "×");
-  remove.type = "button";
-  remove.title = "Delete this conversation";
-  remove.setAttribute("aria-label", `Delete the conversation “${title}”`);
-  remove.addEventListener("click", () => deleteConversation(id));
-  item.append(open, remove);
-  return item;
-}
-
-async function deleteConversation(id) {
-  try {
-    await client.deleteConversation(id);
-  } catch (failure) {
-    if (failure.code !== "unknown_conversation") {   // that one is gone already: it leaves the list all the same
-      showError(`Could not delete the conversation: ${failure.message}`, null);
-      return;
-    }
-  }
-  if (id === conversationId) showConversation(null);
-  refreshConversations();
-}
-
-/** "just now", "5 min ago", "3 h ago", then the date. */
-function shortTime(epochMs) {
-  const minutes = Math.floor((Date.now() - epochMs) / 60000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
-  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
-  return new Date(epochMs).toLocaleDateString(undefined, { month: "short", day: "numeric" });
-}
-
-// --- a reply streaming through a reload
-
-/**
- * Remembers, for this tab only, the reply streaming into the conversation on screen: a reload (which drops the
- * connection, so the server keeps the reply for its resume window) takes it up again with resumeAfterReload.
- */
-function rememberStreaming(reply) {
-  const { id, messageId, agent, content } = reply;
-  sessionStorage.setItem(STREAMING_REPLY, JSON.stringify({ id, messageId, agent, content,
-    conversationId: reply.conversationId }));
-}
-
-function forgetStreaming(reply) {
-  const saved = savedStreaming();
-  if (saved && saved.messageId === reply.messageId) sessionStorage.removeItem(STREAMING_REPLY);
-}
-
-function savedStreaming() {
-  try {
-    return JSON.parse(sessionStorage.getItem(STREAMING_REPLY));
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Shows again the reply that was streaming when this tab reloaded, from its first chunk (the server replays what it
- * sent before), after the conversation's stored messages, and goes on with it as with any streaming reply.
- */
-function resumeAfterReload() {
-  const saved = savedStreaming();
-  sessionStorage.removeItem(STREAMING_REPLY);
-  if (!saved || !saved.messageId || saved.conversationId !== conversationId) return;
-  const reply = client.resume(saved);
-  resumedMessageId = reply.messageId;
-  addAgentMessage(reply);
-  streaming(reply);
-  rememberStreaming(reply);
-}
-
-$("new-conversation").addEventListener("click", () => {
-  showConversation(null);
-  $("content").focus();
-});
-
-// --- the form
-
-$("composer").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const content = $("content").value;
-  const agent = $("agent").value;
-  if (!content.trim() || !agent || current) return;
-  let reply;
-  try {
-    reply = client.send(agent, content, { conversationId });
-  } catch (failure) {
-    showError(failure.message, null);
-    return;
-  }
-  $("conversation").append(userMessage(content));
-  addAgentMessage(reply);
-  streaming(reply);
-  scrollToEnd();
-});
-
-$("content").addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey) {
-    event.preventDefault();
-    $("composer").requestSubmit();
-  }
-});
-
-$("stop").addEventListener("click", () => {
-  if (!current) return;
-  $("stop").disabled = true;
-  try {
-    client.cancel(current);
-  } catch (failure) {
-    showError(failure.message, current);
-  }
-});
-
-// --- timing view
-
-$("timing-toggle").addEventListener("click", () => {
-  const panel = $("timing");
-  panel.hidden = !panel.hidden;
-  $("timing-toggle").setAttribute("aria-expanded", String(!panel.hidden));
-  $("timing-toggle").textContent = panel.hidden ? "Show timing of the last reply" : "Hide timing";
-  if (!panel.hidden) drawTiming(lastEnded);
-});
-
-function svg(tag, attributes, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/**
- * Draws send gaps and receive gaps per chunk of a reply, and its one-line verdict. Chunks replayed after a reconnect
- * are shaded, and receive gaps the verdict leaves out (next to a replayed chunk, or across a reconnect) are drawn
- * hollow; they do not set the scale, and one past the top is drawn at the top.
- */
-function drawTiming(reply) {
-  const chart = $("timing-chart");
-  chart.replaceChildren();
-  $("legend-replayed").hidden = true;
-  if (!reply || reply.chunks.length < 2) {
-    $("verdict").textContent = reply ? "Too few chunks to compare." : "No reply yet.";
-    $("spans").textContent = "";
-    return;
-  }
-  const timing = reply.timing();
-  const [width, height, left, right, top, bottom] = [640, 240, 44, 10, 10, 26];
-  const gaps = timing.sendGapsMs.length;
-  const judgedReceiveGaps = timing.receiveGapsMs.filter((ms, i) => timing.judged[i]);
-  const highest = Math.max(1, ...timing.sendGapsMs, ...judgedReceiveGaps);
-  const step = niceStep(highest / 4);
-  const maxY = Math.ceil(highest / step) * step;
-  const x = (i) => left + (gaps === 1 ? 0 : (i / (gaps - 1)) * (width - left - right));
-  const y = (ms) => top + (1 - Math.min(ms, maxY) / maxY) * (height - top - bottom);
-
-  replayedRuns(reply.chunks).forEach(([first, last]) => {
-    // gap i lies between chunks i and i + 1: the run touches gaps first - 1 to last
-    const [from, to] = [x(Math.max(0, first - 1)), x(Math.min(gaps - 1, last))];
-    const band = svg("rect", { class: "replayed", x: from - 3, y: top, width: to - from + 6, height: height - top - bottom });
-    band.append(svg("title", {}, `chunks ${first + 1}–${last + 1} replayed after a reconnect`));
-    chart.append(band);
-  });
-  for (let value = 0; value <= maxY + 1e-9; value += step) {
-    chart.append(svg("line", { class: "axis", x1: left, x2: width - right, y1: y(value), y2: y(value) }));
-    chart.append(svg("text", { class: "tick", x: left - 6, y: y(value) + 4, "text-anchor": "end" },
-      `${+value.toFixed(2)} ms`));
-  }
-  const every = Math.max(1, Math.ceil(gaps / 10));
-  for (let i = 0; i < gaps; i += every) {
-    chart.append(svg("text", { class: "tick", x: x(i), y: height - 8, "text-anchor": "middle" }, String(i + 1)));
-  }
-  for (const [series, values] of [["send", timing.sendGapsMs], ["receive", timing.receiveGapsMs]]) {
-    const points = values.map((ms, i) => `${x(i).toFixed(1)},${y(ms).toFixed(1)}`).join(" ");
-    chart.append(svg("polyline", { class: series, points }));
-    values.forEach((ms, i) => {
-      const leftOut = series === "receive" && !timing.judged[i];
-      chart.append(svg("circle", { class: leftOut ? `${series} left-out` : series, cx: x(i), cy: y(ms), r: 2.2 }));
-    });
-  }
-  $("legend-replayed").hidden = timing.judged.every(Boolean);
-  $("verdict").textContent = timing.verdict;
-  $("spans").textContent = `${reply.agent}, ${reply.status}: sent over ${timing.sendSpanMs.toFixed(1)} ms, `
-    + `received over ${timing.receiveSpanMs.toFixed(1)} ms (ratio ${timing.spanRatio.toFixed(2)}).`;
-}
-
-/** The runs of replayed chunks, as [first, last] indexes in arrival order. */
-function replayedRuns(chunks) {
-  const runs = [];
-  chunks.forEach((chunk, i) => {
-    if (!chunk.replayed) return;
-    const run = runs[runs.length - 1];
-    if (run && run[1] === i - 1) run[1] = i;
-    else runs.push([i, i]);
-  });
-  return runs;
-}
-
-function niceStep(rough) {
-  const power = 10 ** Math.floor(Math.log10(rough));
-  return [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
-}
-
-// --- account
-
-/**
- * Asks who is signed in: with sign-in required and nobody signed in, goes to the server's sign-in form (which comes
- * back here); otherwise shows the user and a sign-out button, and connects.
- */
-async function start() {
-  let account = { signIn: "off", user: null };
-  try {
-    const response = await fetch("account", { cache: "no-store" });
-    if (response.ok) account = await response.json();
-  } catch {
-    // an older server without /account: connect as before, the handshake says the rest
-  }
-  if (account.signIn === "required" && !account.user) {
-    window.location.assign("signin");
-    return;
-  }
-  showAccount(account.user);
-  if (account.chat === false) {
-    // signed in without the role chat-user: the handshake would be refused (403) again and again
-    const line = $("connection");
-    line.dataset.state = "closed";
-    line.textContent = `${account.user} may not chat (role chat-user)`;
-    return;
-  }
-  resumeAfterReload();
-  client.connect();
-}
-
-/**
- * A connection lost because the sign-in ended (the session timed out, or the user signed out in another tab) cannot
- * come back: its handshake is refused. The page asks, at each reconnect, and goes to the sign-in form then.
- */
-async function signInAgainIfSignedOut() {
-  try {
-    const response = await fetch("account", { cache: "no-store" });
-    const account = response.ok ? await response.json() : null;
-    if (account && account.signIn === "required" && !account.user) window.location.assign("signin");
-  } catch {
-    // the server is not reachable: the client goes on reconnecting
-  }
-}
-
-function showAccount(user) {
-  if (!user) return;
-  const form = element("form");
-  form.method = "post";
-  form.action = "signout";
-  const button = element("button", "", "Sign out");
-  button.id = "sign-out";
-  button.type = "submit";
-  form.append(button);
-  const name = element("span", "", `Signed in as ${user}`);
-  name.id = "user";
-  $("account").replaceChildren(name, form);
-}
-
-start();
+new ChatPage(client).start();
