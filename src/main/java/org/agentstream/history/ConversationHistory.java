@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -43,7 +44,7 @@ public class ConversationHistory {
     @Resource
     private ManagedExecutorService defaultExecutor;
 
-    private ManagedExecutorService executor;
+    private Executor executor;
 
     @Inject
     private ConversationRepository repository;
@@ -53,6 +54,17 @@ public class ConversationHistory {
 
     /** The last task asked for each conversation that has one pending. */
     private final Map<String, CompletableFuture<?>> pending = new ConcurrentHashMap<>();
+
+    public ConversationHistory() {
+        // for CDI: the repository, the settings and the executor come from the container
+    }
+
+    /** Outside a container, as unit tests use it: the history on {@code repository}, its tasks on {@code executor}. */
+    public ConversationHistory(ConversationRepository repository, HistorySettings settings, Executor executor) {
+        this.repository = repository;
+        this.settings = settings;
+        this.executor = executor;
+    }
 
     @PostConstruct
     void chooseExecutor() {
