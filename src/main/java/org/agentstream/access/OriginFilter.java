@@ -60,7 +60,8 @@ public class OriginFilter extends HttpFilter {
         }
         String host = request.getHeader("Host");
         return host != null && normalized.equals(uri.getScheme() + "://" + host.strip().toLowerCase(Locale.ROOT))
-                || host != null && uri.getPort() == -1 && defaultPortHost(uri).equals(host.strip().toLowerCase(Locale.ROOT));
+                || host != null && uri.getPort() == -1
+                        && defaultPortHost(uri).equals(host.strip().toLowerCase(Locale.ROOT));
     }
 
     private static String defaultPortHost(URI uri) {

@@ -27,7 +27,8 @@ public class OwnerCookieFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
     static final String COOKIE = "agentstream-owner";
-    private static final Pattern KEY_IN_HEADER = Pattern.compile("(?:^|;)\\s*" + COOKIE + "=([A-Za-z0-9_-]{32})(?:;|$)");
+    private static final Pattern KEY_IN_HEADER =
+            Pattern.compile("(?:^|;)\\s*" + COOKIE + "=([A-Za-z0-9_-]{32})(?:;|$)");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int ONE_YEAR_S = 365 * 24 * 3600;
 

@@ -34,7 +34,8 @@ public class SignInFilter extends HttpFilter {
                 return;
             }
         } else if (!request.isUserInRole(Roles.CHAT_USER)) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, "this user may not chat (role " + Roles.CHAT_USER + ")");
+            response.sendError(HttpServletResponse.SC_FORBIDDEN,
+                    "this user may not chat (role " + Roles.CHAT_USER + ")");
             return;
         }
         chain.doFilter(request, response);

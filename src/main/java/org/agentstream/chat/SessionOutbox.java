@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.streaming.ReplyFailure;
-import org.agentstream.streaming.ReplySink;
-import org.agentstream.turns.Outbox;
 import org.agentstream.streaming.StreamStatus;
+import org.agentstream.turns.Outbox;
 import org.agentstream.wire.ErrorCode;
 import org.agentstream.wire.FrameCodec;
 import org.agentstream.wire.OutboundFrame;
@@ -133,8 +132,8 @@ final class SessionOutbox implements Outbox {
         try {
             transport.send(pending.frame() != null ? codec.encode(pending.frame())
                     : pending.replayedFrom() == LIVE
-                            ? codec.chunk(pending.messageId(), pending.seq(), pending.delta(), WireTime.epochMillis(now),
-                                    false)
+                            ? codec.chunk(pending.messageId(), pending.seq(), pending.delta(),
+                                    WireTime.epochMillis(now), false)
                             : codec.chunk(pending.messageId(), pending.seq(), pending.delta(),
                                     WireTime.epochMillis(pending.replayedFrom()), true));
         } catch (IOException | RuntimeException e) {

@@ -24,10 +24,10 @@ import org.agentstream.config.ServerResources;
 
 /**
  * The chat's way to stored conversations, off the streaming threads: every database call runs as a task of the
- * application's own managed executor (bounded, so a burst of replies cannot grow a pool of hundreds of threads
- * waiting on the database), or of the server's default one when the admin created none, and the work on one
- * conversation runs one task after another in the order it was asked, so a reply is never stored before its question, messages keep the order the server received them, and a
- * read sees every write asked before it.
+ * application's own managed executor (bounded, so a burst of replies cannot grow a pool of hundreds of threads waiting
+ * on the database), or of the server's default one when the admin created none, and the work on one conversation runs
+ * one task after another in the order it was asked, so a reply is never stored before its question, messages keep the
+ * order the server received them, and a read sees every write asked before it.
  */
 @ApplicationScoped
 public class ConversationHistory {

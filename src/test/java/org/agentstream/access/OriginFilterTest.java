@@ -47,7 +47,8 @@ class OriginFilterTest {
     @Test
     void theAppsOwnOriginIsAcceptedUnderANameThatIsNotLocal() throws Exception {
         assertEquals(200, handshake("https://chat.example.org", "chat.example.org"));
-        assertEquals(200, handshake("https://chat.example.org", "chat.example.org:443"), "the default port spelled out");
+        assertEquals(200, handshake("https://chat.example.org", "chat.example.org:443"),
+                "the default port spelled out");
         assertEquals(200, handshake("http://chat.example.org:8080", "Chat.Example.org:8080"));
     }
 

@@ -22,15 +22,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.agentstream.testing.clients.Conversations;
-import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
 import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.clients.RawWebSocket;
-import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.clients.SignIn;
+import org.agentstream.testing.fixtures.BuildUsers;
+import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.TestSupport;
 import org.agentstream.testing.fixtures.TestUrls;
 import org.junit.jupiter.api.AfterEach;
@@ -170,7 +169,8 @@ class SignInIT extends DeployedApp {
     void signingOutClosesThatUsersConnectionsAndNobodyElses() throws Exception {
         String session = SignIn.signIn(base, ALICE, BuildUsers.passwordOf(ALICE));
         Map<String, List<String>> headers = Map.of("Cookie", List.of(session));
-        try (ChatClient first = ChatClient.connect(base, headers); ChatClient second = ChatClient.connect(base, headers);
+        try (ChatClient first = ChatClient.connect(base, headers);
+                ChatClient second = ChatClient.connect(base, headers);
                 ChatClient bob = ChatClient.connect(base, SignIn.as(base, BOB))) {
             ask(first, "before", "echo", "still here", null);
             HttpResponse<String> signOut = HTTP.send(HttpRequest.newBuilder(TestUrls.resolve(base, "signout"))

@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.Flow;
 import org.agentstream.testing.agents.FailingAgent;
 import org.agentstream.testing.doubles.VirtualScheduler;
+import org.agentstream.timing.StepTimer;
 import org.jboss.weld.junit.MockBean;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
-import org.agentstream.timing.StepTimer;
 
 /** Agents are found by the qualifier on their bean, or from a bean that defines them by settings, in Weld. */
 @EnableWeld

@@ -54,7 +54,8 @@ enum ComparedServer {
             Path basedir = Path.of(System.getProperty("bench.basedir", ".")).toAbsolutePath();
             Path target = basedir.resolve("target");
             return new Paths(basedir, target,
-                    Path.of(System.getProperty("bench.wildfly.home", target.resolve("wildfly-39.0.1.Final").toString())),
+                    Path.of(System.getProperty("bench.wildfly.home",
+                            target.resolve("wildfly-39.0.1.Final").toString())),
                     Path.of(System.getProperty("bench.payara.jar",
                             target.resolve("payara-micro-6.2025.10.jar").toString())),
                     target.resolve("agent-stream.war"));

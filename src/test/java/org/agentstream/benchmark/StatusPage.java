@@ -6,8 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.clients.SignIn;
+import org.agentstream.testing.fixtures.BuildUsers;
 
 /**
  * A compared server's {@code /status}: ours shows it to a {@code chat-admin} only and answers with its sign-in form
@@ -19,7 +19,8 @@ final class StatusPage {
     private StatusPage() {
     }
 
-    static HttpResponse<String> get(HttpClient http, URI base, Duration timeout) throws IOException, InterruptedException {
+    static HttpResponse<String> get(HttpClient http, URI base, Duration timeout)
+            throws IOException, InterruptedException {
         HttpResponse<String> status = send(http, base, null, timeout);
         if (behindSignIn(status)) {
             String cookie;

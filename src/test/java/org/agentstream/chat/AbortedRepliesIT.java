@@ -18,13 +18,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
 import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.GapAnalysis;
 import org.agentstream.testing.clients.RawWebSocket;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
@@ -151,7 +151,8 @@ class AbortedRepliesIT extends DeployedApp {
         assertEquals(0, after.getInt("activeStreams"));
         assertTrue(idleMs < IDLE_BOUND.toMillis(), name + ": replies ended " + idleMs + " ms after the last reset");
         assertEquals(replies, delta(before, after, "started"), after.toString());
-        assertEquals(replies, delta(before, after, "disconnected"), "every reply ended as its client vanished: " + after);
+        assertEquals(replies, delta(before, after, "disconnected"),
+                "every reply ended as its client vanished: " + after);
         for (String other : List.of("completed", "cancelled", "failed", "busy")) {
             assertEquals(0, delta(before, after, other), other + ": " + after);
         }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
 import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.fixtures.DeployedApp;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +36,8 @@ class BadInputIT extends DeployedApp {
                 new Case("empty content", "{\"type\":\"message\",\"id\":\"n3\",\"agent\":\"echo\",\"content\":\"\"}",
                         "bad_frame", "n3"),
                 new Case("missing agent", "{\"type\":\"message\",\"id\":\"n4\",\"content\":\"hi\"}", "bad_frame", "n4"),
-                new Case("unknown agent", "{\"type\":\"message\",\"id\":\"n5\",\"agent\":\"nobody\",\"content\":\"hi\"}",
+                new Case("unknown agent",
+                        "{\"type\":\"message\",\"id\":\"n5\",\"agent\":\"nobody\",\"content\":\"hi\"}",
                         "unknown_agent", "n5"),
                 new Case("frame over 64 KiB", oversized, "too_large", null),
                 new Case("cancel of an unknown message", "{\"type\":\"cancel\",\"messageId\":\"nope\"}",

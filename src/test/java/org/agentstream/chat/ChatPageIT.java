@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.agentstream.testing.clients.Conversations;
-import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatPage;
 import org.agentstream.testing.clients.ConnectionRelay;
-import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.GapAnalysis;
 import org.agentstream.testing.clients.HeadlessChromium;
+import org.agentstream.testing.fixtures.BuildUsers;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -135,7 +135,8 @@ class ChatPageIT extends DeployedApp {
         GapAnalysis gaps = browserGaps(record);
         assertEquals(48, gaps.sendGapsMs().length + 1, "48 chunks, each stamped by the page's client");
 
-        List<Long> lengths = ChatPageIT.<Number>listOf(page.script("return window.__lengths;")).stream().map(Number::longValue).toList();
+        List<Long> lengths = ChatPageIT.<Number>listOf(page.script("return window.__lengths;")).stream()
+                .map(Number::longValue).toList();
         Set<Long> distinct = lengths.stream().filter(length -> length >= 0)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         System.out.printf(Locale.ROOT, "[browser] echo, 48 chunks at the 10 ms pause, as the page measured them: %s; "
@@ -159,8 +160,10 @@ class ChatPageIT extends DeployedApp {
         List<String> verdicts = (List<String>) page.asyncScript("""
                 const done = arguments[arguments.length - 1];
                 import(new URL('js/agent-stream-client.js', location.href)).then(({ analyzeTiming }) => {
-                  const spread = Array.from({ length: 40 }, (_, i) => ({ sentAt: 1000 + 10 * i, receivedAt: 9000 + 10 * i }));
-                  const batched = spread.map((c, i) => i >= 20 && i < 30 ? { ...c, receivedAt: 9290 + 0.1 * (i - 20) } : c);
+                  const spread = Array.from({ length: 40 },
+                      (_, i) => ({ sentAt: 1000 + 10 * i, receivedAt: 9000 + 10 * i }));
+                  const batched = spread.map((c, i) =>
+                      i >= 20 && i < 30 ? { ...c, receivedAt: 9290 + 0.1 * (i - 20) } : c);
                   done([analyzeTiming(spread).verdict, analyzeTiming(batched).verdict]);
                 });
                 """);
@@ -202,7 +205,8 @@ class ChatPageIT extends DeployedApp {
         List<String> outcomes = (List<String>) page.asyncScript("""
                 const done = arguments[arguments.length - 1];
                 import(new URL('js/agent-stream-client.js', location.href)).then(async ({ AgentStreamClient }) => {
-                  const outcome = (promise) => promise.then(() => 'resolved', (failure) => 'rejected: ' + failure.message);
+                  const outcome = (promise) => promise.then(() => 'resolved',
+                      (failure) => 'rejected: ' + failure.message);
                   const open = new AgentStreamClient();
                   await open.connect();
                   const agents = outcome(open.listAgents());
@@ -290,7 +294,8 @@ class ChatPageIT extends DeployedApp {
             Map<String, Object> drop = mapOf(reconnects.get("drops").get(0));
             int beforeCut = ((Number) drop.get("chunks")).intValue();
             assertEquals("streaming", drop.get("status"), "the reply was streaming when the connection was cut");
-            assertTrue(beforeCut > 0 && beforeCut < chunks, "cut mid-reply, after chunk " + beforeCut + " of " + chunks);
+            assertTrue(beforeCut > 0 && beforeCut < chunks,
+                    "cut mid-reply, after chunk " + beforeCut + " of " + chunks);
             assertEquals("reconnecting…", drop.get("shown"), "the reply said it waits for the connection");
             assertEquals(Map.of("messageId", record.get("messageId"), "afterSeq", (long) beforeCut - 1,
                     "shown", "resuming…"), reconnects.get("resumes").get(0),
@@ -300,7 +305,8 @@ class ChatPageIT extends DeployedApp {
                     .filter(chunk -> !firstConnection.equals(chunk.get(4))).toList();
             assertEquals(chunks - beforeCut, afterCut.size(), "the rest came on the new connection");
             long replayed = afterCut.stream().filter(chunk -> Boolean.TRUE.equals(chunk.get(3))).count();
-            assertTrue(afterCut.subList(0, (int) replayed).stream().allMatch(chunk -> Boolean.TRUE.equals(chunk.get(3))),
+            assertTrue(afterCut.subList(0, (int) replayed).stream()
+                    .allMatch(chunk -> Boolean.TRUE.equals(chunk.get(3))),
                     "the chunks missed meanwhile first, replayed, then the live ones");
             assertEquals(replayed, ((Number) record.get("replayedChunks")).longValue());
             assertTrue(ServerStatus.read(base).getJsonNumber("resumed").longValue() > resumedBefore,
@@ -308,7 +314,8 @@ class ChatPageIT extends DeployedApp {
 
             List<String> shown = listOf(reconnects.get("shown"));
             int lost = shown.indexOf(shown.stream().filter(line -> line.startsWith("reconnecting: Connection lost"))
-                    .findFirst().orElseThrow(() -> new AssertionError("the page said the connection was lost: " + shown)));
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("the page said the connection was lost: " + shown)));
             assertTrue(shown.subList(lost, shown.size()).contains("open: Connected"),
                     "then that it was connected again: " + shown);
             assertTrue(relay.accepted() > acceptedBefore, "the browser opened a new connection");
@@ -467,13 +474,15 @@ class ChatPageIT extends DeployedApp {
 
         page.openConversation("Why stream a reply chunk by chunk?");
 
-        page.awaitEqual(List.of("user: Why stream a reply chunk by chunk?", "agent: Why stream a reply chunk by chunk?"),
+        page.awaitEqual(
+                List.of("user: Why stream a reply chunk by chunk?", "agent: Why stream a reply chunk by chunk?"),
                 page::messages, "the older conversation's text is shown, and only its text");
         assertEquals("Why stream a reply chunk by chunk?", page.currentConversationTitle());
         System.out.println("[browser] conversations screenshot: " + browser.screenshot("conversations.png"));
 
         page.reload("echo");
-        page.awaitEqual(List.of("user: Why stream a reply chunk by chunk?", "agent: Why stream a reply chunk by chunk?"),
+        page.awaitEqual(
+                List.of("user: Why stream a reply chunk by chunk?", "agent: Why stream a reply chunk by chunk?"),
                 page::messages, "the conversation opened last is the one a reload shows");
     }
 
@@ -516,7 +525,8 @@ class ChatPageIT extends DeployedApp {
                   const id = reply.conversationId;
                   const [listed, history] = await Promise.all([client.listConversations(), client.history(id)]);
                   const mine = listed.find((c) => c.conversationId === id);
-                  const misdirected = await client.send('echo', 'lost', { conversationId: 'no-such-conversation' }).done;
+                  const misdirected =
+                      await client.send('echo', 'lost', { conversationId: 'no-such-conversation' }).done;
                   const seen = {
                     id: typeof id, title: mine && mine.title, updatedAt: mine && typeof mine.updatedAt,
                     historyId: history.conversationId === id, first: history.messages[0],

@@ -7,12 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 

@@ -15,10 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +27,8 @@ import java.util.stream.Collectors;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
 import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedAppWithModel;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Script;
+import org.agentstream.testing.fixtures.DeployedAppWithModel;
 import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +76,8 @@ class ConversationsIT extends DeployedAppWithModel {
             assertReply(messages.getJsonObject(1), first, "echo", "complete");
             assertUserMessage(messages.getJsonObject(2), "echo", "Second turn");
             assertReply(messages.getJsonObject(3), second, "echo", "complete");
-            assertTrue(createdAt(messages, 0) <= createdAt(messages, 2) && createdAt(messages, 1) <= createdAt(messages, 3),
+            assertTrue(createdAt(messages, 0) <= createdAt(messages, 2)
+                    && createdAt(messages, 1) <= createdAt(messages, 3),
                     "each turn after the one before: " + messages);
 
             JsonObject listed = listed(conversations(client, "list"), conversationId);

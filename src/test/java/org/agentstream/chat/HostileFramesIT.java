@@ -21,11 +21,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
-import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.clients.HostileFrames;
 import org.agentstream.testing.clients.HostileFrames.Case;
 import org.agentstream.testing.clients.HostileFrames.Expected;
 import org.agentstream.testing.clients.HostileFrames.Kind;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.ServerStatus;
 import org.agentstream.testing.fixtures.ServerStatus.CpuWindow;
@@ -163,7 +163,8 @@ class HostileFramesIT extends DeployedApp {
             int from = 0;
             while (from < cases.size() && closed <= MAX_CLOSED && stuck <= MAX_STUCK) {
                 int to = from + 1;
-                while (cases.get(from).kind() == Kind.BURST && to < cases.size() && cases.get(to).kind() == Kind.BURST) {
+                while (cases.get(from).kind() == Kind.BURST && to < cases.size()
+                        && cases.get(to).kind() == Kind.BURST) {
                     to++;
                 }
                 exchange(from, to);
@@ -393,7 +394,8 @@ class HostileFramesIT extends DeployedApp {
             System.out.printf(Locale.ROOT, "[fuzz] seed %d: %d hostile frames and %d valid messages in %.1f s; "
                     + "connections closed by the server %d, stuck %d%n", SEED, cases.size(), checksSent, seconds,
                     closed, stuck);
-            System.out.printf(Locale.ROOT, "[fuzz] %-18s %6s %12s  %s%n", "kind", "frames", AS_EXPECTED, "other outcomes");
+            System.out.printf(Locale.ROOT, "[fuzz] %-18s %6s %12s  %s%n", "kind", "frames", AS_EXPECTED,
+                    "other outcomes");
             byKind.forEach((kind, outcomes) -> row(kind.name(), outcomes));
             row("all", total);
             System.out.printf(Locale.ROOT, "[fuzz] valid messages streamed completely: %d of %d; other problems: %d%n",

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.junit.jupiter.api.Test;
 
 /** Proves on a real server that chunks reach a client when they were sent, not in one batch. */
@@ -39,7 +37,8 @@ class RealTimeStreamingIT extends DeployedApp {
 
             GapAnalysis gaps = GapAnalysis.of(reply);
             double firstChunkMs = (reply.chunks().get(0).receivedNanos() - asked) / 1e6;
-            System.out.printf(Locale.ROOT, "[real-time] echo, 48 chunks at the 10 ms pause: %s; first chunk after %.1f ms%n",
+            System.out.printf(Locale.ROOT,
+                    "[real-time] echo, 48 chunks at the 10 ms pause: %s; first chunk after %.1f ms%n",
                     gaps.summary(), firstChunkMs);
 
             double smallestSendGap = java.util.Arrays.stream(gaps.sendGapsMs()).min().orElseThrow();

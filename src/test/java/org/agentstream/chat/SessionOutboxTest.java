@@ -15,9 +15,9 @@ import org.agentstream.agent.AgentFailure;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
-import org.junit.jupiter.api.Test;
 import org.agentstream.wire.FrameCodec;
 import org.agentstream.wire.WireTime;
+import org.junit.jupiter.api.Test;
 
 class SessionOutboxTest {
 

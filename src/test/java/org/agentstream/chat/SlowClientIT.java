@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
-import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedApp;
+import org.agentstream.testing.clients.Conversations;
 import org.agentstream.testing.clients.GapAnalysis;
 import org.agentstream.testing.clients.RawWebSocket;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,8 @@ class SlowClientIT extends DeployedApp {
             admin.setSetting(RESUME_WINDOW_MS, "1000");
             try (RawWebSocket stalled = RawWebSocket.open(base); ChatClient client = ChatClient.connect(base)) {
                 JsonObject before = ServerStatus.awaitIdle(base, WAIT);
-                stalled.sendText("{\"type\":\"message\",\"id\":\"never-read\",\"agent\":\"firehose\",\"content\":\"go\"}");
+                stalled.sendText(
+                        "{\"type\":\"message\",\"id\":\"never-read\",\"agent\":\"firehose\",\"content\":\"go\"}");
 
                 for (int i = 0; i < 4; i++) {
                     client.ask("meanwhile" + i, "echo", Conversations.words(40));

@@ -60,7 +60,8 @@ class DockerFilesIT {
 
         assertTrue(copied("docker/payara/Dockerfile").contains("server-config/payara/configure.asadmin"));
         assertTrue(read("docker/payara/Dockerfile").contains("--postbootcommandfile"));
-        assertTrue(pom.contains("<payara.script>${project.basedir}/server-config/payara/configure.asadmin</payara.script>"),
+        assertTrue(pom.contains(
+                "<payara.script>${project.basedir}/server-config/payara/configure.asadmin</payara.script>"),
                 "the build configures the Payara Server the tests run on with the same script");
     }
 

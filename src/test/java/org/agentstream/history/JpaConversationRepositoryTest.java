@@ -161,11 +161,13 @@ class JpaConversationRepositoryTest {
             assertEquals(List.of("Hello ", "there ", "friend"), IntStream.range(0, 3).mapToObj(stored.text()::chunk)
                     .toList());
             assertArrayEquals(expected.sentAtMicros(), stored.text().sentAtMicros());
-            assertEquals(Optional.empty(), tx(r -> r.reply(newOwner(), messageId(id, 1))), "another owner's reply is unknown");
+            assertEquals(Optional.empty(), tx(r -> r.reply(newOwner(), messageId(id, 1))),
+                    "another owner's reply is unknown");
             assertEquals(Optional.empty(), tx(r -> r.reply(owner, "m9")));
 
             assertTrue(deletes(owner, id), "a conversation with stored chunks deletes");
-            assertEquals(Optional.empty(), tx(r -> r.reply(owner, messageId(id, 1))), "a deleted conversation's reply is gone");
+            assertEquals(Optional.empty(), tx(r -> r.reply(owner, messageId(id, 1))),
+                    "a deleted conversation's reply is gone");
         }
 
         @Test

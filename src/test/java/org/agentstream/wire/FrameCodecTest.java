@@ -81,7 +81,8 @@ class FrameCodecTest {
     @Test
     void incompleteFramesSayWhatIsMissing() {
         assertTrue(new InboundFrame(null, "1", null, null, null, null, null).problem().contains("type"));
-        assertTrue(new InboundFrame("dance", null, null, null, null, null, null).problem().contains("unknown frame type"));
+        assertTrue(new InboundFrame("dance", null, null, null, null, null, null).problem()
+                .contains("unknown frame type"));
         assertTrue(new InboundFrame("message", " ", "echo", "x", null, null, null).problem().contains("\"id\""));
         assertTrue(new InboundFrame("message", "1", "", "x", null, null, null).problem().contains("\"agent\""));
         assertTrue(new InboundFrame("message", "1", "echo", "", null, null, null).problem().contains("\"content\""));
@@ -106,13 +107,15 @@ class FrameCodecTest {
                 new HistoryEntry("user", "echo", "Hi", "complete", null, 1764086400123L, 0)), 0))));
         assertEquals("{\"type\":\"conversation_deleted\",\"conversationId\":\"k\"}",
                 codec.encode(new OutboundFrame.ConversationDeleted("k")));
-        assertEquals("{\"type\":\"error\",\"replyTo\":\"c\",\"code\":\"busy\",\"message\":\"full\",\"retryAfterMs\":1000}",
+        assertEquals("{\"type\":\"error\",\"replyTo\":\"c\",\"code\":\"busy\",\"message\":\"full\","
+                        + "\"retryAfterMs\":1000}",
                 codec.encode(new OutboundFrame.Error("c", null, ErrorCode.BUSY, "full", 1000L)));
         assertEquals("{\"type\":\"agents\",\"agents\":[{\"description\":\"d\",\"name\":\"echo\"}]}",
                 codec.encode(new OutboundFrame.Agents(List.of(new AgentInfo("echo", "d")))));
         assertEquals("{\"type\":\"chunk\",\"messageId\":\"m\",\"seq\":2,\"delta\":\"<b>\\\"x\\\"</b>\","
                         + "\"sentAt\":1764086400123.456}",
-                codec.encode(new OutboundFrame.Chunk("m", 2, "<b>\"x\"</b>", new java.math.BigDecimal("1764086400123.456"))));
+                codec.encode(new OutboundFrame.Chunk("m", 2, "<b>\"x\"</b>",
+                        new java.math.BigDecimal("1764086400123.456"))));
     }
 
     @Test
@@ -127,8 +130,8 @@ class FrameCodecTest {
                 "/slash/ \\u0041 not an escape", "a".repeat(70_000));
         try (Jsonb jsonb = JsonbBuilder.create()) {
             for (String delta : tricky) {
-                for (BigDecimal sentAt : List.of(new BigDecimal("1764086400123.456"), new BigDecimal("1764086400123.400"),
-                        BigDecimal.valueOf(1764086400123000L, 3))) {
+                for (BigDecimal sentAt : List.of(new BigDecimal("1764086400123.456"),
+                        new BigDecimal("1764086400123.400"), BigDecimal.valueOf(1764086400123000L, 3))) {
                     for (boolean replayed : new boolean[] {false, true}) {
                         OutboundFrame.Chunk chunk = new OutboundFrame.Chunk("m-\"1\"", 7, delta, sentAt, replayed);
                         assertEquals(jsonb.toJson(chunk), codec.encode(chunk),

@@ -21,12 +21,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The model-server connection of one reply, as LangChain4j's HTTP client. The event stream is requested and read
- * in one task on the given (managed) executor, and the reply can drop the connection at any moment: while the
- * request waits for its response its thread is interrupted, which aborts it; after that the body is closed, which
- * closes the connection. (LangChain4j's own JDK client reads the stream in a dependent stage of {@code sendAsync}, which the
- * JDK runs on the common fork-join pool, not on the client's executor; and its {@code StreamingHandle} exists only
- * once a first token has arrived.)
+ * The model-server connection of one reply, as LangChain4j's HTTP client. The event stream is requested and read in one
+ * task on the given (managed) executor, and the reply can drop the connection at any moment: while the request waits
+ * for its response its thread is interrupted, which aborts it; after that the body is closed, which closes the
+ * connection. (LangChain4j's own JDK client reads the stream in a dependent stage of {@code sendAsync}, which the JDK
+ * runs on the common fork-join pool, not on the client's executor; and its {@code StreamingHandle} exists only once a
+ * first token has arrived.)
  */
 final class ModelConnection implements HttpClient {
 

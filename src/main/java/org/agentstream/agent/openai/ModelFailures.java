@@ -41,7 +41,8 @@ final class ModelFailures {
                     + origin(baseUrl) + ": " + detail(find(failure, ConnectException.class), "connection refused"),
                     failure);
         }
-        if (find(failure, UnresolvedAddressException.class) != null || find(failure, UnknownHostException.class) != null) {
+        if (find(failure, UnresolvedAddressException.class) != null
+                || find(failure, UnknownHostException.class) != null) {
             return new AgentFailure(Kind.MODEL_UNAVAILABLE, "cannot find the model server " + origin(baseUrl), failure);
         }
         if (find(failure, HttpTimeoutException.class) != null

@@ -17,16 +17,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import org.agentstream.timing.StepTimer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
-import org.agentstream.timing.Demand;
-import org.agentstream.timing.DrainLoop;
 import org.agentstream.agent.OneSubscriber;
 import org.agentstream.agent.Turn;
+import org.agentstream.timing.Demand;
+import org.agentstream.timing.DrainLoop;
+import org.agentstream.timing.StepTimer;
 
 /**
  * One streamed chat completion, as a publisher of its tokens. The model pushes tokens as they come (LangChain4j

@@ -1,12 +1,12 @@
 package org.agentstream.agent.openai;
 
 import java.util.concurrent.Flow;
-import org.agentstream.timing.StepTimer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.timing.StepTimer;
 
 /**
  * An agent backed by an OpenAI-compatible chat-completions endpoint, streamed through LangChain4j. It holds only

@@ -1,6 +1,5 @@
 package org.agentstream.agent.openai;
 
-import org.agentstream.timing.StepTimer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Optional;
 import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentInfo;
 import org.agentstream.agent.ConfiguredAgents;
+import org.agentstream.timing.StepTimer;
 
 /** The remote-model agents defined by {@code agentstream.agents.openai}, as the settings say now. */
 @ApplicationScoped

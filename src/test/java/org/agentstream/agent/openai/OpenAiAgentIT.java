@@ -16,11 +16,11 @@ import java.util.concurrent.CountDownLatch;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
 import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedAppWithModel;
+import org.agentstream.testing.clients.GapAnalysis;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Ending;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Exchange;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Script;
-import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.DeployedAppWithModel;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +64,8 @@ class OpenAiAgentIT extends DeployedAppWithModel {
     @Test
     void withoutSettingsNoRemoteAgentIsListedAndRemovingOneAppliesAtOnce() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
-            assertEquals(List.of("echo", "endless", "failing", "firehose", "held", "recall", "silent", "simulated-model"),
+            assertEquals(
+                    List.of("echo", "endless", "failing", "firehose", "held", "recall", "silent", "simulated-model"),
                     agents(client).stream().map(agent -> agent.substring(0, agent.indexOf('='))).toList());
 
             configureGpt(Map.of());

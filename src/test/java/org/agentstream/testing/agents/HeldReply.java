@@ -105,7 +105,10 @@ final class HeldReply implements Flow.Publisher<String>, Flow.Subscriber<String>
         }
     }
 
-    /** Passes on what was asked for, within the allowance while held; outside the lock, as the agent may answer at once. */
+    /**
+     * Passes on what was asked for, within the allowance while held; outside the lock, as the agent may answer at
+     * once.
+     */
     private void forwardDemand() {
         long n;
         Flow.Subscription to;

@@ -27,8 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.glassfish.tyrus.client.ClientManager;
 import org.agentstream.testing.fixtures.TestUrls;
+import org.glassfish.tyrus.client.ClientManager;
 
 /**
  * A Tyrus WebSocket client for the chat endpoint that records every frame with its receive time

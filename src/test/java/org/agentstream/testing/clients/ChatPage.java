@@ -30,7 +30,8 @@ public final class ChatPage {
                 const length = message.querySelector('.text').textContent.length;
                 message.streamedChars = Math.max(message.streamedChars || 0, length);
               }
-            })).observe(document.getElementById('conversation'), { childList: true, characterData: true, subtree: true });
+            })).observe(document.getElementById('conversation'),
+                { childList: true, characterData: true, subtree: true });
             """;
 
     private final WebDriver driver;

@@ -16,7 +16,8 @@ class GapAnalysisTest {
 
     @Test
     void aStreamThatArrivesAsSentIsRealTime() {
-        List<Long> received = IntStream.range(0, 48).mapToObj(i -> 5_000_000_000L + 10_000_000L * i + 300_000L * (i % 3))
+        List<Long> received = IntStream.range(0, 48)
+                .mapToObj(i -> 5_000_000_000L + 10_000_000L * i + 300_000L * (i % 3))
                 .toList();
         GapAnalysis gaps = GapAnalysis.of(SENT_10_MS_APART, received);
 

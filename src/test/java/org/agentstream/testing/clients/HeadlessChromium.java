@@ -36,7 +36,8 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public static HeadlessChromium start() throws IOException {
         assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER + ": apt-get install -y chromium chromium-driver");
+                "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+                        + ": apt-get install -y chromium chromium-driver");
         Path profile = Files.createTempDirectory("agent-stream-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

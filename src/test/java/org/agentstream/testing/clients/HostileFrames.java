@@ -29,8 +29,10 @@ public final class HostileFrames {
 
     /** Valid frames whose every proper prefix is sent as a truncated frame. */
     public static final List<String> TRUNCATED_SOURCES = List.of(
-            "{\"type\":\"message\",\"id\":\"t1\",\"agent\":\"echo\",\"content\":\"hello there\",\"conversationId\":\"c-1\"}",
-            "{\"type\":\"message\",\"id\":\"t2\",\"agent\":\"echo\",\"content\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ é中\","
+            "{\"type\":\"message\",\"id\":\"t1\",\"agent\":\"echo\",\"content\":\"hello there\","
+                    + "\"conversationId\":\"c-1\"}",
+            "{\"type\":\"message\",\"id\":\"t2\",\"agent\":\"echo\","
+                    + "\"content\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ é中\","
                     + "\"meta\":{\"a\":[1,-2.5e3,true,false,null,{\"b\":\"c\"}],\"d\":{}}}",
             "{ \"type\" : \"cancel\" , \"messageId\" : \"0b7e\" }",
             "{\"type\":\"agents\"}");
@@ -449,7 +451,8 @@ public final class HostileFrames {
         }
         String id = id();
         add(whole(Kind.CONTROL_CHARACTER, "JSON whitespace between every token",
-                "\t{\n\"type\"\r:\t\"message\" ,\n\"id\" : " + q(id) + ",\"agent\":\r\n\"nobody\",\"content\":\"x\"\n}\t",
+                "\t{\n\"type\"\r:\t\"message\" ,\n\"id\" : " + q(id)
+                        + ",\"agent\":\r\n\"nobody\",\"content\":\"x\"\n}\t",
                 unknownAgent(id)));
     }
 
@@ -624,7 +627,8 @@ public final class HostileFrames {
         random.nextBytes(random100);
         byte[] random4096 = new byte[4096];
         random.nextBytes(random4096);
-        byte[] invalidUtf8 = {(byte) 0xc3, (byte) 0x28, (byte) 0xff, (byte) 0xfe, (byte) 0xed, (byte) 0xa0, (byte) 0x80};
+        byte[] invalidUtf8 =
+                {(byte) 0xc3, (byte) 0x28, (byte) 0xff, (byte) 0xfe, (byte) 0xed, (byte) 0xa0, (byte) 0x80};
         byte[] echo = "{\"type\":\"message\",\"id\":\"bin\",\"agent\":\"echo\",\"content\":\"hi\"}"
                 .getBytes(StandardCharsets.UTF_8);
         binary("empty", new byte[0]);

@@ -85,7 +85,8 @@ class HostileFramesTest {
         }
         for (String source : HostileFrames.TRUNCATED_SOURCES) {
             IntStream.range(1, source.length())
-                    .forEach(length -> assertTrue(prefixes.contains(source.substring(0, length)), source + " " + length));
+                    .forEach(length -> assertTrue(prefixes.contains(source.substring(0, length)),
+                            source + " " + length));
         }
     }
 
@@ -103,7 +104,8 @@ class HostileFramesTest {
         }
         for (String unit : List.of("x", "é", "中", "😀")) {
             assertEquals(HostileFrames.MAX_FRAME_BYTES + 1,
-                    HostileFrames.utf8Length(HostileFrames.sizedMessage("h1", unit, HostileFrames.MAX_FRAME_BYTES + 1)));
+                    HostileFrames.utf8Length(
+                            HostileFrames.sizedMessage("h1", unit, HostileFrames.MAX_FRAME_BYTES + 1)));
         }
         assertTrue(ofKind(Kind.SIZE_AROUND_LIMIT).stream().anyMatch(c -> c.delivery() == Delivery.FRAGMENTS
                 && c.expected().code().equals("too_large") && c.textParts().stream()

@@ -67,7 +67,8 @@ public final class SignIn {
             HttpResponse<String> form = http.send(get(TestUrls.resolve(base, "signin")),
                     HttpResponse.BodyHandlers.ofString());
             if (!form.body().contains("j_security_check")) {
-                throw new IOException("/signin did not show the sign-in form: " + form.statusCode() + " " + form.body());
+                throw new IOException("/signin did not show the sign-in form: " + form.statusCode() + " "
+                        + form.body());
             }
             String fields = "j_username=" + encode(user) + "&j_password=" + encode(password);
             HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(TestUrls.resolve(base, "j_security_check"))

@@ -42,8 +42,8 @@ public class HistoryProbeServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        conversations.addReply(id, turn.get().replyPosition(), "echo", ReplyText.whole(content, now * 1_000), "complete",
-                UUID.randomUUID().toString(), "c1", now, System.currentTimeMillis());
+        conversations.addReply(id, turn.get().replyPosition(), "echo", ReplyText.whole(content, now * 1_000),
+                "complete", UUID.randomUUID().toString(), "c1", now, System.currentTimeMillis());
         response.setContentType("text/plain");
         response.getWriter().write(id + "\n" + turn.get().earlier().size());
     }
