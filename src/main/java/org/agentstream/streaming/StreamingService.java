@@ -56,6 +56,9 @@ public class StreamingService {
     @Inject
     private StreamSettings settings;
 
+    @Inject
+    private OwnerReplies byOwner;
+
     private StepTimer timer;
     /** The timer, when it is one that knows its lag and its room (not a test's virtual one). */
     private WakeUpTimer wakeUps;
@@ -69,7 +72,6 @@ public class StreamingService {
     private final Map<String, Admission> resumable = new ConcurrentHashMap<>();
 
     private final ActiveReplies active = new ActiveReplies();
-    private final OwnerReplies byOwner = new OwnerReplies();
     private final LongAdder started = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
@@ -90,6 +92,7 @@ public class StreamingService {
         }
         this.nanoClock = nanoClock;
         this.settings = settings;
+        this.byOwner = new LocalOwnerReplies();
     }
 
     /**
