@@ -1,11 +1,8 @@
 package org.agentstream.streaming;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +22,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.timing.StepTimer;
-import org.agentstream.config.ServerResources;
 import org.agentstream.timing.WakeUpTimer;
 
 /**
@@ -41,31 +36,19 @@ public class StreamingService {
 
     private static final Logger LOG = Logger.getLogger(StreamingService.class.getName());
 
-    /** Where server-config/ binds the application's executor: WildFly's name, then Payara's. */
-    static final List<String> DEDICATED_EXECUTOR_NAMES =
-            List.of("java:jboss/ee/concurrency/scheduler/agentstream", "concurrent/agentstream-scheduler");
-
-    /** How long a wake-up task waits for a step due soon rather than arm another wake-up. */
-    private static final long TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-    /** How long one send may hold a wake-up task before the next due steps run on another one. */
-    private static final long TIMER_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-    @Resource
-    private ManagedScheduledExecutorService managedScheduler;
-
     @Inject
     private StreamSettings settings;
 
     @Inject
     private OwnerReplies byOwner;
 
+    @Inject
+    private ReplyScheduler scheduler;
+
     private StepTimer timer;
     /** The timer, when it is one that knows its lag and its room (not a test's virtual one). */
     private WakeUpTimer wakeUps;
     private LongSupplier nanoClock = System::nanoTime;
-    private ManagedScheduledExecutorService managed;
-    private volatile ScheduledFuture<?> overdueSweep;
-    private String executorName = "default";
     /** Every admitted reply with the {@link System#nanoTime()} by which it must have ended (if it has a bound). */
     private final Map<ReplyStream, Long> deadlines = new ConcurrentHashMap<>();
     /** Every reply a client may resume: from its admission until the resume window after its end. */
@@ -86,36 +69,18 @@ public class StreamingService {
 
     /** Outside a container, as unit tests use it, with the timer's own clock. */
     StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings) {
-        this.timer = timer;
-        if (timer instanceof WakeUpTimer measured) {
-            this.wakeUps = measured;
-        }
         this.nanoClock = nanoClock;
         this.settings = settings;
         this.byOwner = new LocalOwnerReplies();
+        this.scheduler = new ReplyScheduler(timer);
+        useScheduler();
     }
 
-    /**
-     * Uses the application's own executor when the admin created one (looked up by JNDI name, see
-     * {@link #DEDICATED_EXECUTOR_NAMES}), else the server's default one, and says which once.
-     */
+    /** Replies stream on the scheduler's timer; the overload rule reads its lag when it measures one. */
     @PostConstruct
-    void chooseScheduler() {
-        List<String> names = settings.executorJndiName().map(List::of).orElse(DEDICATED_EXECUTOR_NAMES);
-        Optional<ServerResources.Found<ManagedScheduledExecutorService>> dedicated =
-                ServerResources.lookup(names, ManagedScheduledExecutorService.class);
-        if (dedicated.isPresent()) {
-            managed = dedicated.get().resource();
-            useTimerOn(managed);
-            executorName = dedicated.get().name();
-            LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", executorName);
-            return;
-        }
-        managed = managedScheduler;
-        useTimerOn(managed);
-        executorName = "default";
-        LOG.log(Level.INFO, "No dedicated executor at {0}; replies stream on the server''s default managed scheduled "
-                + "executor (server-config/ creates a dedicated one)", names);
+    void useScheduler() {
+        timer = scheduler.timer();
+        wakeUps = scheduler.measuredTimer();
     }
 
     /**
@@ -148,7 +113,7 @@ public class StreamingService {
         }
         if (!values.maxReply().isZero()) {
             deadlines.put(admission.stream, System.nanoTime() + values.maxReply().toNanos());
-            sweepOverdueReplies();
+            scheduler.sweepEverySecond(() -> endOverdue(System.nanoTime()));
         }
         return Optional.of(admission);
     }
@@ -361,19 +326,6 @@ public class StreamingService {
         sink.busy(replyTo, reason, Duration.ofSeconds(1));
     }
 
-    /** Once a second, on the container's executor, while the application runs (not in unit tests). */
-    private void sweepOverdueReplies() {
-        if (overdueSweep != null || managed == null) {
-            return;
-        }
-        synchronized (this) {
-            if (overdueSweep != null) {
-                return;
-            }
-            overdueSweep = managed.scheduleAtFixedRate(() -> endOverdue(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
-        }
-    }
-
     /** Ends every reply that has run past its bound, whether or not its agent listens. */
     void endOverdue(long now) {
         deadlines.forEach((stream, deadline) -> {
@@ -400,33 +352,14 @@ public class StreamingService {
         LOG.log(Level.INFO, "The application stops: {0} replies held for resuming end as interrupted", ended);
     }
 
-    @PreDestroy
-    synchronized void stop() {
-        if (overdueSweep != null) {
-            overdueSweep.cancel(false);
-        }
-    }
-
-    private void useTimerOn(ManagedScheduledExecutorService executor) {
-        wakeUps = new WakeUpTimer(StepTimer.on(executor), settings.executorLanes(), TIMER_SLACK_NANOS,
-                TIMER_STALL_NANOS, System::nanoTime);
-        timer = wakeUps;
-    }
-
-    /** The timer replies stream on, for agents that pace themselves. */
-    @Produces
-    StepTimer timer() {
-        return timer;
-    }
-
     /** How far the streaming timer runs behind its schedule now. */
     public long timerLagNanos() {
-        return wakeUps == null ? 0 : wakeUps.lagNanos();
+        return scheduler.lagNanos();
     }
 
     /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */
     public String executorName() {
-        return executorName;
+        return scheduler.executorName();
     }
 
     public StreamStats stats() {
