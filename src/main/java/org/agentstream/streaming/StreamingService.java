@@ -15,7 +15,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -49,19 +48,12 @@ public class StreamingService {
     /** The timer, when it is one that knows its lag and its room (not a test's virtual one). */
     private WakeUpTimer wakeUps;
     private LongSupplier nanoClock = System::nanoTime;
-    /** Every admitted reply with the {@link System#nanoTime()} by which it must have ended (if it has a bound). */
-    private final Map<ReplyStream, Long> deadlines = new ConcurrentHashMap<>();
+    private final OverdueReplies overdue = new OverdueReplies();
     /** Every reply a client may resume: from its admission until the resume window after its end. */
     private final Map<String, Admission> resumable = new ConcurrentHashMap<>();
 
     private final ActiveReplies active = new ActiveReplies();
-    private final LongAdder started = new LongAdder();
-    private final LongAdder completed = new LongAdder();
-    private final LongAdder cancelled = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder disconnected = new LongAdder();
-    private final LongAdder busy = new LongAdder();
-    private final LongAdder resumed = new LongAdder();
+    private final StreamCounters counters = new StreamCounters();
 
     public StreamingService() {
         // for CDI: executors and settings are injected
@@ -112,7 +104,7 @@ public class StreamingService {
             resumable.put(admission.messageId(), admission);
         }
         if (!values.maxReply().isZero()) {
-            deadlines.put(admission.stream, System.nanoTime() + values.maxReply().toNanos());
+            overdue.watch(admission.stream, System.nanoTime() + values.maxReply().toNanos());
             scheduler.sweepEverySecond(() -> endOverdue(System.nanoTime()));
         }
         return Optional.of(admission);
@@ -146,7 +138,7 @@ public class StreamingService {
         }
         Resume result = admission.resume(connection, sink, afterSeq);
         if (result == Resume.RESUMED) {
-            resumed.increment();
+            counters.resumed();
             LOG.log(Level.FINE, "Stream {0} resumed after seq {1}", new Object[] {messageId, afterSeq});
         }
         return result;
@@ -211,7 +203,7 @@ public class StreamingService {
                 refuse(sink, replyTo, "the server's executor takes no more work");
                 return;
             }
-            started.increment();
+            counters.started();
             LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}",
                     new Object[] {messageId, agentName, replyTo});
         }
@@ -247,12 +239,7 @@ public class StreamingService {
         }
 
         private void ended(StreamStatus status) {
-            switch (status) {
-                case COMPLETE -> completed.increment();
-                case CANCELLED -> cancelled.increment();
-                case FAILED -> failed.increment();
-                case INTERRUPTED -> disconnected.increment();
-            }
+            counters.ended(status);
             LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), status});
             release();
             record(status);
@@ -277,7 +264,7 @@ public class StreamingService {
                     holder = null;
                 }
             }
-            deadlines.remove(stream);
+            overdue.forget(stream);
             active.release();
             if (owner != null) {
                 byOwner.release(owner);
@@ -322,17 +309,13 @@ public class StreamingService {
 
     /** Answers busy, with a retry hint, to a request that was not taken. */
     private void refuse(ReplySink sink, String replyTo, String reason) {
-        busy.increment();
+        counters.refused();
         sink.busy(replyTo, reason, Duration.ofSeconds(1));
     }
 
     /** Ends every reply that has run past its bound, whether or not its agent listens. */
     void endOverdue(long now) {
-        deadlines.forEach((stream, deadline) -> {
-            if (now - deadline >= 0) {
-                stream.expire("the reply ran longer than the server allows any reply (agentstream.stream.max-reply-ms)");
-            }
-        });
+        overdue.endOverdue(now);
     }
 
     /** Whether a reply is held for resuming now: streaming, or ended with no client less than its window ago. */
@@ -363,8 +346,7 @@ public class StreamingService {
     }
 
     public StreamStats stats() {
-        return new StreamStats(active.count(), started.sum(), completed.sum(), cancelled.sum(), failed.sum(),
-                disconnected.sum(), busy.sum(), resumable.size(), resumed.sum());
+        return counters.stats(active.count(), resumable.size());
     }
 
     /** The replies streaming now, which {@code /status} can wait on. */
