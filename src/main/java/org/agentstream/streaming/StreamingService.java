@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -45,8 +44,7 @@ public class StreamingService {
     private ReplyScheduler scheduler;
 
     private StepTimer timer;
-    /** The timer, when it is one that knows its lag and its room (not a test's virtual one). */
-    private WakeUpTimer wakeUps;
+    private AdmissionRules rules;
     private LongSupplier nanoClock = System::nanoTime;
     private final OverdueReplies overdue = new OverdueReplies();
     /** Every reply a client may resume: from its admission until the resume window after its end. */
@@ -65,14 +63,14 @@ public class StreamingService {
         this.settings = settings;
         this.byOwner = new LocalOwnerReplies();
         this.scheduler = new ReplyScheduler(timer);
-        useScheduler();
+        assemble();
     }
 
     /** Replies stream on the scheduler's timer; the overload rule reads its lag when it measures one. */
     @PostConstruct
-    void useScheduler() {
+    void assemble() {
         timer = scheduler.timer();
-        wakeUps = scheduler.measuredTimer();
+        rules = new AdmissionRules(active, byOwner, scheduler.measuredTimer(), counters);
     }
 
     /**
@@ -82,20 +80,7 @@ public class StreamingService {
      */
     public Optional<Admission> admit(ConnectionStreams connection, ReplySink sink, String replyTo) {
         StreamSettings.Values values = settings.current();
-        if (connection.size() >= values.maxStreamsPerConnection()) {
-            refuse(sink, replyTo, "this connection already streams " + values.maxStreamsPerConnection() + " replies");
-            return Optional.empty();
-        }
-        if (!values.maxLag().isZero() && wakeUps != null && overloaded(sink, replyTo, values)) {
-            return Optional.empty();
-        }
-        if (!active.tryTake(values.maxStreams())) {
-            refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
-            return Optional.empty();
-        }
-        if (connection.owner() != null && !byOwner.tryTake(connection.owner(), values.maxStreamsPerUser())) {
-            active.release();
-            refuse(sink, replyTo, "your connections already stream " + values.maxStreamsPerUser() + " replies");
+        if (!rules.tryTake(connection, sink, replyTo, values)) {
             return Optional.empty();
         }
         Admission admission = new Admission(connection, sink, replyTo, values);
@@ -200,7 +185,7 @@ public class StreamingService {
                 this.recorder.set(null);
                 release();
                 resumable.remove(messageId, this);
-                refuse(sink, replyTo, "the server's executor takes no more work");
+                rules.refuse(sink, replyTo, "the server's executor takes no more work");
                 return;
             }
             counters.started();
@@ -265,10 +250,7 @@ public class StreamingService {
                 }
             }
             overdue.forget(stream);
-            active.release();
-            if (owner != null) {
-                byOwner.release(owner);
-            }
+            rules.release(owner);
         }
 
         /**
@@ -285,32 +267,6 @@ public class StreamingService {
                 resumable.remove(messageId(), this);
             }
         }
-    }
-
-    /**
-     * The overload rule, on while {@code max-lag-ms} is set: refuses a request while the timer runs further behind
-     * its schedule than that, or while the replies streaming would, at one chunk per pause each, fill the timer's
-     * lanes (judged from the measured cost of a step), so that admitted replies keep their pace.
-     */
-    private boolean overloaded(ReplySink sink, String replyTo, StreamSettings.Values values) {
-        long lagNanos = wakeUps.lagNanos();
-        if (lagNanos > values.maxLag().toNanos()) {
-            refuse(sink, replyTo, "the server runs " + TimeUnit.NANOSECONDS.toMillis(lagNanos)
-                    + " ms behind its schedule (its limit is " + values.maxLag().toMillis() + " ms)");
-            return true;
-        }
-        long pauseNanos = values.pause().toNanos();
-        if (pauseNanos > 0 && !wakeUps.hasRoomFor(active.count() + 1L, pauseNanos)) {
-            refuse(sink, replyTo, "the server streams as many replies as it can keep on time (" + active.count() + ")");
-            return true;
-        }
-        return false;
-    }
-
-    /** Answers busy, with a retry hint, to a request that was not taken. */
-    private void refuse(ReplySink sink, String replyTo, String reason) {
-        counters.refused();
-        sink.busy(replyTo, reason, Duration.ofSeconds(1));
     }
 
     /** Ends every reply that has run past its bound, whether or not its agent listens. */
