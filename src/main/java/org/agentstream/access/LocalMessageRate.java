@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * This node's message rate: a bucket of {@code perMinute} tokens per owner that refills evenly over a minute, so a burst of a minute's worth passes and a steady flood gets one message every {@code 60 / perMinute}
- * seconds. A changed limit starts every owner with a full bucket of the new size. Full buckets are forgotten at
- * most once a minute, so owner keys made up by a client cost no memory for long.
+ * This node's message rate: a bucket of {@code perMinute} tokens per owner that refills evenly over a minute. A
+ * changed limit starts every owner with a full bucket of the new size. Full buckets are forgotten at most once a
+ * minute, so owner keys made up by a client cost no memory for long.
  */
 @ApplicationScoped
 public class LocalMessageRate implements MessageRate {
