@@ -1,92 +1,34 @@
 package org.agentstream.access;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The open chat connections of each owner (a signed-in user, or an anonymous owner key): at most a set number
- * each (a new one past it closes the oldest), and all of a user's closed at once when they sign out. The one
- * registry of sessions, owned by the chat.
+ * each (a new one past it closes the oldest), and all of a user's closed at once when they sign out.
+ * {@link LocalOwnerConnections} holds this node's.
  */
-@ApplicationScoped
-public class OwnerConnections {
-
-    private static final Logger LOG = Logger.getLogger(OwnerConnections.class.getName());
-
-    /** Each owner's open connections, oldest first; each list is replaced whole, never changed. */
-    private final Map<String, List<Session>> byOwner = new ConcurrentHashMap<>();
+public interface OwnerConnections {
 
     /**
      * Counts the connection in for its owner. An owner with {@code max} open already loses the oldest of them
      * (returned, for the caller to close): a connection whose client vanished without a close (a laptop asleep, a
      * phone off the network) stays open on the server, and refusing new ones would lock the owner out for good.
      */
-    public Optional<Session> open(String owner, Session session, int max) {
-        Session[] evicted = new Session[1];
-        byOwner.compute(owner, (key, sessions) -> {
-            List<Session> open = new ArrayList<>(sessions == null ? List.of() : sessions);
-            while (open.size() >= Math.max(1, max)) {
-                evicted[0] = open.remove(0);
-            }
-            open.add(session);
-            return List.copyOf(open);
-        });
-        return Optional.ofNullable(evicted[0]);
-    }
+    Optional<Session> open(String owner, Session session, int max);
 
-    public void closed(String owner, Session session) {
-        byOwner.computeIfPresent(owner, (key, sessions) -> {
-            List<Session> open = new ArrayList<>(sessions);
-            open.remove(session);
-            return open.isEmpty() ? null : List.copyOf(open);
-        });
-        synchronized (this) {
-            notifyAll();
-        }
-    }
-
-    public int count(String owner) {
-        List<Session> sessions = byOwner.get(owner);
-        return sessions == null ? 0 : sessions.size();
-    }
+    /** The connection closed, however it ended. */
+    void closed(String owner, Session session);
 
     /**
      * Waits, at most {@code timeout}, until the owner has no connection open; true if that happened. Signing out
      * waits so before it ends the HTTP session, which some containers answer by dropping the session's
      * connections at once, before the close frames went out.
      */
-    public synchronized boolean awaitNone(String owner, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (count(owner) > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return true;
-    }
+    boolean awaitNone(String owner, Duration timeout) throws InterruptedException;
 
     /** Closes every open connection of the owner with {@code reason}; returns how many there were. */
-    public int closeAll(String owner, CloseReason reason) {
-        List<Session> open = byOwner.getOrDefault(owner, List.of());
-        for (Session session : open) {
-            try {
-                session.close(reason);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "Closing a connection of a signed-out owner failed", e);
-            }
-        }
-        return open.size();
-    }
+    int closeAll(String owner, CloseReason reason);
 }

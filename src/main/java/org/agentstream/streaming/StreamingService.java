@@ -1,118 +1,67 @@
 package org.agentstream.streaming;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.timing.StepTimer;
-import org.agentstream.config.ServerResources;
 import org.agentstream.timing.WakeUpTimer;
 
 /**
- * Admits replies and runs them on the container's {@link ManagedScheduledExecutorService}, through a
- * {@link WakeUpTimer}: each reply starts in a timed step, and its chunks are sent by the timer's wake-up tasks once
- * the pause has passed, so a waiting reply holds no thread. A request over the limits (or, when the admin set one,
- * while the timer lags too far behind its schedule) gets {@code busy} at once; every admitted request ends exactly
- * once. The same timer paces the built-in agents.
+ * The streaming core's entry points: admits replies under the {@link AdmissionRules}, resumes them through the
+ * {@link ReplyDirectory}, and reports its counters. Replies run on the container's
+ * {@link ManagedScheduledExecutorService} through a {@link WakeUpTimer} (see {@link ReplyScheduler}), so a waiting
+ * reply holds no thread; every admitted request ends exactly once.
  */
 @ApplicationScoped
 public class StreamingService {
 
     private static final Logger LOG = Logger.getLogger(StreamingService.class.getName());
 
-    /** Where server-config/ binds the application's executor: WildFly's name, then Payara's. */
-    static final List<String> DEDICATED_EXECUTOR_NAMES =
-            List.of("java:jboss/ee/concurrency/scheduler/agentstream", "concurrent/agentstream-scheduler");
-
-    /** How long a wake-up task waits for a step due soon rather than arm another wake-up. */
-    private static final long TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-    /** How long one send may hold a wake-up task before the next due steps run on another one. */
-    private static final long TIMER_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-    @Resource
-    private ManagedScheduledExecutorService managedScheduler;
-
     @Inject
     private StreamSettings settings;
 
-    private StepTimer timer;
-    /** The timer, when it is one that knows its lag and its room (not a test's virtual one). */
-    private WakeUpTimer wakeUps;
-    private LongSupplier nanoClock = System::nanoTime;
-    private ManagedScheduledExecutorService managed;
-    private volatile ScheduledFuture<?> overdueSweep;
-    private String executorName = "default";
-    /** Every admitted reply with the {@link System#nanoTime()} by which it must have ended (if it has a bound). */
-    private final Map<ReplyStream, Long> deadlines = new ConcurrentHashMap<>();
-    /** Every reply a client may resume: from its admission until the resume window after its end. */
-    private final Map<String, Admission> resumable = new ConcurrentHashMap<>();
+    @Inject
+    private ReplyScheduler scheduler;
 
+    @Inject
+    private OwnerReplies owners;
+
+    @Inject
+    private ReplyDirectory directory;
+
+    private LongSupplier nanoClock = System::nanoTime;
     private final ActiveReplies active = new ActiveReplies();
-    private final OwnerReplies byOwner = new OwnerReplies();
-    private final LongAdder started = new LongAdder();
-    private final LongAdder completed = new LongAdder();
-    private final LongAdder cancelled = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder disconnected = new LongAdder();
-    private final LongAdder busy = new LongAdder();
-    private final LongAdder resumed = new LongAdder();
+    private final StreamCounters counters = new StreamCounters();
+    private final OverdueReplies overdue = new OverdueReplies();
+    /** Built once the scheduler's timer is known. */
+    private StreamingCore core;
 
     public StreamingService() {
-        // for CDI: executors and settings are injected
+        // for CDI: the scheduler, settings and seams are injected
     }
 
-    /** Outside a container, as unit tests use it, with the timer's own clock. */
+    /** Outside a container, as unit tests use it, with the timer's own clock and this node's seams. */
     StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings) {
-        this.timer = timer;
-        if (timer instanceof WakeUpTimer measured) {
-            this.wakeUps = measured;
-        }
         this.nanoClock = nanoClock;
         this.settings = settings;
+        this.scheduler = new ReplyScheduler(timer);
+        this.owners = new LocalOwnerReplies();
+        this.directory = new LocalReplyDirectory(timer);
+        assemble();
     }
 
-    /**
-     * Uses the application's own executor when the admin created one (looked up by JNDI name, see
-     * {@link #DEDICATED_EXECUTOR_NAMES}), else the server's default one, and says which once.
-     */
+    /** Replies stream on the scheduler's timer; the overload rule reads its lag when it measures one. */
     @PostConstruct
-    void chooseScheduler() {
-        List<String> names = settings.executorJndiName().map(List::of).orElse(DEDICATED_EXECUTOR_NAMES);
-        Optional<ServerResources.Found<ManagedScheduledExecutorService>> dedicated =
-                ServerResources.lookup(names, ManagedScheduledExecutorService.class);
-        if (dedicated.isPresent()) {
-            managed = dedicated.get().resource();
-            useTimerOn(managed);
-            executorName = dedicated.get().name();
-            LOG.log(Level.INFO, "Replies stream on the managed scheduled executor {0}", executorName);
-            return;
-        }
-        managed = managedScheduler;
-        useTimerOn(managed);
-        executorName = "default";
-        LOG.log(Level.INFO, "No dedicated executor at {0}; replies stream on the server''s default managed scheduled "
-                + "executor (server-config/ creates a dedicated one)", names);
+    void assemble() {
+        AdmissionRules rules = new AdmissionRules(active, owners, scheduler.measuredTimer(), counters);
+        core = new StreamingCore(scheduler.timer(), nanoClock, rules, overdue, directory, counters);
     }
 
     /**
@@ -122,30 +71,16 @@ public class StreamingService {
      */
     public Optional<Admission> admit(ConnectionStreams connection, ReplySink sink, String replyTo) {
         StreamSettings.Values values = settings.current();
-        if (connection.size() >= values.maxStreamsPerConnection()) {
-            refuse(sink, replyTo, "this connection already streams " + values.maxStreamsPerConnection() + " replies");
+        if (!core.rules().tryTake(connection, sink, replyTo, values)) {
             return Optional.empty();
         }
-        if (!values.maxLag().isZero() && wakeUps != null && overloaded(sink, replyTo, values)) {
-            return Optional.empty();
-        }
-        if (!active.tryTake(values.maxStreams())) {
-            refuse(sink, replyTo, "the server streams its maximum of " + values.maxStreams() + " replies");
-            return Optional.empty();
-        }
-        if (connection.owner() != null && !byOwner.tryTake(connection.owner(), values.maxStreamsPerUser())) {
-            active.release();
-            refuse(sink, replyTo, "your connections already stream " + values.maxStreamsPerUser() + " replies");
-            return Optional.empty();
-        }
-        Admission admission = new Admission(connection, sink, replyTo, values);
-        connection.add(admission.stream);
+        Admission admission = new Admission(connection, sink, replyTo, values, core);
         if (!values.resumeWindow().isZero()) {
-            resumable.put(admission.messageId(), admission);
+            directory.register(admission);
         }
         if (!values.maxReply().isZero()) {
-            deadlines.put(admission.stream, System.nanoTime() + values.maxReply().toNanos());
-            sweepOverdueReplies();
+            overdue.watch(admission.stream(), System.nanoTime() + values.maxReply().toNanos());
+            scheduler.sweepEverySecond(() -> endOverdue(System.nanoTime()));
         }
         return Optional.of(admission);
     }
@@ -153,7 +88,8 @@ public class StreamingService {
     /** Admits and starts a reply with nothing in between, or tells the client it is busy. */
     public void start(ConnectionStreams connection, ReplySink sink, String replyTo, String agentName,
             String conversationId, Supplier<Flow.Publisher<String>> reply) {
-        admit(connection, sink, replyTo).ifPresent(admission -> admission.start(agentName, conversationId, reply, null));
+        admit(connection, sink, replyTo)
+                .ifPresent(admission -> admission.start(agentName, conversationId, reply, null));
     }
 
     /** What became of a {@code resume}. */
@@ -172,263 +108,42 @@ public class StreamingService {
      * open), and it is sent the rest.
      */
     public Resume resume(ConnectionStreams connection, ReplySink sink, String messageId, int afterSeq) {
-        Admission admission = messageId == null ? null : resumable.get(messageId);
-        if (admission == null || connection.owner() == null || !connection.owner().equals(admission.owner)) {
-            return Resume.UNKNOWN;
-        }
-        Resume result = admission.resume(connection, sink, afterSeq);
+        Resume result = directory.handOver(messageId, connection, sink, afterSeq);
         if (result == Resume.RESUMED) {
-            resumed.increment();
+            counters.resumed();
             LOG.log(Level.FINE, "Stream {0} resumed after seq {1}", new Object[] {messageId, afterSeq});
         }
         return result;
     }
 
-    /** A reply that was admitted and is not started yet; it is started or given back once. */
-    public final class Admission {
-        private final String owner;
-        private final ReplySink sink;
-        private final String replyTo;
-        private final ReplyStream stream;
-        private final Duration resumeWindow;
-        private final AtomicBoolean settled = new AtomicBoolean();
-        /** The connection the reply streams on, or null once it ended; guarded by this. */
-        private ConnectionStreams holder;
-        private boolean released;
-        /** Taken once, by whichever hears the end first: the stream's end, or a start after the client left. */
-        private final AtomicReference<Consumer<EndedReply>> recorder = new AtomicReference<>();
-
-        private Admission(ConnectionStreams connection, ReplySink sink, String replyTo, StreamSettings.Values values) {
-            this.owner = connection.owner();
-            this.holder = connection;
-            this.sink = sink;
-            this.replyTo = replyTo;
-            this.resumeWindow = values.resumeWindow();
-            this.stream = new ReplyStream(UUID.randomUUID().toString(), replyTo, sink, timer, nanoClock,
-                    values.pause().toNanos(), values.bufferChunks(), values.resumption(),
-                    (ended, status) -> ended(status));
-        }
-
-        public String messageId() {
-            return stream.messageId();
-        }
-
-        /**
-         * Starts the agent's reply. {@code reply} is asked for the agent's publisher on the streaming core's
-         * executor. {@code recorder}, if given, hears once how the reply ended and exactly what was sent of it (a
-         * reply whose client left while it was being prepared ends interrupted with nothing sent).
-         */
-        public void start(String agentName, String conversationId, Supplier<Flow.Publisher<String>> reply,
-                Consumer<EndedReply> recorder) {
-            if (!settled.compareAndSet(false, true)) {
-                throw new IllegalStateException("a reply is started or given back once");
-            }
-            if (recorder != null) {
-                this.recorder.set(recorder);
-            }
-            if (stream.hasEnded()) {
-                record(StreamStatus.INTERRUPTED);
-                return;
-            }
-            String messageId = stream.messageId();
-            try {
-                timer.newTimeout(() -> {
-                    sink.streamStarted(messageId, replyTo, agentName, conversationId);
-                    stream.start(reply);
-                }, 0);
-            } catch (RejectedExecutionException rejected) {
-                this.recorder.set(null);
-                release();
-                resumable.remove(messageId, this);
-                refuse(sink, replyTo, "the server's executor takes no more work");
-                return;
-            }
-            started.increment();
-            LOG.log(Level.FINE, "Stream {0} starts: agent {1}, reply to {2}",
-                    new Object[] {messageId, agentName, replyTo});
-        }
-
-        /** The reply will not start after all: its place is free again, and the client was told why by the caller. */
-        public void giveBack() {
-            if (settled.compareAndSet(false, true)) {
-                release();
-                resumable.remove(messageId(), this);
-            }
-        }
-
-        /**
-         * Moves the reply to {@code connection}: its holder and the stream's client change together, under this
-         * monitor (the stream's own lock is taken inside it, never the other way round), so two resumes at once
-         * leave it on one connection; what the client missed is sent after.
-         */
-        private Resume resume(ConnectionStreams connection, ReplySink to, int afterSeq) {
-            synchronized (this) {
-                if (holder == connection || stream.attach(to, afterSeq) == ReplyStream.Resumed.ALREADY_HERE) {
-                    return Resume.ALREADY_HERE;
-                }
-                if (holder != null) {
-                    holder.remove(stream);
-                }
-                holder = released ? null : connection;
-                if (holder != null) {
-                    holder.add(stream);
-                }
-            }
-            stream.sendOn();
-            return Resume.RESUMED;
-        }
-
-        private void ended(StreamStatus status) {
-            switch (status) {
-                case COMPLETE -> completed.increment();
-                case CANCELLED -> cancelled.increment();
-                case FAILED -> failed.increment();
-                case INTERRUPTED -> disconnected.increment();
-            }
-            LOG.log(Level.FINE, "Stream {0} ended: {1}", new Object[] {stream.messageId(), status});
-            release();
-            record(status);
-            forgetAfterWindow();
-        }
-
-        private void record(StreamStatus status) {
-            Consumer<EndedReply> listener = recorder.getAndSet(null);
-            if (listener != null) {
-                listener.accept(stream.ending(status));
-            }
-        }
-
-        private void release() {
-            synchronized (this) {
-                if (released) {
-                    return;
-                }
-                released = true;
-                if (holder != null) {
-                    holder.remove(stream);
-                    holder = null;
-                }
-            }
-            deadlines.remove(stream);
-            active.release();
-            if (owner != null) {
-                byOwner.release(owner);
-            }
-        }
-
-        /**
-         * An ended reply can still be resumed from its log for the resume window (its client may have lost its end on
-         * the way), and from the stored reply after that.
-         */
-        private void forgetAfterWindow() {
-            if (resumeWindow.isZero()) {
-                return;
-            }
-            try {
-                timer.newTimeout(() -> resumable.remove(messageId(), this), resumeWindow.toNanos());
-            } catch (RejectedExecutionException rejected) {
-                resumable.remove(messageId(), this);
-            }
-        }
-    }
-
-    /**
-     * The overload rule, on while {@code max-lag-ms} is set: refuses a request while the timer runs further behind
-     * its schedule than that, or while the replies streaming would, at one chunk per pause each, fill the timer's
-     * lanes (judged from the measured cost of a step), so that admitted replies keep their pace.
-     */
-    private boolean overloaded(ReplySink sink, String replyTo, StreamSettings.Values values) {
-        long lagNanos = wakeUps.lagNanos();
-        if (lagNanos > values.maxLag().toNanos()) {
-            refuse(sink, replyTo, "the server runs " + TimeUnit.NANOSECONDS.toMillis(lagNanos)
-                    + " ms behind its schedule (its limit is " + values.maxLag().toMillis() + " ms)");
-            return true;
-        }
-        long pauseNanos = values.pause().toNanos();
-        if (pauseNanos > 0 && !wakeUps.hasRoomFor(active.count() + 1L, pauseNanos)) {
-            refuse(sink, replyTo, "the server streams as many replies as it can keep on time (" + active.count() + ")");
-            return true;
-        }
-        return false;
-    }
-
-    /** Answers busy, with a retry hint, to a request that was not taken. */
-    private void refuse(ReplySink sink, String replyTo, String reason) {
-        busy.increment();
-        sink.busy(replyTo, reason, Duration.ofSeconds(1));
-    }
-
-    /** Once a second, on the container's executor, while the application runs (not in unit tests). */
-    private void sweepOverdueReplies() {
-        if (overdueSweep != null || managed == null) {
-            return;
-        }
-        synchronized (this) {
-            if (overdueSweep != null) {
-                return;
-            }
-            overdueSweep = managed.scheduleAtFixedRate(() -> endOverdue(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
-        }
-    }
-
     /** Ends every reply that has run past its bound, whether or not its agent listens. */
     void endOverdue(long now) {
-        deadlines.forEach((stream, deadline) -> {
-            if (now - deadline >= 0) {
-                stream.expire("the reply ran longer than the server allows any reply (agentstream.stream.max-reply-ms)");
-            }
-        });
+        overdue.endOverdue(now);
     }
 
     /** Whether a reply is held for resuming now: streaming, or ended with no client less than its window ago. */
     public boolean holdsForResume(String messageId) {
-        return resumable.containsKey(messageId);
+        return directory.holds(messageId);
     }
 
     /** Ends every reply held for resuming as interrupted, with what it made (the application is stopping). */
     void interruptAll() {
-        int ended = 0;
-        for (Admission admission : List.copyOf(resumable.values())) {
-            if (!admission.stream.hasEnded()) {
-                admission.stream.disconnect(null);
-                ended++;
-            }
-        }
+        int ended = directory.interruptAll();
         LOG.log(Level.INFO, "The application stops: {0} replies held for resuming end as interrupted", ended);
-    }
-
-    @PreDestroy
-    synchronized void stop() {
-        if (overdueSweep != null) {
-            overdueSweep.cancel(false);
-        }
-    }
-
-    private void useTimerOn(ManagedScheduledExecutorService executor) {
-        wakeUps = new WakeUpTimer(StepTimer.on(executor), settings.executorLanes(), TIMER_SLACK_NANOS,
-                TIMER_STALL_NANOS, System::nanoTime);
-        timer = wakeUps;
-    }
-
-    /** The timer replies stream on, for agents that pace themselves. */
-    @Produces
-    StepTimer timer() {
-        return timer;
     }
 
     /** How far the streaming timer runs behind its schedule now. */
     public long timerLagNanos() {
-        return wakeUps == null ? 0 : wakeUps.lagNanos();
+        return scheduler.lagNanos();
     }
 
     /** The JNDI name of the executor replies stream on, or "default" for the server's default one. */
     public String executorName() {
-        return executorName;
+        return scheduler.executorName();
     }
 
     public StreamStats stats() {
-        return new StreamStats(active.count(), started.sum(), completed.sum(), cancelled.sum(), failed.sum(),
-                disconnected.sum(), busy.sum(), resumable.size(), resumed.sum());
+        return counters.stats(active.count(), directory.size());
     }
 
     /** The replies streaming now, which {@code /status} can wait on. */

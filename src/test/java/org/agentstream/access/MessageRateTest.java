@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class MessageRateTest {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    private final MessageRate rate = new MessageRate();
+    private final LocalMessageRate rate = new LocalMessageRate();
 
     @Test
     void aBurstOfTheLimitPassesAndTheNextIsToldWhenToComeBack() {

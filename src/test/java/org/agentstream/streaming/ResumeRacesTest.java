@@ -141,7 +141,7 @@ class ResumeRacesTest {
         });
         RecordingSink sink = new RecordingSink(time::nanoTime);
         ConnectionStreams connection = new ConnectionStreams("alice", null);
-        StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
+        Admission admission = service.admit(connection, sink, "c1").orElseThrow();
         List<Boolean> heldWhenRecorderRuns = new ArrayList<>();
         admission.start("echo", "k", () -> ChunkPublisher.words("a b c"),
                 ended -> heldWhenRecorderRuns.add(service.holdsForResume(ended.messageId())));
@@ -172,13 +172,13 @@ class ResumeRacesTest {
         lockField.setAccessible(true);
         Field sinkField = Class.forName("org.agentstream.streaming.ReplyStream$Attachment").getDeclaredField("sink");
         sinkField.setAccessible(true);
-        Field streamField = StreamingService.Admission.class.getDeclaredField("stream");
+        Field streamField = Admission.class.getDeclaredField("stream");
         streamField.setAccessible(true);
         int mismatches = 0;
         for (int i = 0; i < 50 && mismatches == 0; i++) {
             RecordingSink lostSink = new RecordingSink(time::nanoTime);
             ConnectionStreams lost = new ConnectionStreams("alice", lostSink);
-            StreamingService.Admission admission = service.admit(lost, lostSink, "c" + i).orElseThrow();
+            Admission admission = service.admit(lost, lostSink, "c" + i).orElseThrow();
             admission.start("silent", "k", () -> s -> s.onSubscribe(new java.util.concurrent.Flow.Subscription() {
                 @Override public void request(long n) { }
                 @Override public void cancel() { }
@@ -238,13 +238,13 @@ class ResumeRacesTest {
         });
         Field lockField = ReplyStream.class.getDeclaredField("lock");
         lockField.setAccessible(true);
-        Field streamField = StreamingService.Admission.class.getDeclaredField("stream");
+        Field streamField = Admission.class.getDeclaredField("stream");
         streamField.setAccessible(true);
         int lost = 0;
         for (int i = 0; i < 200 && lost == 0; i++) {
             RecordingSink oldSink = new RecordingSink(time::nanoTime);
             ConnectionStreams old = new ConnectionStreams("alice", oldSink);
-            StreamingService.Admission admission = service.admit(old, oldSink, "c" + i).orElseThrow();
+            Admission admission = service.admit(old, oldSink, "c" + i).orElseThrow();
             admission.start("echo", "k", () -> ChunkPublisher.immediate(words(1000).iterator()), null);
             time.advance(25 * MS);
             ReplyStream stream = (ReplyStream) streamField.get(admission);

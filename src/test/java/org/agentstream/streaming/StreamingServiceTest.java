@@ -218,7 +218,7 @@ class StreamingServiceTest {
     void anAdmittedReplyHoldsItsPlaceUntilItIsGivenBack() {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(1, 16));
         ConnectionStreams connection = new ConnectionStreams("owner", sink);
-        StreamingService.Admission admission = service.admit(connection, sink, "first").orElseThrow();
+        Admission admission = service.admit(connection, sink, "first").orElseThrow();
         ask(service, connection, sink, 1);
 
         assertEquals(List.of("busy"), sink.events().stream().map(Event::kind).toList(), "preparing holds the place");
@@ -250,7 +250,7 @@ class StreamingServiceTest {
         StreamingService service = new StreamingService(time, time::nanoTime, limits(10, 16));
         ConnectionStreams connection = new ConnectionStreams("owner", sink);
         List<EndedReply> ended = new ArrayList<>();
-        StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
+        Admission admission = service.admit(connection, sink, "c1").orElseThrow();
         admission.start("echo", "k", () -> ChunkPublisher.words("a b c d e f"), ended::add);
         time.advance(TimeUnit.MILLISECONDS.toNanos(25));
         connection.cancel(admission.messageId());
@@ -269,7 +269,7 @@ class StreamingServiceTest {
         ConnectionStreams connection = new ConnectionStreams("owner", sink);
         List<EndedReply> ended = new ArrayList<>();
         List<String> asked = new ArrayList<>();
-        StreamingService.Admission admission = service.admit(connection, sink, "c1").orElseThrow();
+        Admission admission = service.admit(connection, sink, "c1").orElseThrow();
         connection.disconnect();
         admission.start("echo", "k", () -> {
             asked.add("agent asked");
@@ -290,7 +290,7 @@ class StreamingServiceTest {
         StreamingService service = new StreamingService(time, time::nanoTime, resumable(1, Duration.ofSeconds(30)));
         ConnectionStreams lost = new ConnectionStreams("alice", sink);
         List<EndedReply> ended = new ArrayList<>();
-        StreamingService.Admission admission = service.admit(lost, sink, "c1").orElseThrow();
+        Admission admission = service.admit(lost, sink, "c1").orElseThrow();
         admission.start("echo", "k", () -> ChunkPublisher.words("a b c d e f g h"), ended::add);
         time.advance(TimeUnit.MILLISECONDS.toNanos(25));
         lost.detach();
@@ -320,7 +320,7 @@ class StreamingServiceTest {
         StreamingService service = new StreamingService(time, time::nanoTime, resumable(10, Duration.ofSeconds(2)));
         ConnectionStreams lost = new ConnectionStreams("alice", sink);
         List<EndedReply> ended = new ArrayList<>();
-        StreamingService.Admission admission = service.admit(lost, sink, "c1").orElseThrow();
+        Admission admission = service.admit(lost, sink, "c1").orElseThrow();
         admission.start("endless", "k", () -> ChunkPublisher.immediate(
                 java.util.stream.Stream.iterate(0, i -> i + 1).map(i -> "w" + i + " ").iterator()), ended::add);
         time.advance(TimeUnit.MILLISECONDS.toNanos(25));

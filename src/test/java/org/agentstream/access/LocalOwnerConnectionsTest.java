@@ -1,0 +1,75 @@
+package org.agentstream.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** An owner's connections on this node: the oldest gives way past the limit, and sign-out closes them all. */
+class LocalOwnerConnectionsTest {
+
+    private final LocalOwnerConnections connections = new LocalOwnerConnections();
+    private final List<String> closes = new CopyOnWriteArrayList<>();
+
+    /** A session that records its closes as "name: reason phrase". */
+    private Session session(String name) {
+        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "close" -> {
+                        closes.add(name + ": " + ((CloseReason) args[0]).getReasonPhrase());
+                        yield null;
+                    }
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "toString" -> name;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void aConnectionPastTheOwnersLimitEvictsTheirOldestAndNoOneElses() {
+        Session first = session("first");
+        assertEquals(Optional.empty(), connections.open("alice", first, 2));
+        assertEquals(Optional.empty(), connections.open("alice", session("second"), 2));
+        assertEquals(Optional.empty(), connections.open("bob", session("bobs"), 2));
+
+        assertEquals(Optional.of(first), connections.open("alice", session("third"), 2));
+        assertEquals(2, connections.count("alice"));
+        assertEquals(1, connections.count("bob"));
+        assertEquals(List.of(), closes, "the caller closes the evicted one");
+    }
+
+    @Test
+    void signingOutClosesEveryConnectionOfThatOwnerOnly() {
+        connections.open("alice", session("a1"), 16);
+        connections.open("alice", session("a2"), 16);
+        connections.open("bob", session("b1"), 16);
+
+        assertEquals(2, connections.closeAll("alice", CloseReasons.SIGNED_OUT));
+        String reason = CloseReasons.SIGNED_OUT.getReasonPhrase();
+        assertEquals(List.of("a1: " + reason, "a2: " + reason), closes);
+        assertEquals(0, connections.closeAll("carol", CloseReasons.SIGNED_OUT), "an owner with none closes none");
+    }
+
+    @Test
+    void waitingForNoneEndsWhenTheLastConnectionCloses() throws Exception {
+        Session only = session("only");
+        connections.open("alice", only, 16);
+        assertFalse(connections.awaitNone("alice", Duration.ofMillis(1)), "it is still open");
+
+        Thread closing = new Thread(() -> connections.closed("alice", only));
+        closing.start();
+        assertTrue(connections.awaitNone("alice", Duration.ofSeconds(5)));
+        closing.join(5_000);
+        assertFalse(closing.isAlive());
+        assertEquals(0, connections.count("alice"));
+    }
+}
