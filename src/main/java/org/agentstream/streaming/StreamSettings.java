@@ -36,7 +36,8 @@ public class StreamSettings {
 
     /** How many lanes of the timer send chunks, at most this many sends at once (read at deployment). */
     public int executorLanes() {
-        return Math.max(1, ServerConfig.getInt("agentstream.executor.lanes", Runtime.getRuntime().availableProcessors()));
+        return Math.max(1,
+                ServerConfig.getInt("agentstream.executor.lanes", Runtime.getRuntime().availableProcessors()));
     }
 
     /** Whether machines other than this one may read {@code /status} (read per request). */

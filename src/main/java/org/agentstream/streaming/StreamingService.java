@@ -48,7 +48,7 @@ public class StreamingService {
     }
 
     /** Outside a container, as unit tests use it, with the timer's own clock and this node's seams. */
-    StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings) {
+    public StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings) {
         this.nanoClock = nanoClock;
         this.settings = settings;
         this.scheduler = new ReplyScheduler(timer);

@@ -17,6 +17,7 @@ import org.agentstream.history.ConversationHistory;
 import org.agentstream.history.ReplyText;
 import org.agentstream.history.StoredReply;
 import org.agentstream.history.UserTurn;
+import org.agentstream.streaming.Admission;
 import org.agentstream.streaming.EndedReply;
 import org.agentstream.streaming.StreamingService;
 import org.agentstream.wire.ErrorCode;
@@ -91,11 +92,11 @@ public class ChatTurns {
                     "no agent is named \"" + inbound.agent() + "\""));
             return ANSWERED;
         }
-        Optional<StreamingService.Admission> admitted = streaming.admit(connection.streams(), outbox, inbound.id());
+        Optional<Admission> admitted = streaming.admit(connection.streams(), outbox, inbound.id());
         if (admitted.isEmpty()) {
             return ANSWERED;
         }
-        StreamingService.Admission admission = admitted.get();
+        Admission admission = admitted.get();
         // counted once admitted: a message refused as busy costs the owner nothing of their rate
         int perMinute = access.maxMessagesPerMinute();
         OptionalLong wait = messageRate.tryTake(connection.owner(), perMinute, System.nanoTime());
@@ -120,7 +121,7 @@ public class ChatTurns {
                 });
     }
 
-    private void start(StreamingService.Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
+    private void start(Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
         long startedAt = System.currentTimeMillis();
         admission.start(inbound.agent(), question.conversationId(),
                 () -> agent.reply(new AgentRequest(inbound.content(), question.conversationId(), question.earlier())),

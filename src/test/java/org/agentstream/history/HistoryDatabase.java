@@ -15,9 +15,9 @@ import org.h2.jdbcx.JdbcDataSource;
  * server. No container runs, so the unit is switched to local transactions, which {@link #inTransaction} begins and
  * commits around each call, as the container does around each repository method.
  */
-final class HistoryDatabase implements AutoCloseable {
+public final class HistoryDatabase implements AutoCloseable {
 
-    enum Provider {
+    public enum Provider {
         HIBERNATE("org.hibernate.jpa.HibernatePersistenceProvider", Map.of()),
         ECLIPSELINK("org.eclipse.persistence.jpa.PersistenceProvider", Map.of("eclipselink.logging.level", "WARNING"));
 
@@ -32,7 +32,7 @@ final class HistoryDatabase implements AutoCloseable {
 
     private final EntityManagerFactory factory;
 
-    HistoryDatabase(Provider provider) {
+    public HistoryDatabase(Provider provider) {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:history-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         h2.setUser("sa");
@@ -54,7 +54,7 @@ final class HistoryDatabase implements AutoCloseable {
     }
 
     /** Runs work on a repository of its own, in one transaction that commits when work returns. */
-    <T> T inTransaction(Function<ConversationRepository, T> work) {
+    public <T> T inTransaction(Function<ConversationRepository, T> work) {
         EntityManager em = factory.createEntityManager();
         EntityTransaction transaction = em.getTransaction();
         try {

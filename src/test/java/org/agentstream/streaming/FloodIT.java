@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.fixtures.DeployedApp;
-import org.agentstream.testing.fixtures.ServerStatus;
 import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.ServerStatus;
 import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 

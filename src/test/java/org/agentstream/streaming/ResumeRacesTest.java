@@ -37,7 +37,9 @@ class ResumeRacesTest {
         final List<Integer> seqs = new CopyOnWriteArrayList<>();
 
         @Override public void streamStarted(String m, String r, String a, String c) { }
-        @Override public void chunk(String m, int seq, String d, Delivery delivery) { seqs.add(seq); }
+        @Override public void chunk(String m, int seq, String d, Delivery delivery) {
+            seqs.add(seq);
+        }
         @Override public void replayed(String m, int seq, String d, long s) { }
         @Override public void movedAway(String m, String r) { }
         @Override public void streamEnded(String m, String r, StreamStatus s, int c, ReplyFailure f) { }

@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import org.agentstream.testing.clients.ChatClient;
-import org.agentstream.testing.clients.ChatClient.Reply;
-import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,8 @@ class SettingsIT extends DeployedApp {
 
             System.out.printf(Locale.ROOT, "[settings] smallest send gap: default %.2f ms, pause 35 ms %.2f ms, "
                     + "restored %.2f ms%n", min(byDefault), min(changed), min(restored));
-            assertTrue(min(byDefault) >= 9.99 && GapAnalysis.percentile(byDefault, 50) < 30, Arrays.toString(byDefault));
+            assertTrue(min(byDefault) >= 9.99 && GapAnalysis.percentile(byDefault, 50) < 30,
+                    Arrays.toString(byDefault));
             assertTrue(min(changed) >= 34.99, "the next reply after the change is paced 35 ms: "
                     + Arrays.toString(changed));
             assertTrue(min(restored) >= 9.99 && GapAnalysis.percentile(restored, 50) < 30,

@@ -14,8 +14,8 @@ import org.agentstream.agent.ChunkPublisher;
 import org.agentstream.testing.doubles.RecordingSink;
 import org.agentstream.testing.doubles.RecordingSink.Event;
 import org.agentstream.testing.doubles.VirtualScheduler;
-import org.junit.jupiter.api.Test;
 import org.agentstream.timing.WakeUpTimer;
+import org.junit.jupiter.api.Test;
 
 /** Admission: a request over a limit, or one the executor refuses, gets busy at once and starts nothing. */
 class StreamingServiceTest {
@@ -297,7 +297,8 @@ class StreamingServiceTest {
         String id = admission.messageId();
 
         assertEquals(1, service.stats().activeStreams(), "a detached reply still streams");
-        assertTrue(service.admit(new ConnectionStreams("bob", sink), sink, "c2").isEmpty(), "and counts against the limit");
+        assertTrue(service.admit(new ConnectionStreams("bob", sink), sink, "c2").isEmpty(),
+                "and counts against the limit");
         RecordingSink bobs = new RecordingSink(time::nanoTime);
         assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("bob", bobs), bobs, id, 2));
         assertEquals(StreamingService.Resume.UNKNOWN,

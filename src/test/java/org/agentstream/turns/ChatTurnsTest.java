@@ -1,0 +1,241 @@
+package org.agentstream.turns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.inject.Inject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.agentstream.access.AccessSettings;
+import org.agentstream.access.LocalMessageRate;
+import org.agentstream.access.MessageRate;
+import org.agentstream.agent.AgentDirectory;
+import org.agentstream.agent.EchoAgent;
+import org.agentstream.history.ConversationHistory;
+import org.agentstream.history.ConversationRepository;
+import org.agentstream.history.HistoryDatabase;
+import org.agentstream.history.HistorySettings;
+import org.agentstream.streaming.StreamSettings;
+import org.agentstream.streaming.StreamingService;
+import org.agentstream.testing.doubles.RecordingOutbox;
+import org.agentstream.testing.doubles.RecordingSink.Event;
+import org.agentstream.testing.doubles.VirtualScheduler;
+import org.agentstream.timing.StepTimer;
+import org.agentstream.wire.InboundFrame;
+import org.agentstream.wire.OutboundFrame;
+import org.jboss.weld.junit.MockBean;
+import org.jboss.weld.junit5.EnableWeld;
+import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat turn without a container: Weld wires {@link ChatTurns} to the echo agent, the streaming core on virtual
+ * time, and the conversation history on an in-memory H2 whose tasks run on the calling thread.
+ */
+@EnableWeld
+class ChatTurnsTest {
+
+    private static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
+
+    private final VirtualScheduler time = new VirtualScheduler();
+    private final HistoryDatabase database = new HistoryDatabase(HistoryDatabase.Provider.HIBERNATE);
+    private final AtomicBoolean databaseDown = new AtomicBoolean();
+    private final StreamingService streaming = new StreamingService(time, time::nanoTime, new StreamSettings() {
+        @Override
+        public Values current() {
+            return new Values(Duration.ofMillis(10), 100, 16, 32, 8, Duration.ofMinutes(10), Duration.ZERO,
+                    Duration.ofSeconds(30), 1000);
+        }
+    });
+    private final ConversationHistory history = new ConversationHistory(repository(), new HistorySettings(),
+            Runnable::run);
+    private final AtomicInteger messagesPerMinute = new AtomicInteger(1000);
+    private final AccessSettings access = new AccessSettings() {
+        @Override
+        public int maxMessagesPerMinute() {
+            return messagesPerMinute.get();
+        }
+    };
+
+    @WeldSetup
+    WeldInitiator weld = WeldInitiator.from(ChatTurns.class, AgentDirectory.class, EchoAgent.class)
+            .addBeans(MockBean.builder().types(StepTimer.class).creating(time).build(),
+                    MockBean.builder().types(StreamingService.class).creating(streaming).build(),
+                    MockBean.builder().types(ConversationHistory.class).creating(history).build(),
+                    MockBean.builder().types(MessageRate.class).creating(new LocalMessageRate()).build(),
+                    MockBean.builder().types(AccessSettings.class).creating(access).build())
+            .build();
+
+    @Inject
+    ChatTurns turns;
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+    }
+
+    /** Every call in a transaction of its own, as the container runs each repository method. */
+    private ConversationRepository repository() {
+        return (ConversationRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ConversationRepository.class}, (proxy, method, args) -> {
+                    if (databaseDown.get()) {
+                        throw new IllegalStateException("the database is down");
+                    }
+                    return database.inTransaction(repository -> {
+                        try {
+                            return method.invoke(repository, args);
+                        } catch (IllegalAccessException | InvocationTargetException e) {
+                            throw new IllegalStateException(e.getCause());
+                        }
+                    });
+                });
+    }
+
+    private static InboundFrame message(String id, String content, String conversationId) {
+        return new InboundFrame("message", id, "echo", content, conversationId, null, null);
+    }
+
+    private static InboundFrame request(String type, String id, String conversationId) {
+        return new InboundFrame(type, id, null, null, conversationId, null, null);
+    }
+
+    private static void answered(CompletionStage<Void> stage) throws Exception {
+        stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private static List<String> kinds(RecordingOutbox outbox) {
+        return outbox.replies().events().stream().map(Event::kind).distinct().toList();
+    }
+
+    @Test
+    void aMessageStreamsTheAgentsReplyAndStoresBothTurns() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(alice, message("m1", "hello there", null)));
+        time.runUntilIdle(TEN_SECONDS);
+
+        RecordingOutbox outbox = (RecordingOutbox) alice.outbox();
+        assertEquals(List.of("start", "chunk", "end:complete"), kinds(outbox));
+        assertEquals("hello there", String.join("", outbox.replies().chunks().stream().map(Event::text).toList()));
+        assertTrue(history.awaitPending(Duration.ofSeconds(5)));
+
+        answered(turns.handle(alice, request("conversations", "l1", null)));
+        List<OutboundFrame.Conversations> listed = outbox.frames(OutboundFrame.Conversations.class);
+        assertEquals(1, listed.size());
+        String conversationId = listed.get(0).conversations().get(0).conversationId();
+        answered(turns.handle(alice, request("history", "h1", conversationId)));
+        OutboundFrame.History page = outbox.frames(OutboundFrame.History.class).get(0);
+        assertEquals(List.of("hello there", "hello there"),
+                page.messages().stream().map(entry -> entry.content()).toList(), "the question, then the reply");
+    }
+
+    @Test
+    void anUnknownAgentGetsAnErrorFrameAndNothingStreams() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(alice, new InboundFrame("message", "m1", "nobody", "hi", null, null, null)));
+
+        RecordingOutbox outbox = (RecordingOutbox) alice.outbox();
+        assertEquals("unknown_agent", outbox.frames(OutboundFrame.Error.class).get(0).code());
+        assertEquals(List.of(), outbox.replies().events());
+        assertEquals(0, streaming.stats().activeStreams());
+    }
+
+    @Test
+    void aMessagePastTheOwnersRateIsRefusedWithItsWaitAndGivesItsPlaceBack() throws Exception {
+        messagesPerMinute.set(1);
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(alice, message("m1", "one", null)));
+        answered(turns.handle(alice, message("m2", "two", null)));
+
+        OutboundFrame.Error refused = ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Error.class).get(0);
+        assertEquals("rate_limited", refused.code());
+        assertEquals("m2", refused.replyTo());
+        assertNotNull(refused.retryAfterMs());
+        assertTrue(refused.retryAfterMs() > 0);
+        time.runUntilIdle(TEN_SECONDS);
+        assertEquals(0, streaming.stats().activeStreams(), "the refused message holds no place");
+
+        ChatConnection bob = ChatConnection.of("user:bob", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(bob, message("m3", "three", null)));
+        time.runUntilIdle(TEN_SECONDS);
+        assertTrue(kinds((RecordingOutbox) bob.outbox()).contains("end:complete"),
+                "another owner has a rate of their own");
+    }
+
+    @Test
+    void anotherOwnersConversationIsUnknown() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(alice, message("m1", "secret", null)));
+        time.runUntilIdle(TEN_SECONDS);
+        answered(turns.handle(alice, request("conversations", "l1", null)));
+        String aliceConversation = ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Conversations.class).get(0)
+                .conversations().get(0).conversationId();
+
+        ChatConnection mallory = ChatConnection.of("user:mallory", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(mallory, request("history", "h1", aliceConversation)));
+        answered(turns.handle(mallory, message("m2", "mine now", aliceConversation)));
+        answered(turns.handle(mallory, request("delete_conversation", "d1", aliceConversation)));
+
+        RecordingOutbox outbox = (RecordingOutbox) mallory.outbox();
+        assertEquals(List.of("unknown_conversation", "unknown_conversation", "unknown_conversation"),
+                outbox.frames(OutboundFrame.Error.class).stream().map(OutboundFrame.Error::code).toList());
+        assertEquals(List.of(), outbox.replies().events());
+    }
+
+    @Test
+    void aFailedDatabaseFailsTheStageAndGivesTheReplysPlaceBack() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(alice, message("m1", "first", null)));
+        time.runUntilIdle(TEN_SECONDS);
+        answered(turns.handle(alice, request("conversations", "l1", null)));
+        String conversationId = ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Conversations.class).get(0)
+                .conversations().get(0).conversationId();
+        databaseDown.set(true);
+
+        CompletionStage<Void> stage = turns.handle(alice, message("m2", "second", conversationId));
+
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> answered(stage));
+        assertTrue(String.valueOf(failed.getCause()).contains("the database is down"), String.valueOf(failed));
+        assertEquals(0, streaming.stats().activeStreams(), "the reply that could not start holds no place");
+    }
+
+    @Test
+    void aStoredReplyIsResumedFromTheDatabaseAsFirstSent() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(alice, message("m1", "one two three", null)));
+        time.runUntilIdle(TEN_SECONDS);
+        List<Event> sent = ((RecordingOutbox) alice.outbox()).replies().chunks();
+        String messageId = sent.get(0).messageId();
+        assertTrue(history.awaitPending(Duration.ofSeconds(5)));
+        time.advance(TimeUnit.SECONDS.toNanos(31)); // past the resume window: only the database has it
+        time.runUntilIdle(TEN_SECONDS);
+
+        ChatConnection reloaded = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(reloaded, new InboundFrame("resume", "r1", null, null, null, messageId, 0)));
+
+        RecordingOutbox outbox = (RecordingOutbox) reloaded.outbox();
+        List<Event> replayed = outbox.replies().events();
+        assertEquals(sent.subList(1, sent.size()).stream().map(Event::text).toList(),
+                replayed.stream().map(Event::text).toList(), "every chunk after seq 0, once");
+        assertTrue(replayed.stream().allMatch(event -> event.kind().equals("replayed")));
+        OutboundFrame.StreamEnd end = outbox.frames(OutboundFrame.StreamEnd.class).get(0);
+        assertEquals("complete", end.status());
+        assertEquals(sent.size(), end.chunks());
+
+        ChatConnection mallory = ChatConnection.of("user:mallory", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(mallory, new InboundFrame("resume", "r2", null, null, null, messageId, 0)));
+        assertEquals("unknown_message",
+                ((RecordingOutbox) mallory.outbox()).frames(OutboundFrame.Error.class).get(0).code());
+    }
+}
