@@ -2,6 +2,7 @@ package org.agentstream.streaming;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -73,10 +74,18 @@ public class StatusServlet extends HttpServlet {
                 return;
             }
         }
-        StreamStats stats = streaming.stats();
-        JvmLoad load = JvmLoad.now();
-        StreamSettings.Values current = settings.current();
-        var json = Json.createObjectBuilder()
+        JsonObjectBuilder json = status(streaming.stats(), JvmLoad.now(), settings.current());
+        if (idle != null) {
+            json.add("idle", idle);
+        }
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(json.build().toString());
+    }
+
+    private JsonObjectBuilder status(StreamStats stats, JvmLoad load, StreamSettings.Values current) {
+        return Json.createObjectBuilder()
                 .add("pid", ProcessHandle.current().pid())
                 .add("activeStreams", stats.activeStreams())
                 .add("started", stats.started())
@@ -103,12 +112,5 @@ public class StatusServlet extends HttpServlet {
                         .add("maxLagMs", current.maxLag().toMillis())
                         .add("resumeWindowMs", current.resumeWindow().toMillis())
                         .add("resumeMaxChunks", current.resumeMaxChunks()));
-        if (idle != null) {
-            json.add("idle", idle);
-        }
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(json.build().toString());
     }
 }

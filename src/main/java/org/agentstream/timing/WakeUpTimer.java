@@ -204,19 +204,8 @@ public final class WakeUpTimer implements StepTimer {
         public void run() {
             long began = clock.getAsLong();
             Runner self = new Runner();
-            synchronized (this) {
-                wakeUp = null;
-                wakeUpAt = NOT_ARMED;
-                long since = progressingSince(began);
-                if (since != NOT_ARMED) {
-                    // another task is running the steps and is not stuck: it takes them; come back if it gets stuck
-                    Step first = steps.peek();
-                    if (first != null) {
-                        armGuard(Math.max(first.at, since + stallNanos), began);
-                    }
-                    return;
-                }
-                runners.add(self);
+            if (!joined(self, began)) {
+                return;
             }
             boolean left = false;
             try {
@@ -267,6 +256,25 @@ public final class WakeUpTimer implements StepTimer {
                     }
                 }
             }
+        }
+
+        /**
+         * Makes this wake-up a runner of the lane's steps, unless another task runs them and is not stuck: that one
+         * takes them, and this one comes back (a guard) in case it gets stuck.
+         */
+        private synchronized boolean joined(Runner self, long began) {
+            wakeUp = null;
+            wakeUpAt = NOT_ARMED;
+            long since = progressingSince(began);
+            if (since != NOT_ARMED) {
+                Step first = steps.peek();
+                if (first != null) {
+                    armGuard(Math.max(first.at, since + stallNanos), began);
+                }
+                return false;
+            }
+            runners.add(self);
+            return true;
         }
 
         /** A guard is help, not duty: if the container refuses it, this task still runs the steps it covers. */
