@@ -7,24 +7,12 @@ import org.agentstream.timing.WakeUpTimer;
 /**
  * Whether a reply may start now: under its connection's, the server's and its owner's limits, and (when the admin
  * set {@code max-lag-ms}) while the timer keeps its schedule. A request that is not taken gets {@code busy} at
- * once, with a retry hint, and holds no place.
+ * once, with a retry hint, and holds no place. {@code wakeUps} is the timer when it knows its lag and its room,
+ * else null (the overload rule is then off).
  */
-final class AdmissionRules {
+record AdmissionRules(ActiveReplies active, OwnerReplies owners, WakeUpTimer wakeUps, StreamCounters counters) {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-
-    private final ActiveReplies active;
-    private final OwnerReplies owners;
-    /** The timer when it knows its lag and its room, else null (the overload rule is then off). */
-    private final WakeUpTimer wakeUps;
-    private final StreamCounters counters;
-
-    AdmissionRules(ActiveReplies active, OwnerReplies owners, WakeUpTimer wakeUps, StreamCounters counters) {
-        this.active = active;
-        this.owners = owners;
-        this.wakeUps = wakeUps;
-        this.counters = counters;
-    }
 
     /** Takes a place for the reply under every limit, or answers busy and takes none. */
     boolean tryTake(ConnectionStreams connection, ReplySink sink, String replyTo, StreamSettings.Values values) {

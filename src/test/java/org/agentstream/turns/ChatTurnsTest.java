@@ -114,6 +114,15 @@ class ChatTurnsTest {
         stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
+    /** Starts a conversation with one turn, streamed to its end, and returns its id from the owner's list. */
+    private String newConversation(ChatConnection connection, String content) throws Exception {
+        answered(turns.handle(connection, message("first", content, null)));
+        time.runUntilIdle(TEN_SECONDS);
+        answered(turns.handle(connection, request("conversations", "list", null)));
+        return ((RecordingOutbox) connection.outbox()).frames(OutboundFrame.Conversations.class).get(0)
+                .conversations().get(0).conversationId();
+    }
+
     private static List<String> kinds(RecordingOutbox outbox) {
         return outbox.replies().events().stream().map(Event::kind).distinct().toList();
     }
@@ -175,11 +184,7 @@ class ChatTurnsTest {
     @Test
     void anotherOwnersConversationIsUnknown() throws Exception {
         ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
-        answered(turns.handle(alice, message("m1", "secret", null)));
-        time.runUntilIdle(TEN_SECONDS);
-        answered(turns.handle(alice, request("conversations", "l1", null)));
-        String aliceConversation = ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Conversations.class).get(0)
-                .conversations().get(0).conversationId();
+        String aliceConversation = newConversation(alice, "secret");
 
         ChatConnection mallory = ChatConnection.of("user:mallory", new RecordingOutbox(time::nanoTime));
         answered(turns.handle(mallory, request("history", "h1", aliceConversation)));
@@ -195,11 +200,7 @@ class ChatTurnsTest {
     @Test
     void aFailedDatabaseFailsTheStageAndGivesTheReplysPlaceBack() throws Exception {
         ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
-        answered(turns.handle(alice, message("m1", "first", null)));
-        time.runUntilIdle(TEN_SECONDS);
-        answered(turns.handle(alice, request("conversations", "l1", null)));
-        String conversationId = ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Conversations.class).get(0)
-                .conversations().get(0).conversationId();
+        String conversationId = newConversation(alice, "first");
         databaseDown.set(true);
 
         CompletionStage<Void> stage = turns.handle(alice, message("m2", "second", conversationId));
