@@ -34,7 +34,7 @@ import org.agentstream.wire.WireTime;
 @ApplicationScoped
 public class ChatTurns {
 
-    private static final CompletableFuture<Void> ANSWERED = CompletableFuture.completedFuture(null);
+    private static final CompletionStage<Void> ANSWERED = CompletableFuture.completedStage(null);
 
     @Inject
     private AgentDirectory agents;
