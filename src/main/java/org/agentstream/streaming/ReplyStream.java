@@ -104,8 +104,8 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private ReplySink detachedFrom;
     /** The client the reply was taken from by a resume elsewhere, to be told so by the next step. */
     private Attachment movedFrom;
-    /** A chunk in flight to a client that lost the reply will never report its delivery: its demand is owed. */
-    private boolean owedDemand;
+    /** Chunks in flight to clients that lost the reply never report their delivery: their demand is owed. */
+    private int owedDemand;
     private StepTimer.Timeout staleWindow;
     /** Counts the windows armed, so that the end of one that a resume cancelled too late does nothing. */
     private int windowGeneration;
@@ -234,7 +234,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             return;
         }
         if (owed) {
-            requestOne();
+            request(1);
         }
         advance(false);
     }
@@ -265,7 +265,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             }
             if (inFlight) {
                 inFlight = false;
-                owedDemand = true;
+                owedDemand++;
             }
             attached = new Attachment(sink);
             detachedFrom = null;
@@ -282,18 +282,18 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** The second half of {@link #resume}: sends what the new client missed, then goes on. */
     void sendOn() {
         StepTimer.Timeout window;
-        boolean owed;
+        int owed;
         synchronized (lock) {
             window = staleWindow;
             staleWindow = null;
             owed = owedDemand;
-            owedDemand = false;
+            owedDemand = 0;
         }
         if (window != null) {
             window.cancel();
         }
-        if (owed) {
-            requestOne();
+        if (owed > 0) {
+            request(owed);
         }
         advance(true);
     }
@@ -427,10 +427,10 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         }
     }
 
-    private void requestOne() {
+    private void request(int n) {
         Flow.Subscription current = subscriptionOrNull();
         if (current != null) {
-            current.request(1);
+            current.request(n);
         }
     }
 
