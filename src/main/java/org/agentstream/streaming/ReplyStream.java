@@ -1,7 +1,6 @@
 package org.agentstream.streaming;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +41,8 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         private final ReplySink sink;
         /** The chunk handed to this client and not yet reported written, or -1; guarded by the stream's lock. */
         private int inFlightSeq = -1;
+        /** When that chunk was handed over. */
+        private long inFlightAt;
 
         Attachment(ReplySink sink) {
             this.sink = sink;
@@ -56,10 +57,6 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         public void undeliverable() {
             ReplyStream.this.undeliverable(this);
         }
-    }
-
-    /** A chunk to send again, as it was first sent. */
-    private record Replay(int seq, String delta, long sentNanos) {
     }
 
     private final String messageId;
@@ -78,7 +75,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private final Runnable timerStep = this::onTimer;
     private final Runnable writeSoon = () -> advance(true);
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
-    private final ReplyLog log = new ReplyLog();
+    private final ReplyLog log;
     private Flow.Subscription subscription;
     private StepTimer.Timeout pendingStep;
     private StepTimer.Timeout windowEnd;
@@ -110,9 +107,19 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** Counts the windows armed, so that the end of one that a resume cancelled too late does nothing. */
     private int windowGeneration;
 
+    /** A reply whose chunks are logged in this node's memory. */
     public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
             long pauseNanos, int bufferSize, Resumption resumption, BiConsumer<ReplyStream, StreamStatus> onEnd) {
+        this(messageId, replyTo, sink, timer, nanoClock, pauseNanos, bufferSize, resumption, new LocalReplyLog(),
+                onEnd);
+    }
+
+    /** A reply whose chunks are logged in {@code log}, which is empty and this reply's alone. */
+    public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
+            long pauseNanos, int bufferSize, Resumption resumption, ReplyLog log,
+            BiConsumer<ReplyStream, StreamStatus> onEnd) {
         this.messageId = messageId;
+        this.log = log;
         this.replyTo = replyTo;
         this.attached = new Attachment(sink);
         this.timer = timer;
@@ -130,7 +137,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** Everything the reply produced: the text, each chunk's end in it and its send time (once it has ended). */
     EndedReply ending(StreamStatus status) {
         synchronized (lock) {
-            return new EndedReply(messageId, status, log.text(), log.size(), log.ends(), log.sentNanos());
+            return EndedReply.of(messageId, status, log.readAfter(-1));
         }
     }
 
@@ -187,8 +194,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 return;
             }
             dropInFlight();
-            ended = true;
-            endStatus = StreamStatus.INTERRUPTED;
+            endAs(StreamStatus.INTERRUPTED);
         }
         interrupted();
     }
@@ -212,20 +218,19 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             }
             // a reply whose client never heard of it cannot be resumed
             if (started && resumption.windowNanos() > 0 && armWindow()) {
-                detachedFrom = attached.sink;
-                attached = null;
-                detachedChunks = 0;
                 if (inFlight) {
                     // its send may never complete; a client that resumes gets it from the log
                     inFlight = false;
                     owed = true;
                     anySent = true;
-                    nextSendAt = log.sentAt(log.size() - 1) + pauseNanos;
+                    nextSendAt = attached.inFlightAt + pauseNanos;
                 }
+                detachedFrom = attached.sink;
+                attached = null;
+                detachedChunks = 0;
             } else {
                 dropInFlight();
-                ended = true;
-                endStatus = StreamStatus.INTERRUPTED;
+                endAs(StreamStatus.INTERRUPTED);
                 endNow = true;
             }
         }
@@ -352,7 +357,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         synchronized (lock) {
             if (to.inFlightSeq >= 0) {
                 // written, even if the reply was lost or moved meanwhile: the log keeps when, for a replay
-                log.sentAt(to.inFlightSeq, sentNanos);
+                log.written(to.inFlightSeq, sentNanos);
                 to.inFlightSeq = -1;
             }
             if (to != attached || !inFlight) {
@@ -391,7 +396,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      */
     private void dropInFlight() {
         if (inFlight) {
-            log.dropLast();
+            log.drop(attached.inFlightSeq);
             attached.inFlightSeq = -1;
             inFlight = false;
         }
@@ -404,8 +409,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 return; // a resume came first
             }
             windowEnd = null;
-            ended = true;
-            endStatus = StreamStatus.INTERRUPTED;
+            endAs(StreamStatus.INTERRUPTED);
         }
         interrupted();
     }
@@ -453,7 +457,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
             int seq = 0;
             StreamStatus end = null;
             Attachment to;
-            List<Replay> replay = null;
+            List<ReplyLog.Chunk> replay = null;
             int total = 0;
             ReplyFailure reason = null;
             boolean logged = false;
@@ -475,10 +479,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                         soon();
                         return;
                     }
-                    replay = new ArrayList<>(Math.max(0, log.size() - replayFrom));
-                    for (int i = replayFrom; i < log.size(); i++) {
-                        replay.add(new Replay(i, log.chunk(i), log.sentAt(i)));
-                    }
+                    replay = log.readAfter(replayFrom - 1);
                     replayFrom = -1;
                     if (replayEnd) {
                         end = endStatus;
@@ -499,7 +500,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                     } else if (wait <= 0 && mayWrite) {
                         chunk = buffer.poll();
                         seq = log.size();
-                        log.append(chunk, now);
+                        log.append(seq, chunk, now);
                         if (to == null) {
                             detachedChunks++;
                             anySent = true;
@@ -508,6 +509,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                         } else {
                             inFlight = true;
                             to.inFlightSeq = seq;
+                            to.inFlightAt = now;
                         }
                     } else if (pendingStep != null) {
                         return;
@@ -528,9 +530,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                     return;
                 }
                 if (end != null && replay == null) {
-                    ended = true;
-                    endStatus = end;
-                    endReason = end == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
+                    endAs(end);
                 }
             }
             if (again) {
@@ -538,7 +538,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                     moved.sink.movedAway(messageId, replyTo);
                 }
             } else if (replay != null) {
-                for (Replay missed : replay) {
+                for (ReplyLog.Chunk missed : replay) {
                     to.sink.replayed(messageId, missed.seq(), missed.delta(), missed.sentNanos());
                 }
                 if (end != null) {
@@ -558,6 +558,14 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 return;
             }
         }
+    }
+
+    /** The reply ends now with {@code status}; called holding the lock. */
+    private void endAs(StreamStatus status) {
+        ended = true;
+        endStatus = status;
+        endReason = status == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
+        log.end(status, resumption.windowNanos());
     }
 
     /** A step that must write, asked for on a thread that must not: an immediate timer makes it. */
