@@ -81,13 +81,10 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private StepTimer.Timeout windowEnd;
     /** The client the reply goes to, or null while its connection is lost. */
     private Attachment attached;
-    private boolean producerDone;
+    private ReplyPhase phase = ReplyPhase.NEW;
+    /** Why the agent stopped or the reply was stopped, once it did; null while it makes chunks, or if it completed. */
     private Throwable failure;
-    private boolean cancelRequested;
-    private boolean expired;
     private boolean inFlight;
-    private boolean started;
-    private boolean ended;
     private StreamStatus endStatus;
     private ReplyFailure endReason;
     private long nextSendAt;
@@ -143,14 +140,16 @@ public final class ReplyStream implements Flow.Subscriber<String> {
 
     boolean hasEnded() {
         synchronized (lock) {
-            return ended;
+            return phase == ReplyPhase.ENDED;
         }
     }
 
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
     public void start(Supplier<Flow.Publisher<String>> reply) {
         synchronized (lock) {
-            started = true;
+            if (phase == ReplyPhase.NEW) {
+                phase = phase.to(ReplyPhase.STREAMING);
+            }
         }
         try {
             reply.get().subscribe(this);
@@ -162,7 +161,9 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** The client asked to stop: the agent is told to stop and the reply ends as cancelled. */
     public void cancel() {
         synchronized (lock) {
-            cancelRequested = true;
+            if (phase != ReplyPhase.ENDED && phase != ReplyPhase.CANCELLING) {
+                phase = phase.to(ReplyPhase.CANCELLING);
+            }
         }
         advance(false);
     }
@@ -173,12 +174,13 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      */
     public void expire(String why) {
         synchronized (lock) {
-            if (ended) {
-                return;
+            if (phase == ReplyPhase.ENDED || phase == ReplyPhase.CANCELLING) {
+                return; // a cancelled reply ends cancelled
             }
-            expired = true;
-            producerDone = true;
             failure = new AgentFailure(AgentFailure.Kind.REPLY_TIMEOUT, why);
+            if (phase != ReplyPhase.EXPIRING) {
+                phase = phase.to(ReplyPhase.EXPIRING);
+            }
         }
         advance(false);
     }
@@ -190,7 +192,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      */
     public void disconnect(ReplySink from) {
         synchronized (lock) {
-            if (ended || !(from == null || (attached != null ? attached.sink == from : detachedFrom == from))) {
+            if (phase == ReplyPhase.ENDED || !(from == null || (attached != null ? attached.sink == from : detachedFrom == from))) {
                 return;
             }
             dropInFlight();
@@ -213,11 +215,11 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         boolean owed = false;
         boolean endNow = false;
         synchronized (lock) {
-            if (ended || attached == null || (expected != null ? attached != expected : attached.sink != from)) {
+            if (phase == ReplyPhase.ENDED || attached == null || (expected != null ? attached != expected : attached.sink != from)) {
                 return;
             }
             // a reply whose client never heard of it cannot be resumed
-            if (started && resumption.windowNanos() > 0 && armWindow()) {
+            if (phase != ReplyPhase.NEW && resumption.windowNanos() > 0 && armWindow()) {
                 if (inFlight) {
                     // its send may never complete; a client that resumes gets it from the log
                     inFlight = false;
@@ -262,6 +264,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      */
     Resumed attach(ReplySink sink, int afterSeq) {
         synchronized (lock) {
+            boolean ended = phase == ReplyPhase.ENDED;
             if (attached != null && attached.sink == sink && !ended) {
                 return Resumed.ALREADY_HERE;
             }
@@ -308,7 +311,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         boolean alreadyEnded;
         synchronized (lock) {
             this.subscription = subscription;
-            alreadyEnded = ended;
+            alreadyEnded = phase == ReplyPhase.ENDED;
         }
         if (alreadyEnded) {
             subscription.cancel();
@@ -320,12 +323,11 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     @Override
     public void onNext(String chunk) {
         synchronized (lock) {
-            if (ended || producerDone) {
-                return;
+            if (phase != ReplyPhase.STREAMING) {
+                return; // what the agent makes after it finished, failed or was stopped is not sent
             }
             if (buffer.size() >= bufferSize) {
-                producerDone = true;
-                failure = new IllegalStateException("the agent produced more chunks than were requested");
+                agentDone(new IllegalStateException("the agent produced more chunks than were requested"));
             } else {
                 buffer.add(chunk == null ? "" : chunk);
             }
@@ -336,11 +338,10 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     @Override
     public void onError(Throwable throwable) {
         synchronized (lock) {
-            if (producerDone) {
+            if (phase != ReplyPhase.STREAMING) {
                 return;
             }
-            producerDone = true;
-            failure = throwable == null ? new IllegalStateException("the agent failed") : throwable;
+            agentDone(throwable == null ? new IllegalStateException("the agent failed") : throwable);
         }
         advance(false);
     }
@@ -348,7 +349,9 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     @Override
     public void onComplete() {
         synchronized (lock) {
-            producerDone = true;
+            if (phase == ReplyPhase.STREAMING) {
+                agentDone(null);
+            }
         }
         advance(false);
     }
@@ -405,7 +408,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** Nobody resumed the reply in time: its agent is stopped, and it ends interrupted with what it produced. */
     private void windowEnded(int generation) {
         synchronized (lock) {
-            if (generation != windowGeneration || ended || attached != null) {
+            if (generation != windowGeneration || phase == ReplyPhase.ENDED || attached != null) {
                 return; // a resume came first
             }
             windowEnd = null;
@@ -486,11 +489,11 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                         reason = endReason;
                         total = log.size();
                     }
-                } else if (ended || inFlight) {
+                } else if (phase == ReplyPhase.ENDED || inFlight) {
                     return;
-                } else if (cancelRequested) {
+                } else if (phase == ReplyPhase.CANCELLING) {
                     end = StreamStatus.CANCELLED;
-                } else if (expired) {
+                } else if (phase == ReplyPhase.EXPIRING) {
                     end = StreamStatus.FAILED;
                 } else if (!buffer.isEmpty()) {
                     long now = nanoClock.getAsLong();
@@ -519,12 +522,11 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                             return;
                         } catch (RejectedExecutionException rejected) {
                             failure = new RejectedExecutionException("the server is too busy to continue", rejected);
-                            producerDone = true;
                             buffer.clear();
                             end = StreamStatus.FAILED;
                         }
                     }
-                } else if (producerDone) {
+                } else if (phase == ReplyPhase.DRAINING) {
                     end = failure == null ? StreamStatus.COMPLETE : StreamStatus.FAILED;
                 } else {
                     return;
@@ -560,9 +562,15 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         }
     }
 
+    /** The agent completed ({@code failure} null) or failed: what it made still goes out. Called holding the lock. */
+    private void agentDone(Throwable failure) {
+        this.failure = failure;
+        phase = phase.to(ReplyPhase.DRAINING);
+    }
+
     /** The reply ends now with {@code status}; called holding the lock. */
     private void endAs(StreamStatus status) {
-        ended = true;
+        phase = phase.to(ReplyPhase.ENDED);
         endStatus = status;
         endReason = status == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
         log.end(status, resumption.windowNanos());
@@ -637,7 +645,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
 
     private Flow.Subscription subscriptionOrNull() {
         synchronized (lock) {
-            return ended ? null : subscription;
+            return phase == ReplyPhase.ENDED ? null : subscription;
         }
     }
 }
