@@ -63,9 +63,9 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private final String replyTo;
     private final StepTimer timer;
     private final LongSupplier nanoClock;
-    private final long pauseNanos;
     private final int bufferSize;
-    private final Resumption resumption;
+    private final Pace pace;
+    private final ResumeWindow window;
     private final BiConsumer<ReplyStream, StreamStatus> onEnd;
 
     private final Object lock = new Object();
@@ -78,7 +78,6 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private final ReplyLog log;
     private Flow.Subscription subscription;
     private StepTimer.Timeout pendingStep;
-    private StepTimer.Timeout windowEnd;
     /** The client the reply goes to, or null while its connection is lost. */
     private Attachment attached;
     private ReplyPhase phase = ReplyPhase.NEW;
@@ -87,22 +86,15 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     private boolean inFlight;
     private StreamStatus endStatus;
     private ReplyFailure endReason;
-    private long nextSendAt;
-    private boolean anySent;
-    /** Chunks made since the connection was lost. */
-    private int detachedChunks;
     /** The first seq to send again to the attached client, or -1. */
     private int replayFrom = -1;
     private boolean replayEnd;
-    /** The connection a reply was lost on, while it is detached. */
-    private ReplySink detachedFrom;
     /** The client the reply was taken from by a resume elsewhere, to be told so by the next step. */
     private Attachment movedFrom;
     /** Chunks in flight to clients that lost the reply never report their delivery: their demand is owed. */
     private int owedDemand;
+    /** The end of the window a resume closed, to be cancelled by its {@link #sendOn()}. */
     private StepTimer.Timeout staleWindow;
-    /** Counts the windows armed, so that the end of one that a resume cancelled too late does nothing. */
-    private int windowGeneration;
 
     /** A reply whose chunks are logged in this node's memory. */
     public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
@@ -121,9 +113,9 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         this.attached = new Attachment(sink);
         this.timer = timer;
         this.nanoClock = nanoClock;
-        this.pauseNanos = Math.max(0, pauseNanos);
+        this.pace = new Pace(pauseNanos);
         this.bufferSize = Math.max(1, bufferSize);
-        this.resumption = resumption;
+        this.window = new ResumeWindow(timer, resumption);
         this.onEnd = onEnd;
     }
 
@@ -192,7 +184,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      */
     public void disconnect(ReplySink from) {
         synchronized (lock) {
-            if (phase == ReplyPhase.ENDED || !(from == null || (attached != null ? attached.sink == from : detachedFrom == from))) {
+            if (phase == ReplyPhase.ENDED || !(from == null || (attached != null ? attached.sink == from : window.isLostOn(from)))) {
                 return;
             }
             dropInFlight();
@@ -219,17 +211,14 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 return;
             }
             // a reply whose client never heard of it cannot be resumed
-            if (phase != ReplyPhase.NEW && resumption.windowNanos() > 0 && armWindow()) {
+            if (phase != ReplyPhase.NEW && window.allowed() && openWindow()) {
                 if (inFlight) {
                     // its send may never complete; a client that resumes gets it from the log
                     inFlight = false;
                     owed = true;
-                    anySent = true;
-                    nextSendAt = attached.inFlightAt + pauseNanos;
+                    pace.sent(attached.inFlightAt);
                 }
-                detachedFrom = attached.sink;
                 attached = null;
-                detachedChunks = 0;
             } else {
                 dropInFlight();
                 endAs(StreamStatus.INTERRUPTED);
@@ -276,13 +265,12 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 owedDemand++;
             }
             attached = new Attachment(sink);
-            detachedFrom = null;
-            detachedChunks = 0;
             replayFrom = Math.max(0, afterSeq + 1);
             replayEnd = ended;
-            windowGeneration++;
-            staleWindow = windowEnd;
-            windowEnd = null;
+            StepTimer.Timeout closed = window.close();
+            if (closed != null) {
+                staleWindow = closed;
+            }
             return Resumed.RESUMED;
         }
     }
@@ -367,8 +355,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                 return;
             }
             inFlight = false;
-            anySent = true;
-            nextSendAt = sentNanos + pauseNanos;
+            pace.sent(sentNanos);
         }
         // Ask the agent for one more chunk while holding the loop, so a chunk it produces at once is sent from
         // here (a sending thread) rather than through another timer.
@@ -408,10 +395,9 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** Nobody resumed the reply in time: its agent is stopped, and it ends interrupted with what it produced. */
     private void windowEnded(int generation) {
         synchronized (lock) {
-            if (generation != windowGeneration || phase == ReplyPhase.ENDED || attached != null) {
+            if (!window.isOpen(generation) || phase == ReplyPhase.ENDED || attached != null) {
                 return; // a resume came first
             }
-            windowEnd = null;
             endAs(StreamStatus.INTERRUPTED);
         }
         interrupted();
@@ -423,13 +409,14 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         onEnd.accept(this, StreamStatus.INTERRUPTED);
     }
 
-    /** Arms the end of the resume window; false if the executor takes no more work. Called holding the lock. */
-    private boolean armWindow() {
-        int generation = ++windowGeneration;
+    /** Opens the resume window and arms its end; false if the executor takes no more work. Called holding the lock. */
+    private boolean openWindow() {
+        int generation = window.open(attached.sink);
         try {
-            windowEnd = timer.newTimeout(() -> windowEnded(generation), resumption.windowNanos());
+            window.keep(generation, window.arm(() -> windowEnded(generation)));
             return true;
         } catch (RejectedExecutionException rejected) {
+            window.close();
             return false;
         }
     }
@@ -497,17 +484,16 @@ public final class ReplyStream implements Flow.Subscriber<String> {
                     end = StreamStatus.FAILED;
                 } else if (!buffer.isEmpty()) {
                     long now = nanoClock.getAsLong();
-                    long wait = anySent ? nextSendAt - now : 0;
-                    if (to == null && detachedChunks >= resumption.maxDetachedChunks()) {
+                    long wait = pace.waitNanos(now);
+                    if (to == null && window.full()) {
                         return; // the log is full: the agent gets no more demand until a client resumes
                     } else if (wait <= 0 && mayWrite) {
                         chunk = buffer.poll();
                         seq = log.size();
                         log.append(seq, chunk, now);
                         if (to == null) {
-                            detachedChunks++;
-                            anySent = true;
-                            nextSendAt = now + pauseNanos;
+                            window.made();
+                            pace.sent(now);
                             logged = true;
                         } else {
                             inFlight = true;
@@ -573,7 +559,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         phase = phase.to(ReplyPhase.ENDED);
         endStatus = status;
         endReason = status == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
-        log.end(status, resumption.windowNanos());
+        log.end(status, window.nanos());
     }
 
     /** A step that must write, asked for on a thread that must not: an immediate timer makes it. */
@@ -633,13 +619,12 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     }
 
     private void cancelWindow() {
-        StepTimer.Timeout window;
+        StepTimer.Timeout end;
         synchronized (lock) {
-            window = windowEnd;
-            windowEnd = null;
+            end = window.close();
         }
-        if (window != null) {
-            window.cancel();
+        if (end != null) {
+            end.cancel();
         }
     }
 
