@@ -6,10 +6,11 @@ import org.agentstream.timing.StepTimer;
  * How long a reply whose connection was lost waits for a client to resume it, and how much it makes meanwhile. A
  * window opens when the connection is lost and closes when a client resumes the reply or the reply ends; each open
  * and close moves the generation on, so the end of a window that closed or was replaced does nothing when it fires
- * anyway (a timer cannot always be stopped in time). Not thread-safe: its reply's lock guards it, except {@link #arm}.
+ * anyway (a timer cannot always be stopped in time). Its reply's lock guards it; {@link #armEnd} takes it itself.
  */
 final class ResumeWindow {
 
+    private final Object lock;
     private final StepTimer timer;
     private final ReplyStream.Resumption resumption;
     private int generation;
@@ -19,7 +20,9 @@ final class ResumeWindow {
     private ReplySink lostOn;
     private int chunksMade;
 
-    ResumeWindow(StepTimer timer, ReplyStream.Resumption resumption) {
+    /** {@code lock}: the reply's. */
+    ResumeWindow(Object lock, StepTimer timer, ReplyStream.Resumption resumption) {
+        this.lock = lock;
         this.timer = timer;
         this.resumption = resumption;
     }
@@ -33,7 +36,7 @@ final class ResumeWindow {
         return resumption.windowNanos();
     }
 
-    /** Opens a window for a reply lost on {@code sink}; returns its generation, for the end {@linkplain #arm armed}. */
+    /** Opens a window for a reply lost on {@code sink}; its generation, to {@linkplain #armEnd arm its end}. */
     int open(ReplySink sink) {
         lostOn = sink;
         chunksMade = 0;
@@ -41,21 +44,23 @@ final class ResumeWindow {
     }
 
     /**
-     * Schedules {@code end} for when a window opened now closes; called outside the reply's lock (it touches no state).
+     * Arms {@code end} to run when window {@code generation} is over, outside the reply's lock, and keeps it unless
+     * the window closed meanwhile (then it is cancelled).
      *
      * @throws java.util.concurrent.RejectedExecutionException when the container takes no more work
      */
-    StepTimer.Timeout arm(Runnable end) {
-        return timer.newTimeout(end, resumption.windowNanos());
-    }
-
-    /** Keeps the end armed for window {@code generation}; false if that window is no longer open: cancel it. */
-    boolean keep(int generation, StepTimer.Timeout armed) {
-        if (!isOpen(generation)) {
-            return false;
+    void armEnd(int generation, Runnable end) {
+        StepTimer.Timeout armed = timer.newTimeout(end, resumption.windowNanos());
+        boolean kept;
+        synchronized (lock) {
+            kept = isOpen(generation);
+            if (kept) {
+                this.end = armed;
+            }
         }
-        end = armed;
-        return true;
+        if (!kept) {
+            armed.cancel(); // a resume or the end came first
+        }
     }
 
     /** Whether window {@code generation} is the open one: no resume, no end and no newer window came since. */

@@ -2,14 +2,15 @@ package org.agentstream.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.agentstream.agent.ChunkPublisher;
 import org.agentstream.testing.doubles.RecordingSink;
@@ -24,17 +25,16 @@ class ResumeWindowTest {
 
     private final VirtualScheduler time = new VirtualScheduler();
     private final RecordingSink lost = new RecordingSink(time::nanoTime);
-    private final ResumeWindow window = new ResumeWindow(time, new ReplyStream.Resumption(1_000 * MS, 3));
+    private final ResumeWindow window = new ResumeWindow(new Object(), time, new ReplyStream.Resumption(1_000 * MS, 3));
 
     @Test
     void theEndOfAWindowThatClosedOrWasReplacedIsNoLongerOpen() {
         int first = window.open(lost);
-        StepTimer.Timeout end = window.arm(() -> { });
-        assertTrue(window.keep(first, end));
+        window.armEnd(first, () -> { });
         assertTrue(window.isOpen(first));
         assertTrue(window.isLostOn(lost));
 
-        assertSame(end, window.close(), "a resume cancels the armed end");
+        assertNotNull(window.close(), "a resume cancels the armed end");
         assertFalse(window.isOpen(first), "an end that fires after the resume does nothing");
         assertFalse(window.isLostOn(lost));
         assertNull(window.close(), "nothing left to cancel");
@@ -45,12 +45,15 @@ class ResumeWindowTest {
     }
 
     @Test
-    void anEndArmedForAWindowThatClosedMeanwhileIsNotKept() {
+    void anEndArmedForAWindowThatClosedMeanwhileIsCancelled() {
         int generation = window.open(lost);
-        window.close(); // a resume came while the end was being armed outside the lock
+        window.close(); // a resume came before the end was armed, outside the lock
+        AtomicBoolean ran = new AtomicBoolean();
+        window.armEnd(generation, () -> ran.set(true));
 
-        assertFalse(window.keep(generation, () -> true), "the caller cancels it");
-        assertNull(window.close());
+        assertNull(window.close(), "it was not kept");
+        time.runUntilIdle(Duration.ofMinutes(1).toNanos());
+        assertFalse(ran.get(), "it was cancelled");
     }
 
     @Test
