@@ -2,11 +2,11 @@ package org.agentstream.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
+import org.agentstream.testing.doubles.RecordingSink;
+import org.agentstream.testing.doubles.RecordingSink.Event;
 import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.Test;
 
@@ -19,18 +19,6 @@ class InFlightDemandTest {
     private static final long MS = 1_000_000L;
 
     private final VirtualScheduler time = new VirtualScheduler();
-
-    /** A sink that never reports a chunk written, as a stalled connection. */
-    private static final class StalledSink implements ReplySink {
-        final List<Integer> seqs = new CopyOnWriteArrayList<>();
-
-        @Override public void streamStarted(String m, String r, String a, String c) { }
-        @Override public void chunk(String m, int seq, String d, Delivery delivery) { seqs.add(seq); }
-        @Override public void replayed(String m, int seq, String d, long s) { }
-        @Override public void movedAway(String m, String r) { }
-        @Override public void streamEnded(String m, String r, StreamStatus s, int c, ReplyFailure f) { }
-        @Override public void busy(String r, String reason, Duration d) { }
-    }
 
     /** An agent the test drives: it emits when told, and counts what it was asked for. */
     private static final class DrivenAgent implements Flow.Publisher<String> {
@@ -53,24 +41,30 @@ class InFlightDemandTest {
         }
     }
 
+    private RecordingSink stalled() {
+        RecordingSink sink = new RecordingSink(time::nanoTime);
+        sink.stall();
+        return sink;
+    }
+
     @Test
     void twoChunksAbandonedBeforeTheFirstResumeSendsOnGiveBackTwoRequests() {
-        StalledSink first = new StalledSink();
+        RecordingSink first = stalled();
         DrivenAgent agent = new DrivenAgent();
         ReplyStream stream = new ReplyStream("m1", "c1", first, time, time::nanoTime, 0, 2,
                 new ReplyStream.Resumption(30_000 * MS, 1000), (s, e) -> { });
         stream.start(() -> agent);
         agent.subscriber.onNext("a ");
         time.advance(0);
-        assertEquals(List.of(0), first.seqs, "chunk 0 is in flight on the first connection");
+        assertEquals(List.of(0), first.chunks().stream().map(Event::seq).toList(), "chunk 0 is in flight");
 
-        StalledSink second = new StalledSink();
+        RecordingSink second = stalled();
         stream.attach(second, -1); // the first resume has moved the reply, and not yet sent on
         agent.subscriber.onNext("b ");
         time.advance(0); // a step on another thread replays chunk 0 and hands chunk 1 to the second connection
-        assertEquals(List.of(1), second.seqs, "chunk 1 is in flight on the second connection");
+        assertEquals(List.of(1), second.chunks().stream().map(Event::seq).toList(), "chunk 1 is in flight");
 
-        stream.attach(new StalledSink(), -1); // a second resume moves it again
+        stream.attach(stalled(), -1); // a second resume moves it again
         stream.sendOn();
         stream.sendOn();
 
