@@ -20,8 +20,8 @@ import org.agentstream.timing.StepTimer;
  *
  * <p>Its state is its {@link ReplyLife} (a {@link ReplyPhase} and the agent's side) and the client it is
  * {@linkplain Attachment attached} to, none while it waits in a {@link ResumeWindow}. A step decides its {@link Move}
- * under the lock and makes it outside, so no sink, agent or timer is called holding the lock; steps run one at a time
- * ({@link DrainLoop}), and so do a reply's sends.
+ * under the lock and makes it outside ({@link ReplyEffects}), so no sink, agent or timer is called holding the lock;
+ * steps run one at a time ({@link DrainLoop}), and so do a reply's sends.
  */
 public final class ReplyStream {
 

@@ -3,10 +3,9 @@ package org.agentstream.streaming;
 import org.agentstream.timing.StepTimer;
 
 /**
- * How long a reply whose connection was lost waits for a client to resume it, and how much it makes meanwhile. A
- * window opens when the connection is lost and closes when a client resumes the reply or the reply ends; each open
- * and close moves the generation on, so the end of a window that closed or was replaced does nothing when it fires
- * anyway (a timer cannot always be stopped in time). Its reply's lock guards it; {@link #armEnd} takes it itself.
+ * How long a reply whose connection was lost waits for a client to resume it, and how much it makes meanwhile. Each
+ * open and close (a resume, or the reply's end) moves the generation on, so the end of a window that closed or was
+ * replaced does nothing when it fires anyway; its reply's lock guards it ({@link #armEnd} takes it itself).
  */
 final class ResumeWindow {
 

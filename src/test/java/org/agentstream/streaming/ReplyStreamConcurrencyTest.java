@@ -181,8 +181,9 @@ class ReplyStreamConcurrencyTest {
             assertEquals(1, endings.size(), "round " + round + ": " + endings);
             int chunks = stream.ending(endings.get(0)).sentChunks();
             assertEquals(List.of(endings.get(0).wireName() + " " + chunks), last.ends, "round " + round);
-            assertTrue(endings.get(0) == (cancel ? StreamStatus.CANCELLED : StreamStatus.FAILED)
-                    || (endings.get(0) == StreamStatus.COMPLETE && chunks == CHUNKS), "round " + round + ": " + endings);
+            StreamStatus stopped = cancel ? StreamStatus.CANCELLED : StreamStatus.FAILED;
+            assertTrue(endings.get(0) == stopped || (endings.get(0) == StreamStatus.COMPLETE && chunks == CHUNKS),
+                    "round " + round + ": " + endings);
             assertEquals(IntStream.range(after + 1, chunks).boxed().toList(), last.seqs, "round " + round);
             assertEquals(0, overlaps.get(), "round " + round + ": two sink calls of one reply at once");
         }
