@@ -46,6 +46,8 @@ class ReplyStreamConcurrencyTest {
         final List<String> ends = new CopyOnWriteArrayList<>();
         final CountDownLatch ended = new CountDownLatch(1);
         volatile boolean lost;
+        /** The seq this connection resumed the reply after. */
+        int after = -1;
 
         /** Counts a sink call in; it lasts a few microseconds, as a write does, so that an overlap shows. */
         private void enter() {
@@ -108,38 +110,49 @@ class ReplyStreamConcurrencyTest {
         return last;
     }
 
+    /** A reply of {@link #CHUNKS} chunks, started on the client's first connection; its end goes to endings. */
+    private ReplyStream started(List<Connection> connections, long pauseNanos, List<StreamStatus> endings) {
+        Connection first = new Connection();
+        connections.add(first);
+        ReplyStream stream = new ReplyStream("m1", "c1", first, StepTimer.on(steps), System::nanoTime, pauseNanos, 4,
+                new ReplyStream.Resumption(TimeUnit.SECONDS.toNanos(30), 1000), (s, e) -> endings.add(e));
+        List<String> words = IntStream.range(0, CHUNKS).mapToObj(i -> "w" + i + " ").toList();
+        stream.start(() -> ChunkPublisher.immediate(words.iterator()));
+        return stream;
+    }
+
+    /**
+     * The client drops its connection or not, at random, and resumes the reply on a new one with what it has, a few
+     * hundred microseconds apart, {@code moves} times; the last connection it resumed on.
+     */
+    private Connection moveAbout(ReplyStream stream, List<Connection> connections, int moves, long maxGapNanos) {
+        Connection current = connections.get(connections.size() - 1);
+        for (int move = 0; move < moves; move++) {
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxGapNanos));
+            if (ThreadLocalRandom.current().nextBoolean()) {
+                current.lost = true;
+                stream.detach(current);
+            }
+            current = new Connection();
+            current.after = contiguous(connections);
+            connections.add(current);
+            stream.resume(current, current.after);
+        }
+        return current;
+    }
+
     @Test
     void aReplyMovedAboutWhileItsChunksAreInFlightEndsOnceAndTheLastClientGetsEverySeqOnce() throws Exception {
         for (int round = 0; round < 20; round++) {
             List<StreamStatus> endings = new CopyOnWriteArrayList<>();
             List<Connection> connections = new CopyOnWriteArrayList<>();
-            Connection first = new Connection();
-            connections.add(first);
-            ReplyStream stream = new ReplyStream("m" + round, "c1", first, StepTimer.on(steps), System::nanoTime,
-                    round % 2 == 0 ? 0 : 50_000, 4, new ReplyStream.Resumption(TimeUnit.SECONDS.toNanos(30), 1000),
-                    (s, e) -> endings.add(e));
-            List<String> words = IntStream.range(0, CHUNKS).mapToObj(i -> "w" + i + " ").toList();
-            stream.start(() -> ChunkPublisher.immediate(words.iterator()));
-            Connection current = first;
-            for (int move = 0; move < 8; move++) {
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(300_000));
-                if (ThreadLocalRandom.current().nextBoolean()) {
-                    current.lost = true;
-                    stream.detach(current);
-                }
-                Connection next = new Connection();
-                connections.add(next);
-                stream.resume(next, contiguous(connections));
-                current = next;
-            }
-            Connection last = new Connection();
-            int after = contiguous(connections);
-            stream.resume(last, after);
+            ReplyStream stream = started(connections, round % 2 == 0 ? 0 : 50_000, endings);
+            Connection last = moveAbout(stream, connections, 9, 300_000);
 
             assertTrue(last.ended.await(10, TimeUnit.SECONDS), "round " + round + ": no end after " + last.seqs);
             assertEquals(List.of(StreamStatus.COMPLETE), endings, "round " + round);
             assertEquals(List.of("complete " + CHUNKS), last.ends, "round " + round);
-            assertEquals(IntStream.range(after + 1, CHUNKS).boxed().toList(), last.seqs, "round " + round);
+            assertEquals(IntStream.range(last.after + 1, CHUNKS).boxed().toList(), last.seqs, "round " + round);
             assertEquals(0, overlaps.get(), "round " + round + ": two sink calls of one reply at once");
         }
     }
@@ -149,12 +162,7 @@ class ReplyStreamConcurrencyTest {
         for (int round = 0; round < 20; round++) {
             List<StreamStatus> endings = new CopyOnWriteArrayList<>();
             List<Connection> connections = new CopyOnWriteArrayList<>();
-            Connection current = new Connection();
-            connections.add(current);
-            ReplyStream stream = new ReplyStream("m" + round, "c1", current, StepTimer.on(steps), System::nanoTime,
-                    50_000, 4, new ReplyStream.Resumption(TimeUnit.SECONDS.toNanos(30), 1000),
-                    (s, e) -> endings.add(e));
-            stream.start(() -> ChunkPublisher.immediate(IntStream.range(0, CHUNKS).mapToObj(i -> "w ").iterator()));
+            ReplyStream stream = started(connections, 50_000, endings);
             boolean cancel = round % 2 == 0;
             writes.schedule(() -> {
                 if (cancel) {
@@ -163,19 +171,7 @@ class ReplyStreamConcurrencyTest {
                     stream.expire("too long");
                 }
             }, ThreadLocalRandom.current().nextLong(2_000), TimeUnit.MICROSECONDS);
-            for (int move = 0; move < 6; move++) {
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(400_000));
-                if (ThreadLocalRandom.current().nextBoolean()) {
-                    current.lost = true;
-                    stream.detach(current);
-                }
-                current = new Connection();
-                connections.add(current);
-                stream.resume(current, contiguous(connections));
-            }
-            Connection last = new Connection();
-            int after = contiguous(connections);
-            stream.resume(last, after);
+            Connection last = moveAbout(stream, connections, 7, 400_000);
 
             assertTrue(last.ended.await(10, TimeUnit.SECONDS), "round " + round + ": no end after " + last.seqs);
             assertEquals(1, endings.size(), "round " + round + ": " + endings);
@@ -184,7 +180,7 @@ class ReplyStreamConcurrencyTest {
             StreamStatus stopped = cancel ? StreamStatus.CANCELLED : StreamStatus.FAILED;
             assertTrue(endings.get(0) == stopped || (endings.get(0) == StreamStatus.COMPLETE && chunks == CHUNKS),
                     "round " + round + ": " + endings);
-            assertEquals(IntStream.range(after + 1, chunks).boxed().toList(), last.seqs, "round " + round);
+            assertEquals(IntStream.range(last.after + 1, chunks).boxed().toList(), last.seqs, "round " + round);
             assertEquals(0, overlaps.get(), "round " + round + ": two sink calls of one reply at once");
         }
     }
