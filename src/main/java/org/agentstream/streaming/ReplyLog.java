@@ -1,64 +1,34 @@
 package org.agentstream.streaming;
 
-import java.util.Arrays;
+import java.util.List;
 
 /**
- * Every chunk a reply has produced, in seq order, with the time it was sent (or, while no client was attached,
- * would have been): what a client that lost its connection is sent again when it resumes, and what is stored. The
- * text is kept once, with each chunk's end in it, so a chunk costs twelve bytes beyond its text. Not thread-safe:
- * its reply guards it.
+ * The chunks of a reply in flight, by seq, each with the time it was first sent: what a client that resumes the reply
+ * is sent again, and what is stored when it ends. {@link LocalReplyLog} keeps them in this node's memory; a log in
+ * the cluster's grid lets another node resume the reply. Its reply calls it under its lock, one call at a time, so an
+ * implementation must not wait on the network in these calls.
  */
-final class ReplyLog {
+public interface ReplyLog {
 
-    private final StringBuilder text = new StringBuilder();
-    private int[] ends = new int[16];
-    private long[] sentNanos = new long[16];
-    private int size;
-
-    void append(String chunk, long sentAt) {
-        if (size == ends.length) {
-            ends = Arrays.copyOf(ends, size * 2);
-            sentNanos = Arrays.copyOf(sentNanos, size * 2);
-        }
-        text.append(chunk);
-        ends[size] = text.length();
-        sentNanos[size] = sentAt;
-        size++;
+    /** One logged chunk and the time it was first sent ({@link System#nanoTime()}). */
+    record Chunk(int seq, String delta, long sentNanos) {
     }
 
-    /** Chunk {@code seq} was really written at {@code sentAt}. */
-    void sentAt(int seq, long sentAt) {
-        sentNanos[seq] = sentAt;
-    }
+    /** Logs chunk {@code seq}, the next one ({@link #size()}), as sent at {@code sentNanos}. */
+    void append(int seq, String delta, long sentNanos);
 
-    /** Forgets the last chunk: it was never written, and no client will ask for it. */
-    void dropLast() {
-        size--;
-        text.setLength(size == 0 ? 0 : ends[size - 1]);
-    }
+    /** Chunk {@code seq} was written at {@code sentNanos}, later than it was logged. */
+    void written(int seq, long sentNanos);
 
-    int size() {
-        return size;
-    }
+    /** Forgets chunk {@code seq}, the last one: it was never written, and no client will ask for it. */
+    void drop(int seq);
 
-    String chunk(int seq) {
-        return text.substring(seq == 0 ? 0 : ends[seq - 1], ends[seq]);
-    }
+    /** How many chunks are logged: the next chunk's seq. */
+    int size();
 
-    long sentAt(int seq) {
-        return sentNanos[seq];
-    }
+    /** The chunks after {@code seq} in seq order; after -1, all of them. */
+    List<Chunk> readAfter(int seq);
 
-    String text() {
-        return text.toString();
-    }
-
-    /** Where each chunk ends in {@link #text()}. */
-    int[] ends() {
-        return Arrays.copyOf(ends, size);
-    }
-
-    long[] sentNanos() {
-        return Arrays.copyOf(sentNanos, size);
-    }
+    /** The reply ended with {@code status}: nothing more is logged, and the log may be forgotten after keepNanos. */
+    void end(StreamStatus status, long keepNanos);
 }

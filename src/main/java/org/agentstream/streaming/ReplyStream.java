@@ -1,17 +1,13 @@
 package org.agentstream.streaming;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.timing.DrainLoop;
+import org.agentstream.timing.StepAlarm;
 import org.agentstream.timing.StepTimer;
 
 /**
@@ -21,10 +17,13 @@ import org.agentstream.timing.StepTimer;
  * reply's {@link ReplyLog}, so when the connection drops the reply can go on without a client for the resume
  * window, and a client that resumes it gets what it missed, then the rest. Every reply ends exactly once: complete,
  * cancelled, failed, or interrupted when its client is gone for good.
+ *
+ * <p>Its state is its {@link ReplyLife} (a {@link ReplyPhase} and the agent's side) and the client it is
+ * {@linkplain Attachment attached} to, none while it waits in a {@link ResumeWindow}. A step decides its {@link Move}
+ * under the lock and makes it outside ({@link ReplyEffects}), so no sink, agent or timer is called holding the lock;
+ * steps run one at a time ({@link DrainLoop}), and so do a reply's sends.
  */
-public final class ReplyStream implements Flow.Subscriber<String> {
-
-    private static final Logger LOG = Logger.getLogger(ReplyStream.class.getName());
+public final class ReplyStream {
 
     /**
      * How a reply outlives its connection: for {@code windowNanos} (0: it ends as interrupted when the connection
@@ -37,14 +36,26 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** What a {@code resume} did. */
     public enum Resumed { RESUMED, ALREADY_HERE }
 
-    /** One client's hold on the reply; what it hears after another client took the reply over is ignored. */
-    private final class Attachment implements ReplySink.Delivery {
-        private final ReplySink sink;
+    /**
+     * One client's hold on the reply, with the chunk in flight to it and, after a resume, what it is to be sent from
+     * the log first. What it hears after the reply moved on or was lost only tells the log when a chunk was written.
+     */
+    final class Attachment implements ReplySink.Delivery {
+        final ReplySink sink;
         /** The chunk handed to this client and not yet reported written, or -1; guarded by the stream's lock. */
         private int inFlightSeq = -1;
+        /** When that chunk was handed over. */
+        private long inFlightAt;
+        /** What this client is still to be sent from the log, or null; guarded by the stream's lock. */
+        private Replay replay;
 
-        Attachment(ReplySink sink) {
+        Attachment(ReplySink sink, Replay replay) {
             this.sink = sink;
+            this.replay = replay;
+        }
+
+        boolean inFlight() {
+            return inFlightSeq >= 0;
         }
 
         @Override
@@ -54,73 +65,58 @@ public final class ReplyStream implements Flow.Subscriber<String> {
 
         @Override
         public void undeliverable() {
-            ReplyStream.this.undeliverable(this);
+            lost(this, null);
         }
     }
 
-    /** A chunk to send again, as it was first sent. */
-    private record Replay(int seq, String delta, long sentNanos) {
+    /** A resumed client has every chunk up to {@code afterSeq}; it is sent the end too if the reply had ended. */
+    record Replay(int afterSeq, boolean withEnd) {
     }
 
     private final String messageId;
-    private final String replyTo;
-    private final StepTimer timer;
     private final LongSupplier nanoClock;
-    private final long pauseNanos;
-    private final int bufferSize;
-    private final Resumption resumption;
-    private final BiConsumer<ReplyStream, StreamStatus> onEnd;
 
     private final Object lock = new Object();
     private final DrainLoop steps = new DrainLoop();
     private final Runnable writingStep = () -> step(true);
     private final Runnable waitingStep = () -> step(false);
-    private final Runnable timerStep = this::onTimer;
     private final Runnable writeSoon = () -> advance(true);
-    private final ArrayDeque<String> buffer = new ArrayDeque<>();
-    private final ReplyLog log = new ReplyLog();
-    private Flow.Subscription subscription;
-    private StepTimer.Timeout pendingStep;
-    private StepTimer.Timeout windowEnd;
+    private final StepAlarm alarm;
+    private final ReplyEffects effects;
+    // guarded by the lock, like everything below
+    private final ReplyLog log;
+    private final ReplyLife life;
+    private final Pace pace;
+    private final ResumeWindow window;
     /** The client the reply goes to, or null while its connection is lost. */
     private Attachment attached;
-    private boolean producerDone;
-    private Throwable failure;
-    private boolean cancelRequested;
-    private boolean expired;
-    private boolean inFlight;
-    private boolean started;
-    private boolean ended;
-    private StreamStatus endStatus;
-    private ReplyFailure endReason;
-    private long nextSendAt;
-    private boolean anySent;
-    /** Chunks made since the connection was lost. */
-    private int detachedChunks;
-    /** The first seq to send again to the attached client, or -1. */
-    private int replayFrom = -1;
-    private boolean replayEnd;
-    /** The connection a reply was lost on, while it is detached. */
-    private ReplySink detachedFrom;
-    /** The client the reply was taken from by a resume elsewhere, to be told so by the next step. */
+    /** The client a resume took the reply from, to be told so by the next step. */
     private Attachment movedFrom;
-    /** A chunk in flight to a client that lost the reply will never report its delivery: its demand is owed. */
-    private boolean owedDemand;
+    /** Chunks in flight to clients that lost the reply never report their delivery: their demand is owed. */
+    private int owedDemand;
+    /** The end of the window a resume closed, to be cancelled by its {@link #sendOn()}. */
     private StepTimer.Timeout staleWindow;
-    /** Counts the windows armed, so that the end of one that a resume cancelled too late does nothing. */
-    private int windowGeneration;
 
+    /** A reply whose chunks are logged in this node's memory. */
     public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
             long pauseNanos, int bufferSize, Resumption resumption, BiConsumer<ReplyStream, StreamStatus> onEnd) {
+        this(messageId, replyTo, sink, timer, nanoClock, pauseNanos, bufferSize, resumption, new LocalReplyLog(),
+                onEnd);
+    }
+
+    /** A reply whose chunks are logged in {@code log}, which is empty and this reply's alone. */
+    public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
+            long pauseNanos, int bufferSize, Resumption resumption, ReplyLog log,
+            BiConsumer<ReplyStream, StreamStatus> onEnd) {
         this.messageId = messageId;
-        this.replyTo = replyTo;
-        this.attached = new Attachment(sink);
-        this.timer = timer;
         this.nanoClock = nanoClock;
-        this.pauseNanos = Math.max(0, pauseNanos);
-        this.bufferSize = Math.max(1, bufferSize);
-        this.resumption = resumption;
-        this.onEnd = onEnd;
+        this.alarm = new StepAlarm(timer, writeSoon);
+        this.log = log;
+        this.life = new ReplyLife(lock, bufferSize, () -> advance(false));
+        this.effects = new ReplyEffects(this, replyTo, life, timer, alarm, writeSoon, onEnd);
+        this.pace = new Pace(pauseNanos);
+        this.window = new ResumeWindow(lock, timer, resumption);
+        this.attached = new Attachment(sink, null);
     }
 
     public String messageId() {
@@ -130,34 +126,24 @@ public final class ReplyStream implements Flow.Subscriber<String> {
     /** Everything the reply produced: the text, each chunk's end in it and its send time (once it has ended). */
     EndedReply ending(StreamStatus status) {
         synchronized (lock) {
-            return new EndedReply(messageId, status, log.text(), log.size(), log.ends(), log.sentNanos());
+            return EndedReply.of(messageId, status, log.readAfter(-1));
         }
     }
 
     boolean hasEnded() {
         synchronized (lock) {
-            return ended;
+            return life.hasEnded();
         }
     }
 
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
     public void start(Supplier<Flow.Publisher<String>> reply) {
-        synchronized (lock) {
-            started = true;
-        }
-        try {
-            reply.get().subscribe(this);
-        } catch (RuntimeException agentFailure) {
-            onError(agentFailure);
-        }
+        life.start(reply);
     }
 
     /** The client asked to stop: the agent is told to stop and the reply ends as cancelled. */
     public void cancel() {
-        synchronized (lock) {
-            cancelRequested = true;
-        }
-        advance(false);
+        life.cancel();
     }
 
     /**
@@ -165,15 +151,7 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      * as failed with a {@link AgentFailure.Kind#REPLY_TIMEOUT}, which frees its place whatever the agent does.
      */
     public void expire(String why) {
-        synchronized (lock) {
-            if (ended) {
-                return;
-            }
-            expired = true;
-            producerDone = true;
-            failure = new AgentFailure(AgentFailure.Kind.REPLY_TIMEOUT, why);
-        }
-        advance(false);
+        life.expire(new AgentFailure(AgentFailure.Kind.REPLY_TIMEOUT, why));
     }
 
     /**
@@ -182,15 +160,15 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      * wherever it is (the application is stopping).
      */
     public void disconnect(ReplySink from) {
+        Ending ending;
         synchronized (lock) {
-            if (ended || !(from == null || (attached != null ? attached.sink == from : detachedFrom == from))) {
+            boolean held = from == null || (attached != null ? attached.sink == from : window.isLostOn(from));
+            if (life.hasEnded() || !held) {
                 return;
             }
-            dropInFlight();
-            ended = true;
-            endStatus = StreamStatus.INTERRUPTED;
+            ending = interrupt();
         }
-        interrupted();
+        effects.finish(ending);
     }
 
     /**
@@ -204,39 +182,60 @@ public final class ReplyStream implements Flow.Subscriber<String> {
 
     /** Detaches the reply from {@code expected} (or, when null, from the attachment on {@code from}). */
     private void lost(Attachment expected, ReplySink from) {
-        boolean owed = false;
-        boolean endNow = false;
+        Attachment client;
+        Ending ending = null;
+        int generation = 0;
         synchronized (lock) {
-            if (ended || attached == null || (expected != null ? attached != expected : attached.sink != from)) {
+            client = attached;
+            if (life.hasEnded() || client == null || (expected != null ? client != expected : client.sink != from)) {
                 return;
             }
-            // a reply whose client never heard of it cannot be resumed
-            if (started && resumption.windowNanos() > 0 && armWindow()) {
-                detachedFrom = attached.sink;
-                attached = null;
-                detachedChunks = 0;
-                if (inFlight) {
-                    // its send may never complete; a client that resumes gets it from the log
-                    inFlight = false;
-                    owed = true;
-                    anySent = true;
-                    nextSendAt = log.sentAt(log.size() - 1) + pauseNanos;
-                }
+            if (life.isNew() || !window.allowed()) {
+                ending = interrupt(); // a reply whose client never heard of it cannot be resumed
             } else {
-                dropInFlight();
-                ended = true;
-                endStatus = StreamStatus.INTERRUPTED;
-                endNow = true;
+                if (client.inFlight()) {
+                    // its send may never complete: a client that resumes gets it from the log, the agent its demand
+                    owedDemand++;
+                    pace.sent(client.inFlightAt);
+                }
+                generation = window.open(client.sink);
+                attached = null;
             }
         }
-        if (endNow) {
-            interrupted();
+        if (ending != null) {
+            effects.finish(ending);
+        } else {
+            awaitResume(generation, client);
+        }
+    }
+
+    /** Arms the end of the window the reply now waits in, lost from {@code client}, and goes on without a client. */
+    private void awaitResume(int generation, Attachment client) {
+        try {
+            window.armEnd(generation, () -> windowEnded(generation, null));
+        } catch (RejectedExecutionException rejected) {
+            windowEnded(generation, client); // it cannot wait without a timer: it ends as if no one resumed it
             return;
         }
-        if (owed) {
-            requestOne();
-        }
         advance(false);
+    }
+
+    /**
+     * Nobody resumed the reply in time: its agent is stopped, and it ends interrupted with what it produced (without
+     * the chunk in flight to {@code lost}, if given and still unwritten).
+     */
+    private void windowEnded(int generation, Attachment lost) {
+        Ending ending;
+        synchronized (lock) {
+            if (!window.isOpen(generation)) {
+                return; // a resume or the end came first; an open window means no client and no end yet
+            }
+            if (lost != null) {
+                dropUnwritten(lost);
+            }
+            ending = interrupt();
+        }
+        effects.finish(ending);
     }
 
     /**
@@ -257,180 +256,57 @@ public final class ReplyStream implements Flow.Subscriber<String> {
      */
     Resumed attach(ReplySink sink, int afterSeq) {
         synchronized (lock) {
+            boolean ended = life.hasEnded();
             if (attached != null && attached.sink == sink && !ended) {
                 return Resumed.ALREADY_HERE;
             }
-            if (!ended && attached != null) {
+            if (attached != null && !ended) {
                 movedFrom = attached; // told from a step, after anything already taken for it
             }
-            if (inFlight) {
-                inFlight = false;
-                owedDemand = true;
+            if (attached != null && attached.inFlight()) {
+                owedDemand++; // its delivery is ignored from now on
             }
-            attached = new Attachment(sink);
-            detachedFrom = null;
-            detachedChunks = 0;
-            replayFrom = Math.max(0, afterSeq + 1);
-            replayEnd = ended;
-            windowGeneration++;
-            staleWindow = windowEnd;
-            windowEnd = null;
+            attached = new Attachment(sink, new Replay(Math.max(-1, afterSeq), ended));
+            StepTimer.Timeout closed = window.close();
+            if (closed != null) {
+                staleWindow = closed;
+            }
             return Resumed.RESUMED;
         }
     }
 
     /** The second half of {@link #resume}: sends what the new client missed, then goes on. */
     void sendOn() {
-        StepTimer.Timeout window;
-        boolean owed;
+        StepTimer.Timeout stale;
         synchronized (lock) {
-            window = staleWindow;
+            stale = staleWindow;
             staleWindow = null;
-            owed = owedDemand;
-            owedDemand = false;
         }
-        if (window != null) {
-            window.cancel();
-        }
-        if (owed) {
-            requestOne();
+        if (stale != null) {
+            stale.cancel();
         }
         advance(true);
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        boolean alreadyEnded;
-        synchronized (lock) {
-            this.subscription = subscription;
-            alreadyEnded = ended;
-        }
-        if (alreadyEnded) {
-            subscription.cancel();
-        } else {
-            subscription.request(bufferSize);
-        }
-    }
-
-    @Override
-    public void onNext(String chunk) {
-        synchronized (lock) {
-            if (ended || producerDone) {
-                return;
-            }
-            if (buffer.size() >= bufferSize) {
-                producerDone = true;
-                failure = new IllegalStateException("the agent produced more chunks than were requested");
-            } else {
-                buffer.add(chunk == null ? "" : chunk);
-            }
-        }
-        advance(false);
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-        synchronized (lock) {
-            if (producerDone) {
-                return;
-            }
-            producerDone = true;
-            failure = throwable == null ? new IllegalStateException("the agent failed") : throwable;
-        }
-        advance(false);
-    }
-
-    @Override
-    public void onComplete() {
-        synchronized (lock) {
-            producerDone = true;
-        }
-        advance(false);
     }
 
     private void delivered(Attachment to, long sentNanos) {
         synchronized (lock) {
-            if (to.inFlightSeq >= 0) {
-                // written, even if the reply was lost or moved meanwhile: the log keeps when, for a replay
-                log.sentAt(to.inFlightSeq, sentNanos);
-                to.inFlightSeq = -1;
-            }
-            if (to != attached || !inFlight) {
+            if (!to.inFlight()) {
                 return;
             }
-            inFlight = false;
-            anySent = true;
-            nextSendAt = sentNanos + pauseNanos;
+            // written, even if the reply was lost or moved meanwhile: the log keeps when, for a replay
+            log.written(to.inFlightSeq, sentNanos);
+            to.inFlightSeq = -1;
+            if (to != attached) {
+                return;
+            }
+            pace.sent(sentNanos);
         }
         // Ask the agent for one more chunk while holding the loop, so a chunk it produces at once is sent from
         // here (a sending thread) rather than through another timer.
         boolean owner = steps.enter();
-        Flow.Subscription current = subscriptionOrNull();
-        if (current != null) {
-            current.request(1);
-        }
+        life.request(1);
         if (owner) {
             steps.drain(writingStep);
-        }
-    }
-
-    private void undeliverable(Attachment to) {
-        lost(to, null);
-    }
-
-    private void onTimer() {
-        synchronized (lock) {
-            pendingStep = null;
-        }
-        advance(true);
-    }
-
-    /**
-     * Forgets the chunk in flight, if any, as the reply ends for want of a client: it was never confirmed written and
-     * no client will ask for it, so what is stored is what was sent. Called holding the lock.
-     */
-    private void dropInFlight() {
-        if (inFlight) {
-            log.dropLast();
-            attached.inFlightSeq = -1;
-            inFlight = false;
-        }
-    }
-
-    /** Nobody resumed the reply in time: its agent is stopped, and it ends interrupted with what it produced. */
-    private void windowEnded(int generation) {
-        synchronized (lock) {
-            if (generation != windowGeneration || ended || attached != null) {
-                return; // a resume came first
-            }
-            windowEnd = null;
-            ended = true;
-            endStatus = StreamStatus.INTERRUPTED;
-        }
-        interrupted();
-    }
-
-    /** The reply was just ended as interrupted (under the lock): its agent stops and its end is recorded. */
-    private void interrupted() {
-        stopProducing();
-        onEnd.accept(this, StreamStatus.INTERRUPTED);
-    }
-
-    /** Arms the end of the resume window; false if the executor takes no more work. Called holding the lock. */
-    private boolean armWindow() {
-        int generation = ++windowGeneration;
-        try {
-            windowEnd = timer.newTimeout(() -> windowEnded(generation), resumption.windowNanos());
-            return true;
-        } catch (RejectedExecutionException rejected) {
-            return false;
-        }
-    }
-
-    private void requestOne() {
-        Flow.Subscription current = subscriptionOrNull();
-        if (current != null) {
-            current.request(1);
         }
     }
 
@@ -446,190 +322,96 @@ public final class ReplyStream implements Flow.Subscriber<String> {
         steps.run(mayWrite ? writingStep : waitingStep);
     }
 
-    /** Decides the next move under the lock and makes it outside, so no callback runs while the lock is held. */
+    /** Decides the next move under the lock and makes it outside, until a move leaves the next step to others. */
     private void step(boolean mayWrite) {
-        while (true) {
-            String chunk = null;
-            int seq = 0;
-            StreamStatus end = null;
-            Attachment to;
-            List<Replay> replay = null;
-            int total = 0;
-            ReplyFailure reason = null;
-            boolean logged = false;
-            Attachment moved = null;
-            boolean again = false;
+        Move move;
+        do {
             synchronized (lock) {
-                to = attached;
-                if (movedFrom != null || (replayFrom >= 0 && to == null)) {
-                    // the client a resume took the reply from is told (a chunk already taken for it went first); a
-                    // resuming client that was lost again before its replay says what it has when it resumes again
-                    moved = movedFrom;
-                    movedFrom = null;
-                    if (to == null) {
-                        replayFrom = -1;
-                    }
-                    again = true;
-                } else if (replayFrom >= 0) {
-                    if (!mayWrite) {
-                        soon();
-                        return;
-                    }
-                    replay = new ArrayList<>(Math.max(0, log.size() - replayFrom));
-                    for (int i = replayFrom; i < log.size(); i++) {
-                        replay.add(new Replay(i, log.chunk(i), log.sentAt(i)));
-                    }
-                    replayFrom = -1;
-                    if (replayEnd) {
-                        end = endStatus;
-                        reason = endReason;
-                        total = log.size();
-                    }
-                } else if (ended || inFlight) {
-                    return;
-                } else if (cancelRequested) {
-                    end = StreamStatus.CANCELLED;
-                } else if (expired) {
-                    end = StreamStatus.FAILED;
-                } else if (!buffer.isEmpty()) {
-                    long now = nanoClock.getAsLong();
-                    long wait = anySent ? nextSendAt - now : 0;
-                    if (to == null && detachedChunks >= resumption.maxDetachedChunks()) {
-                        return; // the log is full: the agent gets no more demand until a client resumes
-                    } else if (wait <= 0 && mayWrite) {
-                        chunk = buffer.poll();
-                        seq = log.size();
-                        log.append(chunk, now);
-                        if (to == null) {
-                            detachedChunks++;
-                            anySent = true;
-                            nextSendAt = now + pauseNanos;
-                            logged = true;
-                        } else {
-                            inFlight = true;
-                            to.inFlightSeq = seq;
-                        }
-                    } else if (pendingStep != null) {
-                        return;
-                    } else {
-                        try {
-                            pendingStep = timer.newTimeout(timerStep, Math.max(0, wait));
-                            return;
-                        } catch (RejectedExecutionException rejected) {
-                            failure = new RejectedExecutionException("the server is too busy to continue", rejected);
-                            producerDone = true;
-                            buffer.clear();
-                            end = StreamStatus.FAILED;
-                        }
-                    }
-                } else if (producerDone) {
-                    end = failure == null ? StreamStatus.COMPLETE : StreamStatus.FAILED;
-                } else {
-                    return;
-                }
-                if (end != null && replay == null) {
-                    ended = true;
-                    endStatus = end;
-                    endReason = end == StreamStatus.FAILED ? ReplyFailure.of(failure) : null;
-                }
+                move = decide(mayWrite);
             }
-            if (again) {
-                if (moved != null) {
-                    moved.sink.movedAway(messageId, replyTo);
-                }
-            } else if (replay != null) {
-                for (Replay missed : replay) {
-                    to.sink.replayed(messageId, missed.seq(), missed.delta(), missed.sentNanos());
-                }
-                if (end != null) {
-                    to.sink.streamEnded(messageId, replyTo, end, total, reason);
-                    return;
-                }
-            } else if (logged) {
-                Flow.Subscription current = subscriptionOrNull();
-                if (current != null) {
-                    current.request(1);
-                }
-            } else if (end == null) {
-                to.sink.chunk(messageId, seq, chunk, to);
-                return;
-            } else {
-                finish(end, to);
-                return;
-            }
+        } while (move.make(effects));
+    }
+
+    /** The first move that is due; called holding the lock. */
+    private Move decide(boolean mayWrite) {
+        if (movedFrom != null) {
+            Move tell = new Move.TellMoved(movedFrom);
+            movedFrom = null;
+            return tell;
+        }
+        if (owedDemand > 0 && !life.hasEnded()) {
+            Move owed = new Move.Request(owedDemand);
+            owedDemand = 0;
+            return owed;
+        }
+        Attachment to = attached;
+        if (to != null && to.replay != null) {
+            return mayWrite ? replay(to) : Move.SOON;
+        }
+        if (life.hasEnded() || (to != null && to.inFlight())) {
+            return Move.IDLE;
+        }
+        StreamStatus end = life.dueEnd();
+        if (end != null) {
+            return end(end, to);
+        }
+        return life.hasChunk() ? nextChunk(to, mayWrite) : Move.IDLE;
+    }
+
+    /** What the resumed client {@code to} missed, from the log; called holding the lock. */
+    private Move replay(Attachment to) {
+        Replay replay = to.replay;
+        to.replay = null;
+        return new Move.Replay(to, log.readAfter(replay.afterSeq()), replay.withEnd() ? life.outcome() : null);
+    }
+
+    /** The buffer's next chunk once the pause has passed: sent, or only logged with no client; holding the lock. */
+    private Move nextChunk(Attachment to, boolean mayWrite) {
+        if (to == null && window.full()) {
+            return Move.IDLE; // the log is full: the agent gets no more demand until a client resumes
+        }
+        long now = nanoClock.getAsLong();
+        long wait = pace.waitNanos(now);
+        if (wait > 0 || !mayWrite) {
+            StepAlarm.Claim claim = alarm.claim();
+            return claim == null ? Move.IDLE : new Move.Wait(claim, Math.max(0, wait));
+        }
+        String chunk = life.nextChunk();
+        int seq = log.size();
+        log.append(seq, chunk, now);
+        if (to == null) {
+            window.made();
+            pace.sent(now);
+            return new Move.Request(1); // no delivery will ask for the next one
+        }
+        to.inFlightSeq = seq;
+        to.inFlightAt = now;
+        return new Move.Send(to, seq, chunk);
+    }
+
+    /**
+     * Ends the reply for want of a client: the chunk in flight to it was never confirmed written and no client will
+     * ask for it, so it is dropped, and what is stored is what was sent. Called holding the lock.
+     */
+    private Ending interrupt() {
+        if (attached != null) {
+            dropUnwritten(attached);
+        }
+        return end(StreamStatus.INTERRUPTED, null);
+    }
+
+    /** Drops the chunk in flight to {@code client} if it is the last one logged; called holding the lock. */
+    private void dropUnwritten(Attachment client) {
+        if (client.inFlight() && client.inFlightSeq == log.size() - 1) {
+            log.drop(client.inFlightSeq);
+            client.inFlightSeq = -1;
         }
     }
 
-    /** A step that must write, asked for on a thread that must not: an immediate timer makes it. */
-    private void soon() {
-        try {
-            timer.newTimeout(writeSoon, 0);
-        } catch (RejectedExecutionException rejected) {
-            LOG.log(Level.FINE, "No executor to resend reply " + messageId + " on", rejected);
-        }
-    }
-
-    private void finish(StreamStatus status, Attachment to) {
-        if (status != StreamStatus.COMPLETE) {
-            stopProducing();
-        } else {
-            cancelWindow();
-        }
-        ReplyFailure reason;
-        int chunks;
-        synchronized (lock) {
-            reason = endReason;
-            chunks = log.size();
-        }
-        if (failure instanceof AgentFailure named) {
-            LOG.log(Level.WARNING, "Agent failed in {0}: {1}", new Object[] {messageId, named.getMessage()});
-        } else if (status == StreamStatus.FAILED) {
-            LOG.log(Level.WARNING, "Agent failed in " + messageId, failure);
-        }
-        // The end is recorded (the reply queued for storage, its place freed) before the client hears of it, so
-        // whatever the client asks once it has stream_end (the history, the next turn) comes after it.
-        onEnd.accept(this, status);
-        if (to != null) {
-            to.sink.streamEnded(messageId, replyTo, status, chunks, reason);
-        }
-    }
-
-    private void stopProducing() {
-        cancelWindow();
-        StepTimer.Timeout step;
-        Flow.Subscription current;
-        synchronized (lock) {
-            step = pendingStep;
-            pendingStep = null;
-            buffer.clear();
-            current = subscription;
-        }
-        if (step != null) {
-            step.cancel();
-        }
-        if (current != null) {
-            try {
-                current.cancel();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Agent's cancel failed", e);
-            }
-        }
-    }
-
-    private void cancelWindow() {
-        StepTimer.Timeout window;
-        synchronized (lock) {
-            window = windowEnd;
-            windowEnd = null;
-        }
-        if (window != null) {
-            window.cancel();
-        }
-    }
-
-    private Flow.Subscription subscriptionOrNull() {
-        synchronized (lock) {
-            return ended ? null : subscription;
-        }
+    /** Ends the reply with {@code status}, to be told to {@code tell}, if any; called holding the lock. */
+    private Ending end(StreamStatus status, Attachment tell) {
+        Ending ending = life.end(status, log.size(), tell, window.close());
+        log.end(status, window.nanos());
+        return ending;
     }
 }

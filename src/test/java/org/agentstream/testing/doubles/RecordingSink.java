@@ -8,7 +8,7 @@ import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
 
-/** A sink that records every call with the clock's time and reports each chunk delivered at once. */
+/** A sink that records every call with the clock's time and reports each chunk delivered at once (unless stalled). */
 public final class RecordingSink implements ReplySink {
 
     /** One call to the sink. */
@@ -18,6 +18,7 @@ public final class RecordingSink implements ReplySink {
     private final LongSupplier clock;
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private volatile boolean clientGone;
+    private volatile boolean stalled;
 
     public RecordingSink(LongSupplier clock) {
         this.clock = clock;
@@ -41,6 +42,11 @@ public final class RecordingSink implements ReplySink {
         clientGone = true;
     }
 
+    /** From now on chunks are taken but never reported written, as on a connection that stopped reading. */
+    public void stall() {
+        stalled = true;
+    }
+
     @Override
     public void streamStarted(String messageId, String replyTo, String agent, String conversationId) {
         events.add(new Event("start", messageId, -1, agent, clock.getAsLong()));
@@ -54,7 +60,9 @@ public final class RecordingSink implements ReplySink {
         }
         long now = clock.getAsLong();
         events.add(new Event("chunk", messageId, seq, delta, now));
-        delivery.delivered(now);
+        if (!stalled) {
+            delivery.delivered(now);
+        }
     }
 
     @Override
