@@ -9,38 +9,16 @@ import org.agentstream.timing.StepTimer;
 
 /**
  * What a reply's {@linkplain Move moves} do outside its lock, besides calling its client's sink: ask the agent for
- * more, arm the reply's next step, and end it. It holds nothing the reply's lock guards.
+ * more, arm the reply's next step, and end it. It holds nothing the reply's lock guards. {@code writingStep} steps
+ * the reply on a thread that may write; {@code alarm} arms it.
  */
-final class ReplyEffects {
+record ReplyEffects(ReplyStream reply, String replyTo, ReplyLife life, StepTimer timer, StepAlarm alarm,
+        Runnable writingStep, BiConsumer<ReplyStream, StreamStatus> onEnd) {
 
     private static final Logger LOG = Logger.getLogger(ReplyStream.class.getName());
 
-    private final ReplyStream reply;
-    private final String replyTo;
-    private final ReplyLife life;
-    private final StepTimer timer;
-    private final StepAlarm alarm;
-    private final Runnable writingStep;
-    private final BiConsumer<ReplyStream, StreamStatus> onEnd;
-
-    /** {@code writingStep} steps the reply on a thread that may write; {@code alarm} arms it. */
-    ReplyEffects(ReplyStream reply, String replyTo, ReplyLife life, StepTimer timer, StepAlarm alarm,
-            Runnable writingStep, BiConsumer<ReplyStream, StreamStatus> onEnd) {
-        this.reply = reply;
-        this.replyTo = replyTo;
-        this.life = life;
-        this.timer = timer;
-        this.alarm = alarm;
-        this.writingStep = writingStep;
-        this.onEnd = onEnd;
-    }
-
     String messageId() {
         return reply.messageId();
-    }
-
-    String replyTo() {
-        return replyTo;
     }
 
     /** Asks the agent for {@code n} more chunks, unless the reply ended. */
