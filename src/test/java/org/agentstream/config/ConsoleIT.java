@@ -22,10 +22,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * An admin changes a setting in the server's own admin console, in a real browser, as the README says: WildFly's
- * HAL (Configuration › System Properties, signed in as the build's management user) or Payara Server's console
- * (Configurations › server-config › MicroProfile › Config › Property, signed in as admin). The next reply is paced
- * by the new value; the value is then set back through the console the same way.
+ * An admin changes a setting in the server's own admin console, in a real browser, as docs/configuration.md says:
+ * WildFly's HAL (Configuration › System Properties, signed in as the build's management user) or Payara Server's
+ * console (Configurations › server-config › MicroProfile › Config › Property, signed in as admin). The next reply is
+ * paced by the new value; the value is then set back through the console the same way.
  */
 class ConsoleIT extends DeployedApp {
 

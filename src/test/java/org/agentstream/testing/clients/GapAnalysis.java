@@ -14,7 +14,7 @@ public record GapAnalysis(double[] sendGapsMs, double[] receiveGapsMs, double se
     /**
      * Two consecutive chunks were batched when the server sent them at least this far apart but they arrived less
      * than this far apart: the rule of the JavaScript client's {@code analyzeTiming} too (its
-     * {@code BATCHED_GAP_MS}), documented in the README.
+     * {@code BATCHED_GAP_MS}), documented in docs/protocol.md.
      */
     public static final double BATCHED_GAP_MS = 1.0;
 
