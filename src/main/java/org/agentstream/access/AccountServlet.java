@@ -10,8 +10,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,16 +57,16 @@ public class AccountServlet extends HttpServlet {
         String owner = user == null ? null : Owners.user(user);
         CloseReason signedOut = CloseReasons.SIGNED_OUT;
         if (owner != null) {
-            int closed = connections.closeAll(owner, signedOut);
+            List<Session> closed = connections.closeAll(owner, signedOut);
             try {
-                if (!connections.awaitNone(owner, CLOSES_WITHIN)) {
+                if (!connections.awaitClosed(owner, closed, CLOSES_WITHIN)) {
                     LOG.log(Level.FINE, "{0}''s connections did not all close within {1}", new Object[] {user,
                         CLOSES_WITHIN});
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            LOG.log(Level.INFO, "{0} signed out; {1} chat connections closed", new Object[] {user, closed});
+            LOG.log(Level.INFO, "{0} signed out; {1} chat connections closed", new Object[] {user, closed.size()});
             request.logout();
         }
         endSession(request);

@@ -21,6 +21,8 @@ import java.util.logging.Logger;
 public class LocalOwnerConnections implements OwnerConnections {
 
     private static final Logger LOG = Logger.getLogger(LocalOwnerConnections.class.getName());
+    /** How often a wait for closes looks whether a closed connection finished its close on the wire. */
+    private static final long CLOSE_CHECK_MS = 5;
 
     /** Each owner's open connections, oldest first; each list is replaced whole, never changed. */
     private final Map<String, List<Session>> byOwner = new ConcurrentHashMap<>();
@@ -57,20 +59,22 @@ public class LocalOwnerConnections implements OwnerConnections {
     }
 
     @Override
-    public synchronized boolean awaitNone(String owner, Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitClosed(String owner, List<Session> closing, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (count(owner) > 0) {
+        while (count(owner) > 0 || closing.stream().anyMatch(Session::isOpen)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            wait(Math.max(1, left / 1_000_000));
+            // a close callback wakes this up; a close on the wire has no callback, so look again soon
+            wait(Math.max(1, Math.min(CLOSE_CHECK_MS, left / 1_000_000)));
         }
         return true;
     }
 
     @Override
-    public int closeAll(String owner, CloseReason reason) {
+    public List<Session> closeAll(String owner, CloseReason reason) {
         List<Session> open = byOwner.getOrDefault(owner, List.of());
         for (Session session : open) {
             try {
@@ -79,6 +83,6 @@ public class LocalOwnerConnections implements OwnerConnections {
                 LOG.log(Level.FINE, "Closing a connection of a signed-out owner failed", e);
             }
         }
-        return open.size();
+        return open;
     }
 }

@@ -3,6 +3,7 @@ package org.agentstream.access;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,12 +24,13 @@ public interface OwnerConnections {
     void closed(String owner, Session session);
 
     /**
-     * Waits, at most {@code timeout}, until the owner has no connection open; true if that happened. Signing out
-     * waits so before it ends the HTTP session, which some containers answer by dropping the session's
-     * connections at once, before the close frames went out.
+     * Waits, at most {@code timeout}, until the owner has no connection open and each of {@code closing} has finished
+     * its close on the wire; true if that happened. Signing out waits so before it ends the HTTP session: a container
+     * may run a connection's close callback as soon as its close frame is queued (Undertow does), and answers the
+     * session's end by closing its connections again, which can drop that frame before it went out.
      */
-    boolean awaitNone(String owner, Duration timeout) throws InterruptedException;
+    boolean awaitClosed(String owner, List<Session> closing, Duration timeout) throws InterruptedException;
 
-    /** Closes every open connection of the owner with {@code reason}; returns how many there were. */
-    int closeAll(String owner, CloseReason reason);
+    /** Closes every open connection of the owner with {@code reason}; returns them. */
+    List<Session> closeAll(String owner, CloseReason reason);
 }

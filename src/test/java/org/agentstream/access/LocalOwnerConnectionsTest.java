@@ -10,6 +10,8 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,8 @@ class LocalOwnerConnectionsTest {
 
     private final LocalOwnerConnections connections = new LocalOwnerConnections();
     private final List<String> closes = new CopyOnWriteArrayList<>();
+    /** The sessions still open on the wire (their close handshake not over). */
+    private final Set<String> onTheWire = ConcurrentHashMap.newKeySet();
 
     /** A session that records its closes as "name: reason phrase". */
     private Session session(String name) {
@@ -27,6 +31,7 @@ class LocalOwnerConnectionsTest {
                         closes.add(name + ": " + ((CloseReason) args[0]).getReasonPhrase());
                         yield null;
                     }
+                    case "isOpen" -> onTheWire.contains(name);
                     case "equals" -> proxy == args[0];
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "toString" -> name;
@@ -53,23 +58,41 @@ class LocalOwnerConnectionsTest {
         connections.open("alice", session("a2"), 16);
         connections.open("bob", session("b1"), 16);
 
-        assertEquals(2, connections.closeAll("alice", CloseReasons.SIGNED_OUT));
+        assertEquals(2, connections.closeAll("alice", CloseReasons.SIGNED_OUT).size());
         String reason = CloseReasons.SIGNED_OUT.getReasonPhrase();
         assertEquals(List.of("a1: " + reason, "a2: " + reason), closes);
-        assertEquals(0, connections.closeAll("carol", CloseReasons.SIGNED_OUT), "an owner with none closes none");
+        assertEquals(List.of(), connections.closeAll("carol", CloseReasons.SIGNED_OUT),
+                "an owner with none closes none");
     }
 
     @Test
     void waitingForNoneEndsWhenTheLastConnectionCloses() throws Exception {
         Session only = session("only");
         connections.open("alice", only, 16);
-        assertFalse(connections.awaitNone("alice", Duration.ofMillis(1)), "it is still open");
+        assertFalse(connections.awaitClosed("alice", List.of(), Duration.ofMillis(1)), "it is still open");
 
         Thread closing = new Thread(() -> connections.closed("alice", only));
         closing.start();
-        assertTrue(connections.awaitNone("alice", Duration.ofSeconds(5)));
+        assertTrue(connections.awaitClosed("alice", List.of(), Duration.ofSeconds(5)));
         closing.join(5_000);
         assertFalse(closing.isAlive());
         assertEquals(0, connections.count("alice"));
+    }
+
+    @Test
+    void waitingForClosesLastsUntilEachCloseIsOverOnTheWire() throws Exception {
+        Session tab = session("tab");
+        onTheWire.add("tab");
+        connections.open("alice", tab, 16);
+        List<Session> closing = connections.closeAll("alice", CloseReasons.SIGNED_OUT);
+        connections.closed("alice", tab); // the container's close callback, as its close frame is only queued
+
+        assertFalse(connections.awaitClosed("alice", closing, Duration.ofMillis(20)),
+                "its close frame has not gone out yet");
+        Thread handshakeOver = new Thread(() -> onTheWire.remove("tab"));
+        handshakeOver.start();
+        assertTrue(connections.awaitClosed("alice", closing, Duration.ofSeconds(5)));
+        handshakeOver.join(5_000);
+        assertFalse(handshakeOver.isAlive());
     }
 }
