@@ -16,8 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * Refuses the chat WebSocket handshake (403) to pages from other sites: a browser sends the page's Origin, which
- * must be the chat's own origin, a localhost one, or one the admin allowed. Clients that are not browsers send no
- * Origin and are let through (they could send any Origin they like anyway).
+ * must be the chat's own origin, one the admin allowed, or a localhost one while the chat itself is reached at
+ * localhost (a development page on another port); a localhost page cannot open a chat served under another name.
+ * Clients that are not browsers send no Origin and are let through (they could send any Origin they like anyway).
  */
 @WebFilter("/chat")
 public class OriginFilter extends HttpFilter {
@@ -55,13 +56,24 @@ public class OriginFilter extends HttpFilter {
         if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             return false;
         }
-        if (LOCAL_HOSTS.contains(uri.getHost())) {
-            return true;
-        }
         String host = request.getHeader("Host");
+        if (LOCAL_HOSTS.contains(uri.getHost())) {
+            // a page on another port of this machine is not the chat's own, unless the chat itself is at localhost
+            return host != null && LOCAL_HOSTS.contains(hostName(host.strip().toLowerCase(Locale.ROOT)));
+        }
         return host != null && normalized.equals(uri.getScheme() + "://" + host.strip().toLowerCase(Locale.ROOT))
                 || host != null && uri.getPort() == -1
                         && defaultPortHost(uri).equals(host.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /** The name in a {@code Host} header, without its port: {@code localhost}, {@code 127.0.0.1}, {@code [::1]}. */
+    private static String hostName(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
     }
 
     private static String defaultPortHost(URI uri) {

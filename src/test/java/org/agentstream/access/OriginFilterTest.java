@@ -23,6 +23,8 @@ class OriginFilterTest {
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(OriginFilter.class, AccessSettings.class).build();
 
+    private static final String ALLOWED = "agentstream.chat.allowed-origins";
+
     @Inject
     OriginFilter filter;
 
@@ -50,6 +52,35 @@ class OriginFilterTest {
         assertEquals(200, handshake("https://chat.example.org", "chat.example.org:443"),
                 "the default port spelled out");
         assertEquals(200, handshake("http://chat.example.org:8080", "Chat.Example.org:8080"));
+    }
+
+    @Test
+    void aLocalhostOriginIsAcceptedOnlyWhileTheChatIsReachedAtLocalhost() throws Exception {
+        assertEquals(200, handshake("http://localhost:3000", "localhost:8080"), "a development page on another port");
+        assertEquals(200, handshake("http://127.0.0.1:5173", "127.0.0.1:8080"));
+        assertEquals(200, handshake("http://[::1]:3000", "[::1]:8080"));
+        assertEquals(200, handshake("http://localhost:3000", "localhost"));
+        assertEquals(403, handshake("http://localhost:3000", "chat.example.org"),
+                "a page on the user's own machine cannot open a chat served under another name");
+        assertEquals(403, handshake("http://localhost:8080", "chat.example.org:8080"));
+        assertEquals(403, handshake("http://127.0.0.1", "localhost.example.org"));
+        assertEquals(403, handshake("http://[::1]:3000", "[::2]:8080"));
+    }
+
+    @Test
+    void aLocalhostOriginTheAdminListedIsAcceptedWhateverTheHost() throws Exception {
+        String before = System.getProperty(ALLOWED);
+        System.setProperty(ALLOWED, "http://localhost:3000");
+        try {
+            assertEquals(200, handshake("http://localhost:3000", "chat.example.org"));
+            assertEquals(403, handshake("http://localhost:3001", "chat.example.org"), "only the one listed");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ALLOWED);
+            } else {
+                System.setProperty(ALLOWED, before);
+            }
+        }
     }
 
     @Test

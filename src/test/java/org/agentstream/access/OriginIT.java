@@ -2,12 +2,14 @@ package org.agentstream.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.DeploymentException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.agentstream.testing.clients.ChatClient;
+import org.agentstream.testing.clients.RawWebSocket;
 import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,15 @@ class OriginIT extends DeployedApp {
                 assertEquals("complete", client.reply("hi", WAIT).status(), allowed);
             }
         }
+    }
+
+    @Test
+    void aLocalhostOriginIsRefusedWhenTheChatIsServedUnderAnotherName() throws Exception {
+        String local = RawWebSocket.handshakeStatus(base, Map.of("Origin", "http://localhost:3000"));
+        assertTrue(local.startsWith("HTTP/1.1 101"), "reached at localhost, a page on another port may chat: " + local);
+        String named = RawWebSocket.handshakeStatus(base,
+                Map.of("Host", "chat.example.org", "Origin", "http://localhost:3000"));
+        assertTrue(named.startsWith("HTTP/1.1 403"), "a page on the user's machine, a chat under a name: " + named);
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.agentstream.testing.fixtures.TestUrls;
@@ -37,6 +39,31 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a connection whose handshake sends {@code cookie} (a signed-in session's, say); null sends none. */
     public static RawWebSocket open(URL base, String cookie) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (cookie != null) {
+            headers.put("Cookie", cookie);
+        }
+        Socket socket = handshake(base, headers);
+        String status = readHeaders(socket.getInputStream());
+        if (!status.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("handshake refused: " + status);
+        }
+        return new RawWebSocket(socket);
+    }
+
+    /**
+     * The status line the server answers a handshake with, sent with {@code headers} (which may name the
+     * {@code Host} and {@code Origin} a browser would send, whatever the address connected to); the connection is
+     * closed after it.
+     */
+    public static String handshakeStatus(URL base, Map<String, String> headers) throws IOException {
+        try (Socket socket = handshake(base, headers)) {
+            return readHeaders(socket.getInputStream());
+        }
+    }
+
+    private static Socket handshake(URL base, Map<String, String> headers) throws IOException {
         URI chat = TestUrls.resolve(base, "chat");
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
@@ -44,17 +71,15 @@ public final class RawWebSocket implements AutoCloseable {
         socket.setSoTimeout(10_000);
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
-        String request = "GET " + chat.getRawPath() + " HTTP/1.1\r\nHost: " + chat.getHost() + ":" + chat.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        String status = readHeaders(socket.getInputStream());
-        if (!status.startsWith("HTTP/1.1 101")) {
-            socket.close();
-            throw new IOException("handshake refused: " + status);
-        }
-        return new RawWebSocket(socket);
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("Host", chat.getHost() + ":" + chat.getPort());
+        all.putAll(headers);
+        StringBuilder request = new StringBuilder("GET " + chat.getRawPath() + " HTTP/1.1\r\n");
+        all.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(nonce)).append("\r\n\r\n");
+        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+        return socket;
     }
 
     /** Reads the handshake response byte by byte up to its blank line, so no frame byte is consumed. */
