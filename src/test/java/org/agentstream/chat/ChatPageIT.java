@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.CloseReason;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +31,7 @@ import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.ServerStatus;
+import org.agentstream.testing.fixtures.TestUrls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +110,71 @@ class ChatPageIT extends DeployedApp {
             assertEquals(1008, closed.getCloseCode().getCode(), closed.toString());
             assertEquals("signed_out", closed.getReasonPhrase());
         }
+    }
+
+    /**
+     * The pages, their script and style, and the sign-in form the container shows at /signin come with a policy of
+     * their own origin and no inline code, nosniff, no framing and a same-origin Referer; under it the page
+     * connects, streams a reply and draws its chart with no violation, while a script and a style attribute put
+     * into the page are refused, which shows the policy is in force.
+     */
+    @Test
+    void thePageIsServedWithAPolicyThatAllowsNoInlineScriptAndStillWorks() throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        for (String path : List.of("", "index.html", "login.html", "login-failed.html", "js/chat-page.js",
+                "css/chat.css", "account")) {
+            HttpResponse<String> response = get(http, path);
+            assertEquals(200, response.statusCode(), path);
+            assertHardened(response, path);
+        }
+        HttpResponse<String> form = get(http, "signin");
+        assertTrue(form.body().contains("j_security_check"), "/signin shows the sign-in form: " + form.body());
+        assertHardened(form, "signin (the container's forward to the sign-in form)");
+
+        browser.recordPolicyViolations();
+        browser.driver().get(TestUrls.resolve(base, "signin").toString());
+        new WebDriverWait(browser.driver(), WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
+        assertEquals(List.of(), browser.policyViolations(), "the sign-in form needs nothing the policy refuses");
+
+        page.open(base.toExternalForm(), "echo");
+        String content = Conversations.words(12);
+        page.send("echo", content);
+        assertEquals(content, page.text(page.awaitLastReply("complete")), "the reply streamed under the policy");
+        page.openTimingView();
+        assertEquals(2, page.chartElements("polyline"), "the timing chart is drawn under the policy");
+        assertEquals(List.of(), browser.policyViolations(), "the chat page needs nothing the policy refuses");
+
+        page.script("""
+                const script = document.createElement('script');
+                script.textContent = 'window.__inlineRan = true;';
+                document.head.append(script);
+                document.body.setAttribute('style', 'outline: 3px solid red');
+                """);
+        page.awaitEqual(2, () -> browser.policyViolations().size(), "violations reported for what was put in");
+        assertEquals(List.of("script-src-elem: inline", "style-src-attr: inline"),
+                browser.policyViolations().stream().sorted().toList(), "the inline script and style were refused");
+        assertNull(page.script("return window.__inlineRan === undefined ? null : 'ran';"),
+                "the inline script did not run");
+    }
+
+    private HttpResponse<String> get(HttpClient http, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(TestUrls.resolve(base, path)).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertHardened(HttpResponse<?> response, String path) {
+        String policy = response.headers().firstValue("Content-Security-Policy").orElse("");
+        List<String> directives = Arrays.asList(policy.split("; "));
+        for (String directive : List.of("default-src 'self'", "script-src 'self'", "style-src 'self'",
+                "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'")) {
+            assertTrue(directives.contains(directive), path + ": " + directive + " in " + policy);
+        }
+        assertFalse(policy.contains("unsafe"), path + ": no unsafe source in " + policy);
+        assertEquals(List.of("nosniff"), response.headers().allValues("X-Content-Type-Options"), path);
+        assertEquals(List.of("DENY"), response.headers().allValues("X-Frame-Options"), path);
+        assertEquals(List.of("same-origin"), response.headers().allValues("Referrer-Policy"), path);
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -23,6 +25,13 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    /** Keeps each Content-Security-Policy violation of the page, as "directive: what it blocked", in a list. */
+    private static final String RECORD_POLICY_VIOLATIONS = """
+            window.__policyViolations = [];
+            document.addEventListener('securitypolicyviolation', (violation) =>
+              window.__policyViolations.push(violation.effectiveDirective + ': ' + violation.blockedURI));
+            """;
 
     private final Path profile;
     private final ChromeDriverService service;
@@ -59,6 +68,25 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public ChromeDriver driver() {
         return driver;
+    }
+
+    /**
+     * From the next page loaded on, records in each page the Content-Security-Policy violations the browser
+     * reports (its {@code securitypolicyviolation} events), from before the page's first script runs;
+     * {@link #policyViolations()} reads those of the page shown. Scripts run from a test are not bound by the
+     * policy, but what they put in the page is.
+     */
+    public void recordPolicyViolations() {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_POLICY_VIOLATIONS));
+    }
+
+    /**
+     * The policy violations of the page shown, oldest first ("script-src-elem: inline"), or null when the page was
+     * loaded before {@link #recordPolicyViolations()}.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> policyViolations() {
+        return (List<String>) driver.executeScript("return window.__policyViolations || null;");
     }
 
     /**
