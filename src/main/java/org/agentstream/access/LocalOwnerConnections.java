@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The open chat connections of each owner on this node, oldest first: the one registry of sessions, owned by the
- * chat. Signing out closes the ones open here.
+ * chat. Signing out closes the ones open here, and so does the end of the HTTP session they were opened with, found
+ * by going through them all (a session ends far less often than a connection opens).
  */
 @ApplicationScoped
 public class LocalOwnerConnections implements OwnerConnections {
@@ -56,10 +58,26 @@ public class LocalOwnerConnections implements OwnerConnections {
         return sessions == null ? 0 : sessions.size();
     }
 
+    /** The open connections opened with the HTTP session {@code httpSessionId}. */
+    List<Session> ofSession(String httpSessionId) {
+        return byOwner.values().stream().flatMap(List::stream)
+                .filter(session -> httpSessionId.equals(HttpSessions.idOf(session))).toList();
+    }
+
     @Override
-    public synchronized boolean awaitNone(String owner, Duration timeout) throws InterruptedException {
+    public boolean awaitNone(String owner, Duration timeout) throws InterruptedException {
+        return awaitUntil(() -> count(owner) == 0, timeout);
+    }
+
+    @Override
+    public boolean awaitNoneOfSession(String httpSessionId, Duration timeout) throws InterruptedException {
+        return awaitUntil(() -> ofSession(httpSessionId).isEmpty(), timeout);
+    }
+
+    /** Waits, at most {@code timeout}, until {@code done} holds, checking it again whenever a connection closes. */
+    private synchronized boolean awaitUntil(BooleanSupplier done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (count(owner) > 0) {
+        while (!done.getAsBoolean()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -71,12 +89,20 @@ public class LocalOwnerConnections implements OwnerConnections {
 
     @Override
     public int closeAll(String owner, CloseReason reason) {
-        List<Session> open = byOwner.getOrDefault(owner, List.of());
+        return close(byOwner.getOrDefault(owner, List.of()), reason);
+    }
+
+    @Override
+    public int closeSession(String httpSessionId, CloseReason reason) {
+        return close(ofSession(httpSessionId), reason);
+    }
+
+    private static int close(List<Session> open, CloseReason reason) {
         for (Session session : open) {
             try {
                 session.close(reason);
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "Closing a connection of a signed-out owner failed", e);
+                LOG.log(Level.FINE, e, () -> "Closing a chat connection (" + reason.getReasonPhrase() + ") failed");
             }
         }
         return open.size();

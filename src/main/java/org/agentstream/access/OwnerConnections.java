@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * The open chat connections of each owner (a signed-in user, or an anonymous owner key): at most a set number
- * each (a new one past it closes the oldest), and all of a user's closed at once when they sign out.
- * {@link LocalOwnerConnections} holds this node's.
+ * each (a new one past it closes the oldest), all of a user's closed at once when they sign out, and all those
+ * opened with an HTTP session ({@link HttpSessions}) when that session ends. {@link LocalOwnerConnections} holds
+ * this node's.
  */
 public interface OwnerConnections {
 
@@ -31,4 +32,13 @@ public interface OwnerConnections {
 
     /** Closes every open connection of the owner with {@code reason}; returns how many there were. */
     int closeAll(String owner, CloseReason reason);
+
+    /**
+     * Closes every open connection opened with the HTTP session {@code httpSessionId} with {@code reason}; returns
+     * how many there were.
+     */
+    int closeSession(String httpSessionId, CloseReason reason);
+
+    /** Waits, at most {@code timeout}, until no connection opened with the HTTP session is open; true if so. */
+    boolean awaitNoneOfSession(String httpSessionId, Duration timeout) throws InterruptedException;
 }
