@@ -59,7 +59,7 @@ public class AccountServlet extends HttpServlet {
         if (owner != null) {
             List<Session> closed = connections.closeAll(owner, signedOut);
             try {
-                if (!connections.awaitClosed(owner, closed, CLOSES_WITHIN)) {
+                if (!connections.awaitClosed(closed, CLOSES_WITHIN)) {
                     LOG.log(Level.FINE, "{0}''s connections did not all close within {1}", new Object[] {user,
                         CLOSES_WITHIN});
                 }

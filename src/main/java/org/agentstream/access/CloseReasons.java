@@ -9,15 +9,20 @@ public final class CloseReasons {
     public static final CloseReason SIGN_IN_REQUIRED = policy("sign_in_required");
     /** The owner's oldest connection, when they open one past their most. */
     public static final CloseReason TOO_MANY_CONNECTIONS = policy("too_many_connections");
-    /** Every connection of a user who signs out. */
+    /** Every connection of a user who signs out, and every connection opened with an HTTP session that ends. */
     public static final CloseReason SIGNED_OUT = policy("signed_out");
 
     private CloseReasons() {
     }
 
-    /** Whether a close reason is the end of the user's session, which stops their replies as a normal close does. */
+    /**
+     * Whether a close is the end of the user's session, which stops their replies as a normal close does: any 1008
+     * but {@code too_many_connections} (whose connection keeps its replies for a resume). Besides ours, that is the
+     * container's own close when the HTTP session ends, which comes before ours on WildFly (no reason phrase).
+     */
     public static boolean isSignedOut(CloseReason reason) {
-        return reason != null && SIGNED_OUT.getReasonPhrase().equals(reason.getReasonPhrase());
+        return reason != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()
+                && !TOO_MANY_CONNECTIONS.getReasonPhrase().equals(reason.getReasonPhrase());
     }
 
     private static CloseReason policy(String phrase) {

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * The open chat connections of each owner on this node, oldest first: the one registry of sessions, owned by the
- * chat. Signing out closes the ones open here.
+ * chat. Signing out closes the ones open here, and so does the end of the HTTP session they were opened with, found
+ * by going through them all (a session ends far less often than a connection opens).
  */
 @ApplicationScoped
 public class LocalOwnerConnections implements OwnerConnections {
@@ -58,29 +59,46 @@ public class LocalOwnerConnections implements OwnerConnections {
         return sessions == null ? 0 : sessions.size();
     }
 
+    /** The open connections opened with the HTTP session {@code httpSessionId}. */
+    List<Session> ofSession(String httpSessionId) {
+        return byOwner.values().stream().flatMap(List::stream)
+                .filter(session -> httpSessionId.equals(HttpSessions.idOf(session))).toList();
+    }
+
     @Override
-    public synchronized boolean awaitClosed(String owner, List<Session> closing, Duration timeout)
-            throws InterruptedException {
+    public synchronized boolean awaitClosed(List<Session> closing, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (count(owner) > 0 || closing.stream().anyMatch(Session::isOpen)) {
+        while (closing.stream().anyMatch(session -> registered(session) || session.isOpen())) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            // a close callback wakes this up; a close on the wire has no callback, so look again soon
+            // a close callback wakes this up; a close over on the wire has no callback, so look again soon
             wait(Math.max(1, Math.min(CLOSE_CHECK_MS, left / 1_000_000)));
         }
         return true;
     }
 
+    private boolean registered(Session session) {
+        return byOwner.values().stream().anyMatch(sessions -> sessions.contains(session));
+    }
+
     @Override
     public List<Session> closeAll(String owner, CloseReason reason) {
-        List<Session> open = byOwner.getOrDefault(owner, List.of());
+        return close(byOwner.getOrDefault(owner, List.of()), reason);
+    }
+
+    @Override
+    public List<Session> closeSession(String httpSessionId, CloseReason reason) {
+        return close(ofSession(httpSessionId), reason);
+    }
+
+    private static List<Session> close(List<Session> open, CloseReason reason) {
         for (Session session : open) {
             try {
                 session.close(reason);
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "Closing a connection of a signed-out owner failed", e);
+                LOG.log(Level.FINE, e, () -> "Closing a chat connection (" + reason.getReasonPhrase() + ") failed");
             }
         }
         return open;

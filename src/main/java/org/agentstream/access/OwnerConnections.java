@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * The open chat connections of each owner (a signed-in user, or an anonymous owner key): at most a set number
- * each (a new one past it closes the oldest), and all of a user's closed at once when they sign out.
- * {@link LocalOwnerConnections} holds this node's.
+ * each (a new one past it closes the oldest), all of a user's closed at once when they sign out, and all those
+ * opened with an HTTP session ({@link HttpSessions}) when that session ends. {@link LocalOwnerConnections} holds
+ * this node's.
  */
 public interface OwnerConnections {
 
@@ -24,13 +25,16 @@ public interface OwnerConnections {
     void closed(String owner, Session session);
 
     /**
-     * Waits, at most {@code timeout}, until the owner has no connection open and each of {@code closing} has finished
-     * its close on the wire; true if that happened. Signing out waits so before it ends the HTTP session: a container
-     * may run a connection's close callback as soon as its close frame is queued (Undertow does), and answers the
-     * session's end by closing its connections again, which can drop that frame before it went out.
+     * Waits, at most {@code timeout}, until each of {@code closing} has been closed and its close is over on the wire;
+     * true if that happened. Signing out and a session's end wait so before the session goes: a container may run a
+     * connection's close callback as soon as its close frame is queued (Undertow does), and answers the session's end
+     * by closing its connections again, which can drop that frame before it went out.
      */
-    boolean awaitClosed(String owner, List<Session> closing, Duration timeout) throws InterruptedException;
+    boolean awaitClosed(List<Session> closing, Duration timeout) throws InterruptedException;
 
     /** Closes every open connection of the owner with {@code reason}; returns them. */
     List<Session> closeAll(String owner, CloseReason reason);
+
+    /** Closes with {@code reason} every open connection opened with the HTTP session {@code httpSessionId}. */
+    List<Session> closeSession(String httpSessionId, CloseReason reason);
 }

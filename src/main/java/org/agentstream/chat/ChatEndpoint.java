@@ -151,9 +151,9 @@ public class ChatEndpoint {
     }
 
     /**
-     * A client that closes normally (1000), or is closed because its user signed out, is done with its replies: they
-     * stop now. Any other end (a lost network, a reload, a timeout) leaves them going for the resume window, for a
-     * new connection to resume.
+     * A client that closes normally (1000), or is closed because its user signed out or the HTTP session it was
+     * opened with ended, is done with its replies: they stop now. Any other end (a lost network, a reload, a
+     * timeout) leaves them going for the resume window, for a new connection to resume.
      */
     @OnClose
     public void close(Session session, CloseReason reason) {

@@ -9,13 +9,17 @@ import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** An owner's connections on this node: the oldest gives way past the limit, and sign-out closes them all. */
+/**
+ * An owner's connections on this node: the oldest gives way past the limit, sign-out closes them all, and the end of
+ * an HTTP session closes those opened with it.
+ */
 class LocalOwnerConnectionsTest {
 
     private final LocalOwnerConnections connections = new LocalOwnerConnections();
@@ -25,6 +29,13 @@ class LocalOwnerConnectionsTest {
 
     /** A session that records its closes as "name: reason phrase". */
     private Session session(String name) {
+        return session(name, null);
+    }
+
+    /** A session opened with the HTTP session {@code httpSession} (null: none) that records its closes. */
+    private Session session(String name, String httpSession) {
+        Map<String, Object> properties = new ConcurrentHashMap<>();
+        HttpSessions.record(httpSession, properties);
         return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "close" -> {
@@ -32,6 +43,7 @@ class LocalOwnerConnectionsTest {
                         yield null;
                     }
                     case "isOpen" -> onTheWire.contains(name);
+                    case "getUserProperties" -> properties;
                     case "equals" -> proxy == args[0];
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "toString" -> name;
@@ -69,11 +81,11 @@ class LocalOwnerConnectionsTest {
     void waitingForNoneEndsWhenTheLastConnectionCloses() throws Exception {
         Session only = session("only");
         connections.open("alice", only, 16);
-        assertFalse(connections.awaitClosed("alice", List.of(), Duration.ofMillis(1)), "it is still open");
+        assertFalse(connections.awaitClosed(List.of(only), Duration.ofMillis(1)), "it is still open");
 
         Thread closing = new Thread(() -> connections.closed("alice", only));
         closing.start();
-        assertTrue(connections.awaitClosed("alice", List.of(), Duration.ofSeconds(5)));
+        assertTrue(connections.awaitClosed(List.of(only), Duration.ofSeconds(5)));
         closing.join(5_000);
         assertFalse(closing.isAlive());
         assertEquals(0, connections.count("alice"));
@@ -87,12 +99,53 @@ class LocalOwnerConnectionsTest {
         List<Session> closing = connections.closeAll("alice", CloseReasons.SIGNED_OUT);
         connections.closed("alice", tab); // the container's close callback, as its close frame is only queued
 
-        assertFalse(connections.awaitClosed("alice", closing, Duration.ofMillis(20)),
+        assertFalse(connections.awaitClosed(closing, Duration.ofMillis(20)),
                 "its close frame has not gone out yet");
         Thread handshakeOver = new Thread(() -> onTheWire.remove("tab"));
         handshakeOver.start();
-        assertTrue(connections.awaitClosed("alice", closing, Duration.ofSeconds(5)));
+        assertTrue(connections.awaitClosed(closing, Duration.ofSeconds(5)));
         handshakeOver.join(5_000);
         assertFalse(handshakeOver.isAlive());
+    }
+
+    @Test
+    void theEndOfASessionClosesTheConnectionsOpenedWithItAndNoOthers() {
+        connections.open("alice", session("a1", "s1"), 16);
+        connections.open("alice", session("a2", "s2"), 16);
+        connections.open("alice", session("a3", "s1"), 16);
+        connections.open("bob", session("b1", "s3"), 16);
+        connections.open("anonymous:k", session("anonymous"), 16);
+
+        assertEquals(2, connections.closeSession("s1", CloseReasons.SIGNED_OUT).size());
+        String reason = CloseReasons.SIGNED_OUT.getReasonPhrase();
+        assertEquals(List.of("a1: " + reason, "a3: " + reason), closes, "alice's other session and bob's go on");
+        assertEquals(List.of(), connections.closeSession("s9", CloseReasons.SIGNED_OUT),
+                "a session with none closes none");
+    }
+
+    @Test
+    void aConnectionThatClosedIsNotClosedAgainWhenItsSessionEnds() {
+        Session gone = session("gone", "s1");
+        connections.open("alice", gone, 16);
+        connections.open("alice", session("kept", "s1"), 16);
+        connections.closed("alice", gone);
+
+        assertEquals(1, connections.closeSession("s1", CloseReasons.SIGNED_OUT).size());
+        assertEquals(List.of("kept: " + CloseReasons.SIGNED_OUT.getReasonPhrase()), closes);
+    }
+
+    @Test
+    void waitingForASessionsConnectionsEndsWhenItsLastOneClosesWhileOtherSessionsStayOpen() throws Exception {
+        Session only = session("only", "s1");
+        connections.open("alice", only, 16);
+        connections.open("alice", session("elsewhere", "s2"), 16);
+        assertFalse(connections.awaitClosed(List.of(only), Duration.ofMillis(1)), "it is still open");
+
+        Thread closing = new Thread(() -> connections.closed("alice", only));
+        closing.start();
+        assertTrue(connections.awaitClosed(List.of(only), Duration.ofSeconds(5)));
+        closing.join(5_000);
+        assertFalse(closing.isAlive());
+        assertEquals(1, connections.count("alice"), "the other session's connection is still open");
     }
 }
