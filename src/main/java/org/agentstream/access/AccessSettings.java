@@ -34,6 +34,15 @@ public class AccessSettings {
     }
 
     /**
+     * Requests that read or change stored conversations ({@code conversations}, {@code history},
+     * {@code delete_conversation}, and a {@code resume} served from the database) one user (or anonymous owner) may
+     * make a minute, on all connections together; 0: no limit. At most a million, as for messages.
+     */
+    public int maxRequestsPerMinute() {
+        return Math.min(1_000_000, Math.max(0, ServerConfig.getInt("agentstream.chat.max-requests-per-minute", 600)));
+    }
+
+    /**
      * Origins (scheme://host[:port], comma-separated) allowed to open the chat besides its own origin and
      * localhost ones, lower-cased.
      */

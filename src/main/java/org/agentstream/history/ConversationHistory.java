@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,8 +53,14 @@ public class ConversationHistory {
     @Inject
     private HistorySettings settings;
 
+    /** How many database tasks run at once: the history executor's threads, as server-config creates it. */
+    private static final int WORKERS = 4;
+
     /** The last task asked for each conversation that has one pending. */
     private final Map<String, CompletableFuture<?>> pending = new ConcurrentHashMap<>();
+    /** Each owner's pending tasks, which that owner's reads wait for (no one else's). */
+    private final Map<String, Set<CompletableFuture<?>>> pendingByOwner = new ConcurrentHashMap<>();
+    private OwnerQueues queues;
 
     public ConversationHistory() {
         // for CDI: the repository, the settings and the executor come from the container
@@ -64,6 +71,7 @@ public class ConversationHistory {
         this.repository = repository;
         this.settings = settings;
         this.executor = executor;
+        this.queues = new OwnerQueues(executor, WORKERS);
     }
 
     @PostConstruct
@@ -71,6 +79,7 @@ public class ConversationHistory {
         Optional<ServerResources.Found<ManagedExecutorService>> dedicated =
                 ServerResources.lookup(DEDICATED_EXECUTOR_NAMES, ManagedExecutorService.class);
         executor = dedicated.map(ServerResources.Found::resource).orElse(defaultExecutor);
+        queues = new OwnerQueues(executor, WORKERS);
         LOG.log(Level.INFO, "Conversations are stored on the managed executor {0}",
                 dedicated.map(ServerResources.Found::name).orElse("default (server-config/ creates a dedicated one)"));
     }
@@ -92,8 +101,8 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(Optional.of(new UserTurn(id, -1, List.of())));
         }
         int maxTurns = settings.maxEarlierTurns();
-        CompletableFuture<Optional<UserTurn>> stored = inOrder(id, () -> repository.addUserMessage(owner, id, create,
-                agent, content, clientId, System.currentTimeMillis(), maxTurns));
+        CompletableFuture<Optional<UserTurn>> stored = inOrder(owner, id, () -> repository.addUserMessage(owner, id,
+                create, agent, content, clientId, System.currentTimeMillis(), maxTurns));
         if (!create) {
             return stored;
         }
@@ -108,12 +117,12 @@ public class ConversationHistory {
     }
 
     /** Stores a reply at the place its question reserved; a failure is logged, the client already has the text. */
-    public void addReply(UserTurn question, String agent, ReplyText text, String status, String messageId,
-            String clientId, long createdAt) {
+    public void addReply(String owner, UserTurn question, String agent, ReplyText text, String status,
+            String messageId, String clientId, long createdAt) {
         if (question.replyPosition() < 0) {
             return;
         }
-        inOrder(question.conversationId(), () -> {
+        inOrder(owner, question.conversationId(), () -> {
             repository.addReply(question.conversationId(), question.replyPosition(), agent, text, status,
                     messageId, clientId, createdAt, System.currentTimeMillis());
             return null;
@@ -130,13 +139,15 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(List.of());
         }
         int max = settings.maxListed();
-        return afterPendingWrites(() -> repository.conversations(owner, max));
+        return afterPendingWrites(owner, () -> repository.conversations(owner, max));
     }
 
-    private <T> CompletableFuture<T> afterPendingWrites(Supplier<T> read) {
-        return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+    /** Runs {@code read} for the owner once every task the owner asked so far is done. */
+    private <T> CompletableFuture<T> afterPendingWrites(String owner, Supplier<T> read) {
+        Set<CompletableFuture<?>> owners = pendingByOwner.getOrDefault(owner, Set.of());
+        return CompletableFuture.allOf(owners.toArray(CompletableFuture[]::new))
                 .handle((ignored, failure) -> null)
-                .thenApplyAsync(ignored -> read.get(), executor);
+                .thenApplyAsync(ignored -> read.get(), queues.forOwner(owner));
     }
 
     /** The owner's stored reply with this message id, once the writes asked so far are done. */
@@ -144,7 +155,7 @@ public class ConversationHistory {
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return afterPendingWrites(() -> repository.reply(owner, messageId));
+        return afterPendingWrites(owner, () -> repository.reply(owner, messageId));
     }
 
     public CompletableFuture<Optional<HistoryPage>> history(String owner, String conversationId) {
@@ -152,14 +163,14 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         int max = settings.maxReturned();
-        return inOrder(conversationId, () -> repository.history(owner, conversationId, max));
+        return inOrder(owner, conversationId, () -> repository.history(owner, conversationId, max));
     }
 
     public CompletableFuture<Boolean> delete(String owner, String conversationId) {
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(false);
         }
-        return inOrder(conversationId, () -> repository.delete(owner, conversationId));
+        return inOrder(owner, conversationId, () -> repository.delete(owner, conversationId));
     }
 
     /**
@@ -190,14 +201,26 @@ public class ConversationHistory {
         }
     }
 
-    /** Runs {@code work} on the executor after every task asked before it for the same conversation. */
-    private <T> CompletableFuture<T> inOrder(String conversationId, Supplier<T> work) {
+    /**
+     * Runs {@code work} for {@code owner} (whoever asks, which for another owner's conversation is not its owner) after
+     * every task asked before it for the same conversation, in the owner's turn on the executor.
+     */
+    private <T> CompletableFuture<T> inOrder(String owner, String conversationId, Supplier<T> work) {
         CompletableFuture<T> task = new CompletableFuture<>();
         CompletableFuture<?> before = pending.put(conversationId, task);
+        pendingByOwner.compute(owner, (key, tasks) -> {
+            Set<CompletableFuture<?>> added = tasks == null ? ConcurrentHashMap.newKeySet() : tasks;
+            added.add(task);
+            return added;
+        });
         (before == null ? DONE : before.handle((result, failure) -> null))
-                .thenApplyAsync(ignored -> work.get(), executor)
+                .thenApplyAsync(ignored -> work.get(), queues.forOwner(owner))
                 .whenComplete((result, failure) -> {
                     pending.remove(conversationId, task);
+                    pendingByOwner.computeIfPresent(owner, (key, tasks) -> {
+                        tasks.remove(task);
+                        return tasks.isEmpty() ? null : tasks;
+                    });
                     if (failure == null) {
                         task.complete(result);
                     } else {

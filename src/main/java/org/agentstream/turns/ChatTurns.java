@@ -35,6 +35,8 @@ import org.agentstream.wire.WireTime;
 public class ChatTurns {
 
     private static final CompletionStage<Void> ANSWERED = CompletableFuture.completedStage(null);
+    /** The rate's key for an owner's requests for stored conversations, beside the key of their messages. */
+    private static final String REQUESTS = "requests ";
 
     @Inject
     private AgentDirectory agents;
@@ -53,29 +55,37 @@ public class ChatTurns {
 
     /** Answers one well-formed frame of the protocol on {@code connection}. */
     public CompletionStage<Void> handle(ChatConnection connection, InboundFrame inbound) {
-        Outbox outbox = connection.outbox();
-        String owner = connection.owner();
         return switch (inbound.type()) {
             case "message" -> send(connection, inbound);
             case "cancel" -> cancel(connection, inbound);
             case "resume" -> resume(connection, inbound);
             case "agents" -> {
-                outbox.send(new OutboundFrame.Agents(agents.list()));
+                connection.outbox().send(new OutboundFrame.Agents(agents.list()));
                 yield ANSWERED;
             }
+            case "conversations", "history", "delete_conversation" ->
+                    withinRequestRate(connection, inbound) ? stored(connection, inbound) : ANSWERED;
+            default -> throw new IllegalStateException("decode accepts no other type: " + inbound.type());
+        };
+    }
+
+    /** The owner's stored conversations: the list, one conversation's messages, or its deletion. */
+    private CompletionStage<Void> stored(ChatConnection connection, InboundFrame inbound) {
+        Outbox outbox = connection.outbox();
+        String owner = connection.owner();
+        return switch (inbound.type()) {
             case "conversations" -> answer(history.conversations(owner),
                     list -> outbox.send(new OutboundFrame.Conversations(list)));
             case "history" -> answer(history.history(owner, inbound.conversationId()),
                     page -> page.ifPresentOrElse(found -> outbox.send(new OutboundFrame.History(found)),
                             () -> unknownConversation(outbox, inbound)));
-            case "delete_conversation" -> answer(history.delete(owner, inbound.conversationId()), deleted -> {
+            default -> answer(history.delete(owner, inbound.conversationId()), deleted -> {
                 if (deleted) {
                     outbox.send(new OutboundFrame.ConversationDeleted(inbound.conversationId()));
                 } else {
                     unknownConversation(outbox, inbound);
                 }
             });
-            default -> throw new IllegalStateException("decode accepts no other type: " + inbound.type());
         };
     }
 
@@ -116,17 +126,17 @@ public class ChatTurns {
                         unknownConversation(outbox, inbound);
                         return null;
                     }
-                    start(admission, agent.get(), inbound, stored.get());
+                    start(connection.owner(), admission, agent.get(), inbound, stored.get());
                     return null;
                 });
     }
 
-    private void start(Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
+    private void start(String owner, Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
         long startedAt = System.currentTimeMillis();
         admission.start(inbound.agent(), question.conversationId(),
                 () -> agent.reply(new AgentRequest(inbound.content(), question.conversationId(), question.earlier())),
-                ended -> history.addReply(question, inbound.agent(), replyText(ended), ended.status().wireName(),
-                        ended.messageId(), inbound.id(), startedAt));
+                ended -> history.addReply(owner, question, inbound.agent(), replyText(ended),
+                        ended.status().wireName(), ended.messageId(), inbound.id(), startedAt));
     }
 
     private static ReplyText replyText(EndedReply ended) {
@@ -160,12 +170,29 @@ public class ChatTurns {
                                 + " again", null));
                 yield ANSWERED;
             }
-            case UNKNOWN -> answer(history.storedReply(connection.owner(), inbound.messageId()),
+            case UNKNOWN -> !withinRequestRate(connection, inbound) ? ANSWERED
+                    : answer(history.storedReply(connection.owner(), inbound.messageId()),
                     stored -> stored.ifPresentOrElse(found -> replayStored(outbox, found, inbound.afterSeq()),
                             () -> outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(),
                                     ErrorCode.UNKNOWN_MESSAGE, "there is no reply \"" + inbound.messageId()
                                             + "\" to resume", null))));
         };
+    }
+
+    /**
+     * Counts a request that costs database work against its owner's rate, or refuses it with {@code rate_limited}
+     * and when the next one may come: one owner's burst of reads cannot fill the history executor's queues.
+     */
+    private boolean withinRequestRate(ChatConnection connection, InboundFrame inbound) {
+        int perMinute = access.maxRequestsPerMinute();
+        OptionalLong wait = messageRate.tryTake(REQUESTS + connection.owner(), perMinute, System.nanoTime());
+        if (wait.isEmpty()) {
+            return true;
+        }
+        connection.outbox().send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.RATE_LIMITED,
+                "at most " + perMinute + " requests for stored conversations a minute; the next one in "
+                        + wait.getAsLong() + " ms", wait.getAsLong()));
+        return false;
     }
 
     /** A stored reply, sent on from after the client's last chunk: each chunk as first sent, then its end. */

@@ -51,8 +51,9 @@ public enum ErrorCode {
      */
     BUSY,
     /**
-     * The user (or the anonymous owner) sent more messages than {@code agentstream.chat.max-messages-per-minute};
-     * {@code retryAfterMs} says when the next one is accepted. Nothing was started.
+     * The user (or the anonymous owner) sent more messages than {@code agentstream.chat.max-messages-per-minute}, or
+     * more requests for stored conversations than {@code agentstream.chat.max-requests-per-minute};
+     * {@code retryAfterMs} says when the next one is accepted. Nothing was done.
      */
     RATE_LIMITED;
 

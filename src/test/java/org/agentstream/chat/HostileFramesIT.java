@@ -56,19 +56,23 @@ class HostileFramesIT extends DeployedApp {
     private static final int MAX_STUCK = 3;
     private static final String AS_EXPECTED = "as expected";
     private static final String MESSAGE_RATE = "agentstream.chat.max-messages-per-minute";
+    private static final String REQUEST_RATE = "agentstream.chat.max-requests-per-minute";
 
     /**
      * The fuzz sends its frames as fast as it can from one owner, hundreds of them messages: the per-user message
-     * rate ({@code SignInIT} proves it) is off for it, so every frame meets the parser's contract, not the rate.
+     * and request rates ({@code SignInIT}, {@code FairnessIT} prove them) are off for it, so every frame meets the
+     * parser's contract, not a rate.
      */
     @Test
     void everyHostileFrameGetsItsOneErrorAndTheServerReturnsToIdle() throws Exception {
         try (ServerAdmin admin = ServerAdmin.of(base)) {
             admin.setSetting(MESSAGE_RATE, "0");
+            admin.setSetting(REQUEST_RATE, "0");
             try {
                 fuzz();
             } finally {
                 admin.removeSetting(MESSAGE_RATE);
+                admin.removeSetting(REQUEST_RATE);
             }
         }
     }

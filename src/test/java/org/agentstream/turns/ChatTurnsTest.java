@@ -61,10 +61,16 @@ class ChatTurnsTest {
     private final ConversationHistory history = new ConversationHistory(repository(), new HistorySettings(),
             Runnable::run);
     private final AtomicInteger messagesPerMinute = new AtomicInteger(1000);
+    private final AtomicInteger requestsPerMinute = new AtomicInteger(1000);
     private final AccessSettings access = new AccessSettings() {
         @Override
         public int maxMessagesPerMinute() {
             return messagesPerMinute.get();
+        }
+
+        @Override
+        public int maxRequestsPerMinute() {
+            return requestsPerMinute.get();
         }
     };
 
@@ -179,6 +185,27 @@ class ChatTurnsTest {
         time.runUntilIdle(TEN_SECONDS);
         assertTrue(kinds((RecordingOutbox) bob.outbox()).contains("end:complete"),
                 "another owner has a rate of their own");
+    }
+
+    @Test
+    void requestsForStoredConversationsPastTheOwnersRateAreRefusedWithTheirWait() throws Exception {
+        requestsPerMinute.set(2);
+        ChatConnection flood = ChatConnection.of("user:flood", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(flood, request("conversations", "l1", null)));
+        answered(turns.handle(flood, request("history", "h1", "no-such-conversation")));
+        answered(turns.handle(flood, request("delete_conversation", "d1", "no-such-conversation")));
+        answered(turns.handle(flood, new InboundFrame("resume", "r1", null, null, null, "no-such-reply", 0)));
+
+        List<OutboundFrame.Error> errors = ((RecordingOutbox) flood.outbox()).frames(OutboundFrame.Error.class);
+        assertEquals(List.of("unknown_conversation", "rate_limited", "rate_limited"),
+                errors.stream().map(OutboundFrame.Error::code).toList());
+        assertEquals(List.of("d1", "r1"), errors.subList(1, 3).stream().map(OutboundFrame.Error::replyTo).toList());
+        assertTrue(errors.get(2).retryAfterMs() > 0);
+
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answered(turns.handle(alice, request("conversations", "l2", null)));
+        assertEquals(1, ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Conversations.class).size(),
+                "another owner's requests count for them alone");
     }
 
     @Test
