@@ -56,7 +56,10 @@ public class ConversationHistory {
     /** How many database tasks run at once: the history executor's threads, as server-config creates it. */
     private static final int WORKERS = 4;
 
-    /** The last task asked for each conversation that has one pending. */
+    /**
+     * The last task asked for each conversation that has one pending, by who asked: the owner's tasks run in order,
+     * and another owner's request for the same id (refused by the repository) waits in no owner's line.
+     */
     private final Map<String, CompletableFuture<?>> pending = new ConcurrentHashMap<>();
     /** Each owner's pending tasks, which that owner's reads wait for (no one else's). */
     private final Map<String, Set<CompletableFuture<?>>> pendingByOwner = new ConcurrentHashMap<>();
@@ -203,11 +206,12 @@ public class ConversationHistory {
 
     /**
      * Runs {@code work} for {@code owner} (whoever asks, which for another owner's conversation is not its owner) after
-     * every task asked before it for the same conversation, in the owner's turn on the executor.
+     * every task the same owner asked before it for the same conversation, in the owner's turn on the executor.
      */
     private <T> CompletableFuture<T> inOrder(String owner, String conversationId, Supplier<T> work) {
         CompletableFuture<T> task = new CompletableFuture<>();
-        CompletableFuture<?> before = pending.put(conversationId, task);
+        String line = owner + '\u0000' + conversationId;
+        CompletableFuture<?> before = pending.put(line, task);
         pendingByOwner.compute(owner, (key, tasks) -> {
             Set<CompletableFuture<?>> added = tasks == null ? ConcurrentHashMap.newKeySet() : tasks;
             added.add(task);
@@ -216,7 +220,7 @@ public class ConversationHistory {
         (before == null ? DONE : before.handle((result, failure) -> null))
                 .thenApplyAsync(ignored -> work.get(), queues.forOwner(owner))
                 .whenComplete((result, failure) -> {
-                    pending.remove(conversationId, task);
+                    pending.remove(line, task);
                     pendingByOwner.computeIfPresent(owner, (key, tasks) -> {
                         tasks.remove(task);
                         return tasks.isEmpty() ? null : tasks;
