@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,8 +27,6 @@ public class AccountServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(AccountServlet.class.getName());
-    /** How long signing out waits for the user's connections to close before it ends the session. */
-    private static final Duration CLOSES_WITHIN = Duration.ofSeconds(2);
 
     @Inject
     private AccessSettings settings;
@@ -58,14 +55,7 @@ public class AccountServlet extends HttpServlet {
         CloseReason signedOut = CloseReasons.SIGNED_OUT;
         if (owner != null) {
             List<Session> closed = connections.closeAll(owner, signedOut);
-            try {
-                if (!connections.awaitClosed(closed, CLOSES_WITHIN)) {
-                    LOG.log(Level.FINE, "{0}''s connections did not all close within {1}", new Object[] {user,
-                        CLOSES_WITHIN});
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            connections.awaitClosed(closed, OwnerConnections.CLOSES_WITHIN);
             LOG.log(Level.INFO, "{0} signed out; {1} chat connections closed", new Object[] {user, closed.size()});
             request.logout();
         }

@@ -66,15 +66,21 @@ public class LocalOwnerConnections implements OwnerConnections {
     }
 
     @Override
-    public synchronized boolean awaitClosed(List<Session> closing, Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitClosed(List<Session> closing, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (closing.stream().anyMatch(session -> registered(session) || session.isOpen())) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
+                LOG.log(Level.FINE, "Not every closed chat connection finished its close within {0}", timeout);
                 return false;
             }
-            // a close callback wakes this up; a close over on the wire has no callback, so look again soon
-            wait(Math.max(1, Math.min(CLOSE_CHECK_MS, left / 1_000_000)));
+            try {
+                // a close callback wakes this up; a close over on the wire has no callback, so look again soon
+                wait(Math.max(1, Math.min(CLOSE_CHECK_MS, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
         return true;
     }

@@ -25,12 +25,19 @@ public interface OwnerConnections {
     void closed(String owner, Session session);
 
     /**
-     * Waits, at most {@code timeout}, until each of {@code closing} has been closed and its close is over on the wire;
-     * true if that happened. Signing out and a session's end wait so before the session goes: a container may run a
-     * connection's close callback as soon as its close frame is queued (Undertow does), and answers the session's end
-     * by closing its connections again, which can drop that frame before it went out.
+     * How long signing out and a session's end wait for the closes of its connections: clients answer in a round
+     * trip; only one that vanished holds the caller's thread this long.
      */
-    boolean awaitClosed(List<Session> closing, Duration timeout) throws InterruptedException;
+    Duration CLOSES_WITHIN = Duration.ofSeconds(2);
+
+    /**
+     * Waits, at most {@code timeout}, until each of {@code closing} has been closed and its close is over on the wire;
+     * true if that happened (false too when the thread is interrupted, which stays set). Signing out and a session's
+     * end wait so before the session goes: a container may run a connection's close callback as soon as its close
+     * frame is queued (Undertow does), and answers the session's end by closing its connections again, which can drop
+     * that frame before it went out.
+     */
+    boolean awaitClosed(List<Session> closing, Duration timeout);
 
     /** Closes every open connection of the owner with {@code reason}; returns them. */
     List<Session> closeAll(String owner, CloseReason reason);

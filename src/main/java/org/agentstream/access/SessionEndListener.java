@@ -7,7 +7,6 @@ import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import jakarta.websocket.Session;
-import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,12 +27,6 @@ import java.util.logging.Logger;
 public class SessionEndListener implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(SessionEndListener.class.getName());
-    /**
-     * How long the end of a session waits for its connections' close handshakes, so that the container's own close
-     * that follows (Tyrus drops the newest connection at once) cannot cut ours off. Clients answer in a round trip;
-     * only one that vanished holds the container's thread this long.
-     */
-    private static final Duration CLOSES_WITHIN = Duration.ofSeconds(2);
 
     @Inject
     private OwnerConnections connections;
@@ -53,14 +46,8 @@ public class SessionEndListener implements ServletContextListener {
             if (closed.isEmpty()) {
                 return;
             }
-            try {
-                if (!connections.awaitClosed(closed, CLOSES_WITHIN)) {
-                    LOG.log(Level.FINE, "Not every chat connection of an ended session closed within {0}",
-                            CLOSES_WITHIN);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // so that the container's own close that follows (Tyrus drops the newest connection) cannot cut ours off
+            connections.awaitClosed(closed, OwnerConnections.CLOSES_WITHIN);
             LOG.log(Level.INFO, "An HTTP session ended; {0} chat connections opened with it closed", closed.size());
         }
     }

@@ -112,8 +112,7 @@ public class ChatTurns {
         OptionalLong wait = messageRate.tryTake(connection.owner(), perMinute, System.nanoTime());
         if (wait.isPresent()) {
             admission.giveBack();
-            outbox.send(new OutboundFrame.Error(inbound.id(), null, ErrorCode.RATE_LIMITED, "at most " + perMinute
-                    + " messages a minute; the next one in " + wait.getAsLong() + " ms", wait.getAsLong()));
+            rateLimited(outbox, inbound.id(), null, perMinute, "messages", wait.getAsLong());
             return ANSWERED;
         }
         return history.addUserMessage(connection.owner(), inbound.conversationId(), inbound.agent(),
@@ -189,10 +188,16 @@ public class ChatTurns {
         if (wait.isEmpty()) {
             return true;
         }
-        connection.outbox().send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.RATE_LIMITED,
-                "at most " + perMinute + " requests for stored conversations a minute; the next one in "
-                        + wait.getAsLong() + " ms", wait.getAsLong()));
+        rateLimited(connection.outbox(), inbound.id(), inbound.messageId(), perMinute,
+                "requests for stored conversations", wait.getAsLong());
         return false;
+    }
+
+    /** Refuses a request past one of its owner's rates, with when the next one is taken. */
+    private static void rateLimited(Outbox outbox, String replyTo, String messageId, int perMinute, String what,
+            long waitMs) {
+        outbox.send(new OutboundFrame.Error(replyTo, messageId, ErrorCode.RATE_LIMITED,
+                "at most " + perMinute + " " + what + " a minute; the next one in " + waitMs + " ms", waitMs));
     }
 
     /** A stored reply, sent on from after the client's last chunk: each chunk as first sent, then its end. */

@@ -78,20 +78,6 @@ class LocalOwnerConnectionsTest {
     }
 
     @Test
-    void waitingForNoneEndsWhenTheLastConnectionCloses() throws Exception {
-        Session only = session("only");
-        connections.open("alice", only, 16);
-        assertFalse(connections.awaitClosed(List.of(only), Duration.ofMillis(1)), "it is still open");
-
-        Thread closing = new Thread(() -> connections.closed("alice", only));
-        closing.start();
-        assertTrue(connections.awaitClosed(List.of(only), Duration.ofSeconds(5)));
-        closing.join(5_000);
-        assertFalse(closing.isAlive());
-        assertEquals(0, connections.count("alice"));
-    }
-
-    @Test
     void waitingForClosesLastsUntilEachCloseIsOverOnTheWire() throws Exception {
         Session tab = session("tab");
         onTheWire.add("tab");
@@ -135,7 +121,7 @@ class LocalOwnerConnectionsTest {
     }
 
     @Test
-    void waitingForASessionsConnectionsEndsWhenItsLastOneClosesWhileOtherSessionsStayOpen() throws Exception {
+    void waitingForClosesEndsWhenTheLastOfThemClosesWhileOtherConnectionsStayOpen() throws Exception {
         Session only = session("only", "s1");
         connections.open("alice", only, 16);
         connections.open("alice", session("elsewhere", "s2"), 16);
