@@ -22,12 +22,12 @@ import org.agentstream.testing.fixtures.TestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The end of an HTTP session, ended through the container (a test servlet invalidates the session its cookie names),
- * closes every chat connection opened with it and no other: older connections too, which Payara's own WebSocket
- * layer leaves open. A time-out ends a session through the same listeners, but waiting for one is not bounded well:
- * Payara's reaper runs every 60 s by default.
+ * The end of an HTTP session, ended through the container (a test servlet invalidates the session its cookie names,
+ * or shortens its time-out), closes every chat connection opened with it with 1008, and no other: older connections
+ * too, which Payara's own WebSocket layer leaves open.
  */
 class SessionEndIT extends DeployedApp {
 
@@ -72,6 +72,24 @@ class SessionEndIT extends DeployedApp {
             assertNull(elsewhere.awaitClose(Duration.ZERO), "and its connection stays open");
             IOException refused = assertThrows(IOException.class, () -> RawWebSocket.open(base, ending).close());
             assertTrue(refused.getMessage().contains(" 401"), "the ended session opens no more: " + refused);
+        }
+    }
+
+    /**
+     * WildFly only: on Payara a session with an open WebSocket connection does not time out (none did within 150 s of
+     * a one-second time-out, its reaper running every 10 s), so there the connection stays open as its user.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "it.server", matches = "wildfly")
+    void aSessionThatTimesOutClosesItsConnections() throws Exception {
+        String timingOut = SignIn.signIn(base, BuildUsers.ALICE, BuildUsers.passwordOf(BuildUsers.ALICE));
+        try (ChatClient connection = opened(timingOut)) {
+            TestSupport.shortenSession(base, timingOut, Duration.ofSeconds(1));
+
+            CloseReason closed = connection.awaitClose(WAIT);
+            assertNotNull(closed, "the connection of a session that timed out is closed within " + WAIT);
+            assertEquals(1008, closed.getCloseCode().getCode(), closed.toString());
+            assertEquals(REASON, closed.getReasonPhrase(), closed.toString());
         }
     }
 

@@ -9,8 +9,9 @@ import java.io.IOException;
 
 /**
  * Test deployments only: POST invalidates the request's own HTTP session (the one its cookie names) through the
- * container, as any invalidation is, so a test can end a signed-in session without waiting for its time-out. 204, or
- * 404 when the request has no session.
+ * container, as any invalidation is, so a test can end a signed-in session without waiting for its time-out; with
+ * {@code ?timeoutSeconds=N} it sets the session's time-out to N seconds instead, so that the container ends it by
+ * itself. 204, or 404 when the request has no session.
  */
 @WebServlet("/test-support/end-session")
 public class EndSessionServlet extends HttpServlet {
@@ -24,7 +25,12 @@ public class EndSessionServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "the request has no HTTP session");
             return;
         }
-        session.invalidate();
+        String timeout = request.getParameter("timeoutSeconds");
+        if (timeout == null) {
+            session.invalidate();
+        } else {
+            session.setMaxInactiveInterval(Integer.parseInt(timeout));
+        }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 }
