@@ -8,12 +8,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * The {@code history} unit of the WAR's persistence.xml on a fresh in-memory H2, through the JPA provider of one
- * server. No container runs, so the unit is switched to local transactions, which {@link #inTransaction} begins and
- * commits around each call, as the container does around each repository method.
+ * The {@code history} unit of the WAR's persistence.xml on a fresh in-memory H2 (or a given database), through the
+ * JPA provider of one server. No container runs, so the unit is switched to local transactions, which
+ * {@link #inTransaction} begins and commits around each call, as the container does around each repository method.
  */
 public final class HistoryDatabase implements AutoCloseable {
 
@@ -32,15 +33,17 @@ public final class HistoryDatabase implements AutoCloseable {
 
     private final EntityManagerFactory factory;
 
+    /** On a fresh in-memory H2. */
     public HistoryDatabase(Provider provider) {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:history-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
-        h2.setUser("sa");
-        h2.setPassword("sa");
+        this(provider, freshH2());
+    }
+
+    /** On {@code database}, whose tables the unit creates when missing. */
+    public HistoryDatabase(Provider provider, DataSource database) {
         Map<String, Object> settings = new HashMap<>(provider.settings);
         settings.put("jakarta.persistence.transactionType", "RESOURCE_LOCAL");
-        settings.put("jakarta.persistence.jtaDataSource", h2);
-        settings.put("jakarta.persistence.nonJtaDataSource", h2);
+        settings.put("jakarta.persistence.jtaDataSource", database);
+        settings.put("jakarta.persistence.nonJtaDataSource", database);
         try {
             PersistenceProvider jpa = (PersistenceProvider) Class.forName(provider.className)
                     .getDeclaredConstructor().newInstance();
@@ -51,6 +54,14 @@ public final class HistoryDatabase implements AutoCloseable {
         if (factory == null) {
             throw new IllegalStateException(provider + " found no persistence unit history");
         }
+    }
+
+    private static DataSource freshH2() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:history-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+        h2.setUser("sa");
+        h2.setPassword("sa");
+        return h2;
     }
 
     /** Runs work on a repository of its own, in one transaction that commits when work returns. */

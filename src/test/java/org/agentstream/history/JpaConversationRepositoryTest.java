@@ -18,13 +18,18 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.agentstream.agent.Turn;
+import org.agentstream.testing.fixtures.LocalPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.postgresql.ds.PGSimpleDataSource;
 
-/** The repository on H2 through both servers' JPA providers: Hibernate (WildFly) and EclipseLink (Payara). */
+/**
+ * The repository through both servers' JPA providers, Hibernate (WildFly) and EclipseLink (Payara), on H2 (the
+ * single node's database) and on PostgreSQL (the cluster's; {@link LocalPostgres}, a server of the tests' own).
+ */
 class JpaConversationRepositoryTest {
 
     @Test
@@ -51,24 +56,62 @@ class JpaConversationRepositoryTest {
         }
     }
 
+    @Nested
+    class OnHibernateWithPostgreSql extends Behaviour {
+        OnHibernateWithPostgreSql() {
+            super(HistoryDatabase.Provider.HIBERNATE, true);
+        }
+    }
+
+    @Nested
+    class OnEclipseLinkWithPostgreSql extends Behaviour {
+        OnEclipseLinkWithPostgreSql() {
+            super(HistoryDatabase.Provider.ECLIPSELINK, true);
+        }
+    }
+
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class Behaviour {
 
         private final HistoryDatabase.Provider provider;
+        private final boolean onPostgreSql;
+        private LocalPostgres postgres;
         private HistoryDatabase db;
 
         Behaviour(HistoryDatabase.Provider provider) {
+            this(provider, false);
+        }
+
+        Behaviour(HistoryDatabase.Provider provider, boolean onPostgreSql) {
             this.provider = provider;
+            this.onPostgreSql = onPostgreSql;
         }
 
         @BeforeAll
-        void open() {
-            db = new HistoryDatabase(provider);
+        void open() throws Exception {
+            if (!onPostgreSql) {
+                db = new HistoryDatabase(provider);
+                return;
+            }
+            postgres = LocalPostgres.start();
+            PGSimpleDataSource database = new PGSimpleDataSource();
+            database.setUrl(postgres.jdbcUrl());
+            database.setUser(postgres.user());
+            database.setPassword(postgres.password());
+            db = new HistoryDatabase(provider, database);
         }
 
         @AfterAll
-        void close() {
-            db.close();
+        void close() throws Exception {
+            try {
+                if (db != null) {
+                    db.close();
+                }
+            } finally {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            }
         }
 
         private <T> T tx(Function<ConversationRepository, T> work) {
