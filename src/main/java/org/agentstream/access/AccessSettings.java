@@ -4,10 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.agentstream.config.ServerConfig;
 
-/** Who may chat and how much: sign-in, allowed Origins and the per-owner limits, read each time they are checked. */
+/**
+ * Who may chat and how much: sign-in and its throttle, allowed Origins and the per-owner limits, read each time they
+ * are checked.
+ */
 @ApplicationScoped
 public class AccessSettings {
 
@@ -40,6 +44,20 @@ public class AccessSettings {
      */
     public int maxRequestsPerMinute() {
         return Math.min(1_000_000, Math.max(0, ServerConfig.getInt("agentstream.chat.max-requests-per-minute", 600)));
+    }
+
+    /**
+     * The sign-in throttle's limits: failed sign-ins one user name ({@code agentstream.sign-in.max-failures-per-user},
+     * 5) and one address ({@code agentstream.sign-in.max-failures-per-address}, 30) may have, 0 for no limit, and
+     * how long past its limit a name or address stays refused after its last failure
+     * ({@code agentstream.sign-in.lock-seconds}, 300; 0: never).
+     */
+    public SignInFailures.Limits signInLimits() {
+        return new SignInFailures.Limits(
+                Math.max(0, ServerConfig.getInt("agentstream.sign-in.max-failures-per-user", 5)),
+                Math.max(0, ServerConfig.getInt("agentstream.sign-in.max-failures-per-address", 30)),
+                TimeUnit.SECONDS.toNanos(Math.min(TimeUnit.DAYS.toSeconds(365),
+                        Math.max(0, ServerConfig.getLong("agentstream.sign-in.lock-seconds", 300)))));
     }
 
     /**

@@ -17,12 +17,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The page's side of the container's form sign-in: {@code /signin} is protected (role {@code chat-user}, see
- * web.xml), so the container asks for the user's name and password and then lands here, which sends the user on to
- * the chat; {@code /signout} closes the user's open chat connections (1008, {@code signed_out}) and ends the session;
- * {@code /account} tells the page who is signed in and whether sign-in is required.
+ * The page's side of the form sign-in: {@code /signin} is protected (role {@code chat-user}, see web.xml), so
+ * {@link SignInMechanism} asks for the user's name and password, and the form's post to {@code j_security_check},
+ * once the mechanism has signed the user in, lands here and goes on to the protected address that asked for it
+ * ({@code /signin} sends the user on to the chat); {@code /signout} closes the user's open chat connections (1008,
+ * {@code signed_out}) and ends the session; {@code /account} tells the page who is signed in and whether sign-in is
+ * required.
  */
-@WebServlet({"/signin", "/signout", "/account"})
+@WebServlet({"/signin", "/signout", "/account", SignInMechanism.ACTION})
 public class AccountServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -39,13 +41,18 @@ public class AccountServlet extends HttpServlet {
         switch (request.getServletPath()) {
             case "/signin" -> response.sendRedirect(request.getContextPath() + "/");
             case "/account" -> account(request, response);
-            default -> response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "sign out with POST");
+            case "/signout" -> response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "sign out with POST");
+            default -> response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "sign in from the form");
         }
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
+        if (SignInMechanism.ACTION.equals(request.getServletPath())) {
+            response.sendRedirect(returnTo(request));
+            return;
+        }
         if (!"/signout".equals(request.getServletPath())) {
             response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
             return;
@@ -64,6 +71,17 @@ public class AccountServlet extends HttpServlet {
             connections.closeAll(owner, signedOut); // a tab that reconnected meanwhile, signed in until now
         }
         response.sendRedirect(request.getContextPath() + "/");
+    }
+
+    /** Where a signed-in user goes from the form: the protected address that asked them to sign in, else the chat. */
+    private static String returnTo(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object saved = session == null ? null : session.getAttribute(SignInMechanism.RETURN_TO);
+        if (saved != null) {
+            session.removeAttribute(SignInMechanism.RETURN_TO);
+        }
+        String home = request.getContextPath() + "/";
+        return saved instanceof String path && path.startsWith(home) ? path : home;
     }
 
     private static void endSession(HttpServletRequest request) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.agentstream.testing.fixtures.BuildUsers;
@@ -23,7 +24,7 @@ import org.agentstream.testing.fixtures.TestUrls;
 
 /**
  * Signs a user in through the application's form sign-in, as a browser does (the protected {@code /signin}, the
- * container's {@code j_security_check}), and gives the session's cookies for the chat's handshake and for
+ * form's post to {@code j_security_check}), and gives the session's cookies for the chat's handshake and for
  * {@code /status}. A session is kept per application and user until {@link #forget()} (a server restart ends it).
  */
 public final class SignIn {
@@ -70,10 +71,8 @@ public final class SignIn {
                 throw new IOException("/signin did not show the sign-in form: " + form.statusCode() + " "
                         + form.body());
             }
-            String fields = "j_username=" + encode(user) + "&j_password=" + encode(password);
-            HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(TestUrls.resolve(base, "j_security_check"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(fields)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> signedIn = http.send(form(base, user, password).build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonObject account = account(http, base);
             if (!user.equals(account.getString("user", null))) {
                 throw new IOException("not signed in as " + user + ": " + signedIn.statusCode() + " "
@@ -86,6 +85,41 @@ public final class SignIn {
         URI app = TestUrls.resolve(base, "");
         return cookies.getCookieStore().get(app).stream().map(HttpCookie::toString)
                 .collect(Collectors.joining("; "));
+    }
+
+    /** What the server answered one sign-in attempt (status, {@code Retry-After}, page), and who it signed in. */
+    public record Attempt(int status, Optional<String> retryAfter, String page, String user) {
+    }
+
+    /**
+     * One sign-in attempt as a browser makes it, in a session of its own: the form at {@code /signin}, then the post
+     * to {@code j_security_check} with {@code headers} added (name, value, ...), whose answer is returned as it came
+     * (no redirect followed), with the user {@code /account} then says is signed in (null: nobody).
+     */
+    public static Attempt attempt(URL base, String user, String password, String... headers) throws IOException {
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            http.send(get(TestUrls.resolve(base, "signin")), HttpResponse.BodyHandlers.discarding());
+            HttpRequest.Builder post = form(base, user, password);
+            if (headers.length > 0) {
+                post.headers(headers);
+            }
+            HttpResponse<String> answer = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+            JsonObject account = account(http, base);
+            return new Attempt(answer.statusCode(), answer.headers().firstValue("Retry-After"), answer.body(),
+                    account.isNull("user") ? null : account.getString("user"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static HttpRequest.Builder form(URL base, String user, String password) {
+        String fields = "j_username=" + encode(user) + "&j_password=" + encode(password);
+        return HttpRequest.newBuilder(TestUrls.resolve(base, "j_security_check")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(fields));
     }
 
     private static JsonObject account(HttpClient http, URL base) throws IOException, InterruptedException {
