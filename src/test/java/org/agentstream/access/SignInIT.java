@@ -156,6 +156,18 @@ class SignInIT extends DeployedApp {
         assertTrue(admin.body().contains("\"activeStreams\""), admin.body());
     }
 
+    @Test
+    void theSessionCookieGoesWithSameSiteRequestsOnlyAndNotToScripts() throws Exception {
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(TestUrls.resolve(base, "signin"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> session = form.headers().allValues("Set-Cookie").stream()
+                .filter(cookie -> cookie.startsWith("JSESSIONID=")).toList();
+        assertEquals(1, session.size(), "the sign-in form starts a session: " + form.headers().map());
+        String cookie = session.get(0).toLowerCase(java.util.Locale.ROOT);
+        assertTrue(cookie.contains("samesite=lax"), session.get(0));
+        assertTrue(cookie.contains("httponly"), session.get(0));
+    }
+
     private HttpResponse<String> status(String cookie) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(TestUrls.resolve(base, "status"))
                 .timeout(Duration.ofSeconds(30));
