@@ -16,11 +16,8 @@ import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.RawWebSocket;
 import org.agentstream.testing.clients.SignIn;
 import org.agentstream.testing.fixtures.BuildUsers;
-import org.agentstream.testing.fixtures.DeployedApp;
-import org.agentstream.testing.fixtures.ServerAdmin;
+import org.agentstream.testing.fixtures.DeployedAppWithSignIn;
 import org.agentstream.testing.fixtures.TestSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * or shortens its time-out), closes every chat connection opened with it with 1008, and no other: older connections
  * too, which Payara's own WebSocket layer leaves open.
  */
-class SessionEndIT extends DeployedApp {
+class SessionEndIT extends DeployedAppWithSignIn {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     /**
@@ -38,20 +35,6 @@ class SessionEndIT extends DeployedApp {
      */
     private static final String REASON = "payara".equals(System.getProperty("it.server", "wildfly")) ? "signed_out"
             : "";
-
-    @BeforeEach
-    void signInRequired() throws IOException {
-        try (ServerAdmin admin = ServerAdmin.of(base)) {
-            admin.setSetting(SIGN_IN, "required");
-        }
-    }
-
-    @AfterEach
-    void signInOff() throws IOException {
-        try (ServerAdmin admin = ServerAdmin.of(base)) {
-            admin.setSetting(SIGN_IN, "off");
-        }
-    }
 
     @Test
     void endingASessionClosesEveryConnectionOpenedWithItAndNoOther() throws Exception {

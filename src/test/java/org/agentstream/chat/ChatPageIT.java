@@ -37,10 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Wait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -85,14 +83,7 @@ class ChatPageIT extends DeployedApp {
 
     private void signInChatSignOut() throws Exception {
         WebDriver driver = browser.driver();
-        // the page navigates by itself (to the sign-in form and back): a look that a navigation aborts looks again
-        Wait<WebDriver> wait = new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class);
-        driver.get(base.toExternalForm());
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
-        driver.findElement(By.id("j_username")).sendKeys(BuildUsers.ALICE);
-        driver.findElement(By.id("j_password")).sendKeys(BuildUsers.passwordOf(BuildUsers.ALICE));
-        System.out.println("[browser] sign-in form: " + browser.screenshot("sign-in.png"));
-        driver.findElement(By.id("sign-in")).click();
+        page.signIn(base.toExternalForm(), BuildUsers.ALICE);
 
         page.awaitConnection("open");
         assertEquals("Signed in as " + BuildUsers.ALICE, driver.findElement(By.id("user")).getText());
@@ -107,7 +98,7 @@ class ChatPageIT extends DeployedApp {
             assertEquals("agents", sameSession.next(WAIT).type(), "the browser's session chats from Java too");
 
             driver.findElement(By.id("sign-out")).click();
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
+            page.awaitSignInForm();
             CloseReason closed = sameSession.awaitClose(WAIT);
             assertNotNull(closed, "signing out closed the user's other connection");
             assertEquals(1008, closed.getCloseCode().getCode(), closed.toString());

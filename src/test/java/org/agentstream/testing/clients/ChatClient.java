@@ -27,16 +27,30 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.agentstream.testing.fixtures.BuildTlsKey;
 import org.agentstream.testing.fixtures.TestUrls;
 import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.SslEngineConfigurator;
 
 /**
  * A Tyrus WebSocket client for the chat endpoint that records every frame with its receive time
- * ({@link System#nanoTime()}), and waits for frames with bounded, asserted waits.
+ * ({@link System#nanoTime()}), and waits for frames with bounded, asserted waits. Over {@code wss:} it trusts the
+ * build's key alone ({@link BuildTlsKey#trusted()}) and checks the host name.
  */
 public final class ChatClient implements AutoCloseable {
 
     private static final ClientManager CONTAINER = ClientManager.createClient();
+
+    /** The container for {@code wss:}, made when a test first needs it. */
+    private static final class Tls {
+        static final ClientManager CONTAINER = ClientManager.createClient();
+
+        static {
+            CONTAINER.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR,
+                    new SslEngineConfigurator(BuildTlsKey.trusted()).setHostVerificationEnabled(true));
+        }
+    }
 
     /** A frame as received. */
     public record Frame(JsonObject json, long receivedNanos) {
@@ -75,7 +89,8 @@ public final class ChatClient implements AutoCloseable {
                         request.putAll(headers);
                     }
                 }).build();
-        session = CONTAINER.connectToServer(new Endpoint() {
+        ClientManager container = "wss".equals(uri.getScheme()) ? Tls.CONTAINER : CONTAINER;
+        session = container.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session session, EndpointConfig endpointConfig) {
                 session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
@@ -92,7 +107,7 @@ public final class ChatClient implements AutoCloseable {
         }, config, uri);
     }
 
-    /** Connects to {@code /chat} of the application deployed at {@code base}. */
+    /** Connects to {@code /chat} of the application deployed at {@code base} ({@code wss:} for an https base). */
     public static ChatClient connect(URL base) throws IOException, DeploymentException {
         return connect(base, Map.of());
     }

@@ -6,13 +6,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.agentstream.testing.fixtures.BuildUsers;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.Wait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The chat page as a user drives it in a browser; every wait is bounded and fails the test when it runs out. */
@@ -35,11 +38,32 @@ public final class ChatPage {
             """;
 
     private final WebDriver driver;
+    private final Duration timeout;
     private final WebDriverWait wait;
 
     public ChatPage(WebDriver driver, Duration timeout) {
         this.driver = driver;
+        this.timeout = timeout;
         this.wait = new WebDriverWait(driver, timeout);
+    }
+
+    /**
+     * Opens the page at {@code url} while nobody is signed in, which sends the browser to the server's sign-in
+     * form, and signs in there as {@code user} with the password the build made; returns once the form is sent.
+     */
+    public void signIn(String url, String user) {
+        driver.get(url);
+        awaitSignInForm();
+        driver.findElement(By.id("j_username")).sendKeys(user);
+        driver.findElement(By.id("j_password")).sendKeys(BuildUsers.passwordOf(user));
+        driver.findElement(By.id("sign-in")).click();
+    }
+
+    /** Waits until the browser shows the server's sign-in form, where the page sends it when nobody is signed in. */
+    public void awaitSignInForm() {
+        // the page goes to the form by itself: a look that a navigation aborts looks again
+        Wait<WebDriver> navigating = new WebDriverWait(driver, timeout).ignoring(WebDriverException.class);
+        navigating.until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
     }
 
     /** Opens the page and waits until it is connected and lists {@code agent}. */
@@ -57,8 +81,13 @@ public final class ChatPage {
     private ChatPage loaded(String agent) {
         script(RECORD_STREAMED_TEXT);
         awaitConnection("open");
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#agent option[value='" + agent + "']")));
+        awaitAgent(agent);
         return this;
+    }
+
+    /** Waits until the page lists {@code agent} (the server's answer to the page's request for the agents). */
+    public void awaitAgent(String agent) {
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#agent option[value='" + agent + "']")));
     }
 
     public void awaitConnection(String state) {

@@ -44,6 +44,19 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     public static HeadlessChromium start() throws IOException {
+        return start(List.of());
+    }
+
+    /**
+     * A browser that takes the key of {@code publicKeyPin} (the base64 SHA-256 of its SubjectPublicKeyInfo, such as
+     * {@code BuildTlsKey.publicKeyPin()}) for the sites that serve it, although no authority signed it; every other
+     * certificate is checked as usual (Chromium's {@code --ignore-certificate-errors-spki-list}).
+     */
+    public static HeadlessChromium trusting(String publicKeyPin) throws IOException {
+        return start(List.of("--ignore-certificate-errors-spki-list=" + publicKeyPin));
+    }
+
+    private static HeadlessChromium start(List<String> arguments) throws IOException {
         assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                         + ": apt-get install -y chromium chromium-driver");
@@ -53,6 +66,7 @@ public final class HeadlessChromium implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1000,1000");
+        options.addArguments(arguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()

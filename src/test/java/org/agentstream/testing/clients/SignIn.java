@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.agentstream.testing.fixtures.BuildTlsKey;
 import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.fixtures.TestUrls;
 
@@ -61,9 +62,22 @@ public final class SignIn {
      * server answered instead (a wrong password lands on the form's error page).
      */
     public static String signIn(URL base, String user, String password) throws IOException {
+        return signedIn(base, user, password).stream().map(HttpCookie::toString).collect(Collectors.joining("; "));
+    }
+
+    /**
+     * Signs in as {@link #signIn} does: every cookie the server set on the way, with the attributes it set them with
+     * ({@code Secure}, {@code HttpOnly}). Over https the client trusts the build's key alone
+     * ({@link BuildTlsKey#trusted()}).
+     */
+    public static List<HttpCookie> signedIn(URL base, String user, String password) throws IOException {
         CookieManager cookies = new CookieManager();
-        HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder client = HttpClient.newBuilder().cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10));
+        if ("https".equals(base.getProtocol())) {
+            client.sslContext(BuildTlsKey.trusted());
+        }
+        HttpClient http = client.build();
         try {
             HttpResponse<String> form = http.send(get(TestUrls.resolve(base, "signin")),
                     HttpResponse.BodyHandlers.ofString());
@@ -82,9 +96,7 @@ public final class SignIn {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        URI app = TestUrls.resolve(base, "");
-        return cookies.getCookieStore().get(app).stream().map(HttpCookie::toString)
-                .collect(Collectors.joining("; "));
+        return cookies.getCookieStore().get(TestUrls.resolve(base, ""));
     }
 
     /** What the server answered one sign-in attempt (status, {@code Retry-After}, page), and who it signed in. */
