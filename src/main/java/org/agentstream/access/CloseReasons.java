@@ -18,7 +18,7 @@ public final class CloseReasons {
     /**
      * Whether a close is the end of the user's session, which stops their replies as a normal close does: any 1008
      * but {@code too_many_connections} (whose connection keeps its replies for a resume). Besides ours, that is the
-     * container's own close when the HTTP session ends, which comes before ours on WildFly (no reason phrase).
+     * container's own close when the HTTP session ends, which may come before ours on WildFly (no reason phrase).
      */
     public static boolean isSignedOut(CloseReason reason) {
         return reason != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * listeners of a session's end in the reverse order of their registration, and Tyrus registers its own in a
  * {@code ServletContainerInitializer}, which runs before this, so ours is told first and its close frames are the
  * ones the clients get. WildFly's WebSocket layer (Undertow) registers its listener later still, from a start-up
- * listener of its own, and closes every connection of the session itself (1008, no reason phrase) before ours runs;
+ * listener of its own, and closes every connection of the session itself (1008, no reason phrase), often before ours;
  * no portable registration comes after it.
  */
 @WebListener

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.RawWebSocket;
 import org.agentstream.testing.clients.SignIn;
@@ -28,14 +29,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class SessionEndIT extends DeployedAppWithSignIn {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     /**
-     * The reason phrase the clients get: ours, except on WildFly, whose own WebSocket layer closes the connections of
-     * an ended session before the application hears of it, with no reason phrase (docs/protocol.md, Closes).
+     * The reason phrases a client may get: ours, and on WildFly also none, as its own WebSocket layer closes the
+     * connections of an ended session too, and may come first (docs/protocol.md, Closes).
      */
-    private static final String REASON = "payara".equals(System.getProperty("it.server", "wildfly")) ? "signed_out"
-            : "";
+    private static final Set<String> REASONS = "payara".equals(System.getProperty("it.server", "wildfly"))
+            ? Set.of("signed_out") : Set.of("signed_out", "");
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
     @Test
     void endingASessionClosesEveryConnectionOpenedWithItAndNoOther() throws Exception {
         String ending = SignIn.signIn(base, BuildUsers.ALICE, BuildUsers.passwordOf(BuildUsers.ALICE));
@@ -48,7 +49,7 @@ class SessionEndIT extends DeployedAppWithSignIn {
                 CloseReason closed = connection.awaitClose(WAIT);
                 assertNotNull(closed, "a connection of the ended session is closed within " + WAIT);
                 assertEquals(1008, closed.getCloseCode().getCode(), closed.toString());
-                assertEquals(REASON, closed.getReasonPhrase(), closed.toString());
+                assertTrue(REASONS.contains(closed.getReasonPhrase()), closed.toString());
             }
             elsewhere.send(request("agents", "after", null));
             assertEquals("agents", elsewhere.next(WAIT).type(), "the same user's other session goes on");
@@ -72,7 +73,7 @@ class SessionEndIT extends DeployedAppWithSignIn {
             CloseReason closed = connection.awaitClose(WAIT);
             assertNotNull(closed, "the connection of a session that timed out is closed within " + WAIT);
             assertEquals(1008, closed.getCloseCode().getCode(), closed.toString());
-            assertEquals(REASON, closed.getReasonPhrase(), closed.toString());
+            assertTrue(REASONS.contains(closed.getReasonPhrase()), closed.toString());
         }
     }
 

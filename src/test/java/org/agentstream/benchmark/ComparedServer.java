@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.agentstream.testing.fixtures.WildFlyBaseDirectory;
 
 /**
  * The servers the comparison runs the load client against, and how each starts as a child process: two reference
@@ -119,18 +119,10 @@ enum ComparedServer {
             }
             case WILDFLY -> {
                 Path base = paths.target().resolve("bench-wildfly");
-                deleteTree(base);
-                Path configuration = paths.wildflyHome().resolve("standalone/configuration");
-                try (Stream<Path> files = Files.list(configuration)) {
-                    for (Path file : files.filter(Files::isRegularFile).toList()) {
-                        Files.createDirectories(base.resolve("configuration"));
-                        Files.copy(file, base.resolve("configuration").resolve(file.getFileName()));
-                    }
-                }
-                Files.createDirectories(base.resolve("deployments"));
+                WildFlyBaseDirectory.makeFresh(paths.wildflyHome(), base);
                 Files.copy(paths.war(), base.resolve("deployments").resolve(paths.war().getFileName()));
             }
-            case PAYARA -> deleteTree(paths.target().resolve("bench-payara-root"));
+            case PAYARA -> WildFlyBaseDirectory.deleteTree(paths.target().resolve("bench-payara-root"));
         }
     }
 
@@ -164,16 +156,5 @@ enum ComparedServer {
             }
         }
         return command;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }
