@@ -59,7 +59,7 @@ final class SoakMix {
     /** A conversation takes at most this many turns, so that one history answer holds all of it. */
     private static final int MAX_TURNS = 30;
     private static final int NEW_CONVERSATION_PERCENT = 25;
-    private static final int FLOOD_FRAMES = 300;
+    private static final int FLOOD_FRAMES = 400;
     private static final Duration FIRST_FLOOD = Duration.ofSeconds(90);
     private static final Duration FLOOD_EVERY = Duration.ofMinutes(5);
     /** How long the flooder sends on without reading anything, after its frames are out. */
