@@ -10,6 +10,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +43,7 @@ import org.agentstream.testing.fixtures.BuildUsers;
  * or starts a new one, with model-like replies ({@code simulated-model}) and instant ones ({@code echo}); it cancels
  * some mid-reply, loses some with its connection and resumes them on a new one, reads an older conversation now and
  * then, and sends hostile frames, each of which must get its error frame. One user floods now and then: hundreds of
- * messages without reading, which must meet {@code rate_limited}. What the clients see goes into the
+ * messages and requests without reading, which must meet {@code rate_limited}. What the clients see goes into the
  * {@link SoakLedger}. The client side is bounded: a thread per user and per tab, one exchange at a time each.
  */
 final class SoakMix {
@@ -59,7 +61,9 @@ final class SoakMix {
     /** A conversation takes at most this many turns, so that one history answer holds all of it. */
     private static final int MAX_TURNS = 30;
     private static final int NEW_CONVERSATION_PERCENT = 25;
-    private static final int FLOOD_FRAMES = 400;
+    /** A flood's messages, and its requests for stored conversations: more than the request rate's 600 a minute. */
+    private static final int FLOOD_MESSAGES = 300;
+    private static final int FLOOD_REQUESTS = 700;
     private static final Duration FIRST_FLOOD = Duration.ofSeconds(90);
     private static final Duration FLOOD_EVERY = Duration.ofMinutes(5);
     /** How long the flooder sends on without reading anything, after its frames are out. */
@@ -480,30 +484,42 @@ final class SoakMix {
         }
 
         /**
-         * Hundreds of messages, each into a new conversation, sent without reading; then reads every answer: a
-         * reply (stream_start to stream_end), busy or rate_limited. The flood must meet rate_limited, and its
-         * replies count like any other.
+         * A user's flood, sent without reading: hundreds of messages, each into a new conversation, then more
+         * requests for the history of the user's shortest conversation than the request rate allows in a minute;
+         * then reads every answer. A message gets its reply (stream_start to stream_end), busy (past the replies one
+         * connection or user may stream at once, which costs nothing of the rate) or rate_limited; a request its
+         * history or rate_limited. The flood must meet rate_limited, and its replies count like any other.
          */
         private void flood() throws IOException, InterruptedException {
             ledger.count("floods");
-            Set<String> waiting = new HashSet<>();
+            String shortest = shortestConversation();
+            Set<String> messages = new HashSet<>();
+            Set<String> requests = new HashSet<>();
             socket.pauseReading();
-            for (int i = 0; i < FLOOD_FRAMES; i++) {
+            for (int i = 0; i < FLOOD_MESSAGES; i++) {
                 String id = nextId("f");
-                waiting.add(id);
+                messages.add(id);
                 socket.send(Conversations.message(id, ECHO, "flood " + i, null));
             }
-            ledger.count("flood frames sent", FLOOD_FRAMES);
+            for (int i = 0; i < FLOOD_REQUESTS; i++) {
+                String id = nextId("q");
+                requests.add(id);
+                socket.send(Conversations.request("history", id, shortest));
+            }
+            ledger.count("flood frames sent", FLOOD_MESSAGES + FLOOD_REQUESTS);
             pause(FLOOD_DEAF);
             socket.resumeReading();
             Map<String, String> replyTo = new HashMap<>();
             Map<String, String> conversationOf = new HashMap<>();
             Map<String, HeldChunks> held = new HashMap<>();
             long rateLimited = 0;
-            while (!waiting.isEmpty()) {
+            // a history answer names no request: the requests are counted, not matched
+            int unanswered = FLOOD_REQUESTS;
+            while (!messages.isEmpty() || unanswered > 0) {
                 JsonObject frame = socket.next(FRAME_WITHIN);
                 if (frame == null || SoakSocket.CLOSED.equals(type(frame))) {
-                    lost("the flood's answers (" + waiting.size() + " of " + FLOOD_FRAMES + " missing)", frame);
+                    lost("the flood's answers (" + messages.size() + " messages and " + unanswered
+                            + " requests unanswered)", frame);
                     return;
                 }
                 String messageId = text(frame, "messageId");
@@ -519,21 +535,40 @@ final class SoakMix {
                         HeldChunks chunks = held.remove(messageId);
                         ended(chunks == null ? new HeldChunks() : chunks, frame, conversationOf.get(messageId),
                                 messageId);
-                        waiting.remove(replyTo.get(messageId));
+                        messages.remove(replyTo.get(messageId));
+                    }
+                    case "history" -> {
+                        ledger.count("flood history answers");
+                        unanswered--;
                     }
                     case "error" -> {
                         String code = text(frame, "code");
                         ledger.count("flood " + code);
                         rateLimited += "rate_limited".equals(code) ? 1 : 0;
                         if (messageId == null) {
-                            waiting.remove(text(frame, "replyTo"));
+                            messages.remove(text(frame, "replyTo"));
+                            unanswered -= requests.remove(text(frame, "replyTo")) ? 1 : 0;
                         }
                     }
                     default -> ledger.problem(name + ": an unexpected frame in the flood: " + frame);
                 }
             }
+            if (unanswered < 0) {
+                ledger.problem(name + ": the flood's " + FLOOD_REQUESTS + " requests got " + -unanswered
+                        + " answers more");
+            }
             if (rateLimited == 0) {
-                ledger.problem(name + ": a flood of " + FLOOD_FRAMES + " messages met no rate_limited");
+                ledger.problem(name + ": a flood of " + FLOOD_MESSAGES + " messages and " + FLOOD_REQUESTS
+                        + " requests met no rate_limited");
+            }
+        }
+
+        /** The id of the user's conversation with the fewest turns; a new id (no such conversation) if none. */
+        private String shortestConversation() {
+            List<Known> known = conversations.get(user);
+            synchronized (known) {
+                return known.stream().min(Comparator.comparingInt(conversation -> conversation.turns))
+                        .map(conversation -> conversation.id).orElseGet(() -> UUID.randomUUID().toString());
             }
         }
     }
