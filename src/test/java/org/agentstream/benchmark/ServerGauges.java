@@ -20,13 +20,18 @@ import java.util.regex.Pattern;
 
 /**
  * What the soak reads from the server once a minute: its heap after a full collection (the JDK's {@code jcmd}:
- * {@code GC.run}, then {@code GC.heap_info}), its threads, resident memory and open files ({@code /proc}), and from
- * its {@code /status} the replies streaming, the replies completed so far and the rows of the stored conversations.
+ * {@code GC.run}, then {@code GC.heap_info}, in one attach), its threads, resident memory and open files
+ * ({@code /proc}), and from its {@code /status} the replies streaming, the replies completed so far and the rows of
+ * the stored conversations.
  */
 final class ServerGauges {
 
     /** A generation's or the whole heap's line of GC.heap_info (G1, Parallel, Serial): its used part, in KiB. */
     private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    /** Parallel's and Serial's young generation, whose line GC.heap_info also shows. */
+    private static final Pattern YOUNG_GENERATION = Pattern.compile("^\\s*(PSYoungGen|def new generation)");
+    /** G1's young regions, within its one heap line: {@code region size 1024K, 3 young (3072K), 0 survivors}. */
+    private static final Pattern G1_YOUNG = Pattern.compile("\\d+ young \\((\\d+)K\\)");
     /** A row of GC.class_histogram: {@code   1:   13029   793856  [B (java.base@17)}. */
     private static final Pattern HISTOGRAM_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
     private static final Duration STATUS_WITHIN = Duration.ofSeconds(30);
@@ -78,16 +83,23 @@ final class ServerGauges {
         return figures != null && figures.get(name) instanceof JsonNumber number ? number.longValue() : -1;
     }
 
-    /** The heap in use right after a full collection that {@code jcmd GC.run} asked for, in MiB. */
+    /**
+     * The heap that a full collection ({@code jcmd GC.run}) left in use, in MiB. A full collection leaves every live
+     * object in the old generation, so what the young generation holds when GC.heap_info reads it was allocated
+     * since, by the replies streaming meanwhile, and is not counted.
+     */
     private double heapAfterFullGcMb() throws IOException, InterruptedException {
-        jcmd("GC.run");
         long usedKb = 0;
         boolean found = false;
-        for (String line : jcmd("GC.heap_info").lines().toList()) {
+        for (String line : jcmd("GC.run", "GC.heap_info").lines().toList()) {
             Matcher used = USED.matcher(line);
-            if (used.find()) {
+            if (used.find() && !YOUNG_GENERATION.matcher(line).find()) {
                 usedKb += Long.parseLong(used.group(1));
                 found = true;
+            }
+            Matcher young = G1_YOUNG.matcher(line);
+            if (young.find()) {
+                usedKb -= Long.parseLong(young.group(1));
             }
         }
         if (!found) {
@@ -108,24 +120,30 @@ final class ServerGauges {
         return bytes;
     }
 
-    /** Runs the JDK's jcmd (the one of the JVM this runs on, which the servers are started with) against the pid. */
-    private String jcmd(String command) throws IOException, InterruptedException {
+    /**
+     * Runs the JDK's jcmd (the one of the JVM this runs on, which the servers are started with) against the pid: the
+     * commands one after the other in one attach, as its {@code -f} runs a file of them.
+     */
+    private String jcmd(String... commands) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Path file = Files.createTempFile("soak-jcmd", ".commands");
         Path output = Files.createTempFile("soak-jcmd", ".out");
         try {
-            Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command))
+            Files.write(file, List.of(commands));
+            Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), "-f", file.toString()))
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             process.getOutputStream().close();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IOException("jcmd " + pid + " " + command + " still runs after 60 s");
+                throw new IOException("jcmd " + pid + " " + List.of(commands) + " still runs after 60 s");
             }
             String text = Files.readString(output);
             if (process.exitValue() != 0) {
-                throw new IOException("jcmd " + pid + " " + command + " failed: " + text);
+                throw new IOException("jcmd " + pid + " " + List.of(commands) + " failed: " + text);
             }
             return text;
         } finally {
+            Files.deleteIfExists(file);
             Files.deleteIfExists(output);
         }
     }
