@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The soak: a benchmark mode, not a test, that starts a server fresh and runs {@link SoakMix} against it for a set
@@ -37,7 +38,8 @@ public final class SoakBenchmark {
     private static final Duration STOP_WITHIN = Duration.ofMinutes(3);
     private static final Duration FILES_BACK_WITHIN = Duration.ofMinutes(3);
     private static final Duration FILES_POLL = Duration.ofSeconds(5);
-    private static final int GROWTH_SHOWN = 15;
+    private static final int GROWN_SHOWN = 15;
+    private static final int SHRUNK_SHOWN = 5;
 
     private final SoakServer server;
     private final int minutes;
@@ -142,7 +144,7 @@ public final class SoakBenchmark {
             SoakReport.writeCsv(Path.of(prefix + ".csv"), rows);
             SoakReport.writeSvg(Path.of(prefix + ".svg"), String.format(Locale.ROOT, "agent-stream soak, %s, %d "
                     + "minutes", server.title().replaceFirst(",.*", ""), minutes), rows);
-            report(prefix, checks, stored, ledger, filesBefore, filesAfterKinds, growth(liveFirst, liveLast));
+            report(prefix, checks, stored, ledger, filesBefore, filesAfterKinds, changes(liveFirst, liveLast));
             return checks;
         } finally {
             callbacks.shutdownNow();
@@ -212,20 +214,20 @@ public final class SoakBenchmark {
         return 100 * (last - first) / first;
     }
 
-    /** The classes whose live objects grew most between two histograms, in bytes, most first. */
-    private static List<Map.Entry<String, Long>> growth(Map<String, Long> first, Map<String, Long> last) {
-        Map<String, Long> grown = new HashMap<>(last);
-        first.forEach((name, bytes) -> grown.merge(name, -bytes, Long::sum));
-        return grown.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(GROWTH_SHOWN).toList();
+    /** How the live objects of each class changed between two histograms, in bytes, the most grown first. */
+    private static List<Map.Entry<String, Long>> changes(Map<String, Long> first, Map<String, Long> last) {
+        Map<String, Long> changed = new HashMap<>(last);
+        first.forEach((name, bytes) -> changed.merge(name, -bytes, Long::sum));
+        return changed.entrySet().stream().filter(change -> change.getValue() != 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
     }
 
     /**
-     * Prints and writes the verdict, what the clients did, the problems, the classes whose objects grew most and
-     * any open files left behind.
+     * Prints and writes the verdict, what the clients did, the problems, the classes whose objects grew and shrank
+     * most, and any open files left behind.
      */
     private void report(Path prefix, List<SoakReport.Check> checks, StoredReplies.Outcome stored, SoakLedger ledger,
-            Map<String, Integer> filesBefore, Map<String, Integer> filesAfter, List<Map.Entry<String, Long>> grown)
+            Map<String, Integer> filesBefore, Map<String, Integer> filesAfter, List<Map.Entry<String, Long>> changes)
             throws IOException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream report = new PrintStream(text, true, StandardCharsets.UTF_8)) {
@@ -244,12 +246,16 @@ public final class SoakBenchmark {
                 report.println("Replies not found as seen:");
                 stored.examples().forEach(example -> report.println("- " + example));
             }
-            if (!grown.isEmpty()) {
+            List<Map.Entry<String, Long>> grown = changes.stream().filter(change -> change.getValue() > 0)
+                    .limit(GROWN_SHOWN).toList();
+            List<Map.Entry<String, Long>> shrunk = changes.stream().filter(change -> change.getValue() < 0)
+                    .sorted(Map.Entry.comparingByValue()).limit(SHRUNK_SHOWN).toList();
+            if (!changes.isEmpty()) {
                 report.println();
                 report.printf(Locale.ROOT, "Live objects after a full GC, minute 1 to minute %d: the %d classes that "
-                        + "grew most%n", minutes, grown.size());
-                grown.forEach(entry -> report.printf(Locale.ROOT, "- %+.1f KB %s%n", entry.getValue() / 1024.0,
-                        entry.getKey()));
+                        + "grew most and the %d that shrank most%n", minutes, grown.size(), shrunk.size());
+                Stream.concat(grown.stream(), shrunk.stream()).forEach(entry -> report.printf(Locale.ROOT,
+                        "- %+.1f KB %s%n", entry.getValue() / 1024.0, entry.getKey()));
             }
             Map<String, Integer> filesGrown = new TreeMap<>();
             filesAfter.forEach((kind, count) -> {
