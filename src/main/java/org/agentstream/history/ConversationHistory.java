@@ -53,6 +53,9 @@ public class ConversationHistory {
     @Inject
     private HistorySettings settings;
 
+    /** The line operators' requests wait in: owners are {@code user:…} or {@code anonymous:…}, never this. */
+    private static final String OPERATORS = "operators:";
+
     /** How many database tasks run at once: the history executor's threads, as server-config creates it. */
     private static final int WORKERS = 4;
 
@@ -174,6 +177,17 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(false);
         }
         return inOrder(owner, conversationId, () -> repository.delete(owner, conversationId));
+    }
+
+    /**
+     * How many rows the history's tables hold, over every owner; empty with history off. The count waits in a line
+     * of its own on the executor, behind no user's queue and holding up none.
+     */
+    public CompletableFuture<Optional<StoredCounts>> counts() {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return CompletableFuture.supplyAsync(() -> Optional.of(repository.counts()), queues.forOwner(OPERATORS));
     }
 
     /**

@@ -37,4 +37,7 @@ public interface ConversationRepository {
 
     /** Deletes the owner's conversation and its messages; false if unknown/other owner's/already deleted. */
     boolean delete(String owner, String conversationId);
+
+    /** How many conversations, messages and stored replies' chunk rows there are, over every owner. */
+    StoredCounts counts();
 }

@@ -145,4 +145,13 @@ public class JpaConversationRepository implements ConversationRepository {
         em.remove(conversation);
         return true;
     }
+
+    @Override
+    public StoredCounts counts() {
+        return new StoredCounts(count("Conversation"), count("Message"), count("StoredChunks"));
+    }
+
+    private long count(String entity) {
+        return em.createQuery("SELECT COUNT(e) FROM " + entity + " e", Long.class).getSingleResult();
+    }
 }

@@ -11,19 +11,29 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.agentstream.history.ConversationHistory;
+import org.agentstream.history.StoredCounts;
 
 /**
- * {@code GET /status}: the streaming counters, the server's threads and CPU time, the executor and the settings in
- * force, as JSON. With {@code ?awaitIdleMs=N} it first waits (at most N ms) until no reply streams, and says whether
- * that happened. It answers requests from this machine only, unless {@code agentstream.status.remote} is true: the
- * wait holds a request thread, and the figures are for operators.
+ * {@code GET /status}: the streaming counters, the server's threads and CPU time, the executor, the rows of the stored
+ * conversations and the settings in force, as JSON. With {@code ?awaitIdleMs=N} it first waits (at most N ms) until
+ * no reply streams, and says whether that happened. It answers requests from this machine only, unless
+ * {@code agentstream.status.remote} is true: the wait holds a request thread, and the figures are for operators.
  */
 @WebServlet("/status")
 public class StatusServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(StatusServlet.class.getName());
     private static final long MAX_WAIT_MS = 30_000;
+    /** How long the answer waits for the database's row counts before it leaves them out. */
+    private static final long COUNTS_WAIT_MS = 5_000;
 
     @Inject
     private StreamingService streaming;
@@ -31,14 +41,18 @@ public class StatusServlet extends HttpServlet {
     @Inject
     private StreamSettings settings;
 
+    @Inject
+    private ConversationHistory history;
+
     public StatusServlet() {
         // for the container: the fields are injected
     }
 
     /** Outside a container, as unit tests use it. */
-    StatusServlet(StreamingService streaming, StreamSettings settings) {
+    StatusServlet(StreamingService streaming, StreamSettings settings, ConversationHistory history) {
         this.streaming = streaming;
         this.settings = settings;
+        this.history = history;
     }
 
     private static boolean fromThisMachine(HttpServletRequest request) {
@@ -78,6 +92,18 @@ public class StatusServlet extends HttpServlet {
         if (idle != null) {
             json.add("idle", idle);
         }
+        Optional<StoredCounts> stored;
+        try {
+            stored = storedCounts();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            return;
+        }
+        stored.ifPresent(counts -> json.add("stored", Json.createObjectBuilder()
+                .add("conversations", counts.conversations())
+                .add("messages", counts.messages())
+                .add("replyChunks", counts.replyChunks())));
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
@@ -112,5 +138,15 @@ public class StatusServlet extends HttpServlet {
                         .add("maxLagMs", current.maxLag().toMillis())
                         .add("resumeWindowMs", current.resumeWindow().toMillis())
                         .add("resumeMaxChunks", current.resumeMaxChunks()));
+    }
+
+    /** The history's row counts; empty with history off, or when the database does not answer in time. */
+    private Optional<StoredCounts> storedCounts() throws InterruptedException {
+        try {
+            return history.counts().get(COUNTS_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "/status leaves out the stored rows", e);
+            return Optional.empty();
+        }
     }
 }

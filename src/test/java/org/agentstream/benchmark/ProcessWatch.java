@@ -6,19 +6,26 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A server process as Linux's {@code /proc} shows it: CPU time, threads and resident memory, sampled every 200 ms
- * while a load runs. The same measure for every server, whatever it runs on (a JVM, CPython, Node).
+ * while a load runs, and its open files. The same measure for every server, whatever it runs on (a JVM, CPython,
+ * Node).
  */
 final class ProcessWatch {
 
     /** {@code /proc/<pid>/stat} counts CPU time in clock ticks of 1/USER_HZ s; USER_HZ is 100 on Linux. */
     private static final long NANOS_PER_TICK = 10_000_000;
     private static final long SAMPLE_MS = 200;
+    /** {@code socket:[12345]} or {@code pipe:[12345]}: the kind without its inode. */
+    private static final Pattern SPECIAL_FILE = Pattern.compile("^(socket|pipe):\\[[0-9]+\\]$");
 
     private final long pid;
     private final Sample before;
@@ -86,6 +93,36 @@ final class ProcessWatch {
             cpu = next;
         }
         return false;
+    }
+
+    /** How many files the process holds open (sockets, pipes and the like included): its {@code /proc/<pid>/fd}. */
+    static int openFiles(long pid) {
+        return openFileKinds(pid).values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * The process's open files by what they are: a path, or the kind of a socket, pipe or other special file
+     * ({@code socket}, {@code pipe}, {@code anon_inode:[eventpoll]}), with how many of each; a file closed while
+     * this reads is left out.
+     */
+    static Map<String, Integer> openFileKinds(long pid) {
+        Map<String, Integer> kinds = new TreeMap<>();
+        try (Stream<Path> files = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path file : files.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(file).toString();
+                } catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                kinds.merge(SPECIAL_FILE.matcher(target).replaceFirst("$1"), 1, Integer::sum);
+            }
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("process " + pid + " is gone", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return kinds;
     }
 
     static Sample read(long pid) {

@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,13 +59,37 @@ final class RunningServer {
         Process process = builder.start();
         started.add(process);
         URI base = URI.create("http://localhost:" + port + "/agent-stream/");
+        try {
+            OptionalLong pid = awaitStatus(base, readyWithin, () -> process.isAlive() ? null
+                    : server.key + " exited with " + process.exitValue() + " while starting, see " + log);
+            if (pid.isPresent()) {
+                return new RunningServer(server, base, pid.getAsLong(), process);
+            }
+            if (server == ComparedServer.PAYARA) {
+                // Payara Micro has no user to read /status as; its JVM is the process started here
+                return new RunningServer(server, base, process.pid(), process);
+            }
+            throw new IOException(server.key + "'s /status is behind a sign-in that the build's users do not pass");
+        } catch (IOException | RuntimeException e) {
+            stop(process, -1);
+            throw e;
+        }
+    }
+
+    /**
+     * Waits, at most {@code readyWithin}, until the {@code /status} of the application at {@code base} answers, and
+     * gives the pid it names: empty when it answers with its sign-in form, as where no user of the build exists.
+     * {@code gone} says why the server will never answer (it exited), or null while it may.
+     */
+    static OptionalLong awaitStatus(URI base, Duration readyWithin, Supplier<String> gone)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + readyWithin.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException(server.key + " exited with " + process.exitValue() + " while starting, see "
-                        + log);
+            String why = gone.get();
+            if (why != null) {
+                throw new IOException(why);
             }
             HttpResponse<String> status = null;
             try {
@@ -74,21 +100,17 @@ final class RunningServer {
             if (status != null && status.statusCode() == 200) {
                 Matcher pid = PID.matcher(status.body());
                 if (pid.find()) {
-                    return new RunningServer(server, base, Long.parseLong(pid.group(1)), process);
+                    return OptionalLong.of(Long.parseLong(pid.group(1)));
                 }
-                if (StatusPage.behindSignIn(status) && server == ComparedServer.PAYARA) {
-                    // Payara Micro has no user to read /status as; its JVM is the process started here
-                    return new RunningServer(server, base, process.pid(), process);
+                if (StatusPage.behindSignIn(status)) {
+                    return OptionalLong.empty();
                 }
-                stop(process, -1);
-                throw new IOException(server.key + "'s /status gives no pid (a WAR built before it did? mvn package "
-                        + "builds it anew): " + status.body());
+                throw new IOException(base + "status gives no pid (a WAR built before it did? mvn package builds it "
+                        + "anew): " + status.body());
             }
             TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
         }
-        stop(process, -1);
-        throw new IOException(server.key + " did not answer /status with a pid within " + readyWithin + ", see "
-                + log);
+        throw new IOException(base + "status did not answer within " + readyWithin);
     }
 
     void stop() {

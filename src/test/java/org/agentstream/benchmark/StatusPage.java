@@ -21,7 +21,7 @@ final class StatusPage {
 
     static HttpResponse<String> get(HttpClient http, URI base, Duration timeout)
             throws IOException, InterruptedException {
-        HttpResponse<String> status = send(http, base, null, timeout);
+        HttpResponse<String> status = send(http, base.resolve("status"), null, timeout);
         if (behindSignIn(status)) {
             String cookie;
             try {
@@ -29,9 +29,45 @@ final class StatusPage {
             } catch (IOException noSuchUser) {
                 return status;
             }
-            status = send(http, base, cookie, timeout);
+            status = send(http, base.resolve("status"), cookie, timeout);
         }
         return status;
+    }
+
+    /**
+     * Reads {@code /status} again and again in one session of {@code demo}, which it signs in again only once the
+     * session has ended: a reader once a minute for an hour leaves no session a minute behind it.
+     */
+    static final class Reader {
+        private final HttpClient http;
+        private final URI base;
+        private String cookie;
+
+        Reader(HttpClient http, URI base) {
+            this.http = http;
+            this.base = base;
+        }
+
+        /** The answer of {@code status} followed by {@code query} (empty, or {@code ?awaitIdleMs=N}). */
+        HttpResponse<String> get(String query, Duration timeout) throws IOException, InterruptedException {
+            URI status = base.resolve("status" + query);
+            if (cookie != null) {
+                HttpResponse<String> answer = send(http, status, cookie, timeout);
+                if (!behindSignIn(answer)) {
+                    return answer;
+                }
+            }
+            cookie = SignIn.signIn(base.toURL(), BuildUsers.DEMO, BuildUsers.passwordOf(BuildUsers.DEMO));
+            return send(http, status, cookie, timeout);
+        }
+
+        /** Signs the session out, if there is one. */
+        void signOut() throws IOException {
+            if (cookie != null) {
+                SignIn.signOut(base.toURL(), cookie);
+                cookie = null;
+            }
+        }
     }
 
     /** True when the answer is the sign-in form rather than the figures. */
@@ -39,9 +75,9 @@ final class StatusPage {
         return status.statusCode() == 200 && status.body().contains("j_security_check");
     }
 
-    private static HttpResponse<String> send(HttpClient http, URI base, String cookie, Duration timeout)
+    private static HttpResponse<String> send(HttpClient http, URI status, String cookie, Duration timeout)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("status")).timeout(timeout);
+        HttpRequest.Builder request = HttpRequest.newBuilder(status).timeout(timeout);
         if (cookie != null) {
             request.header("Cookie", cookie);
         }

@@ -338,6 +338,22 @@ class JpaConversationRepositoryTest {
         }
 
         @Test
+        void theCountsAreEveryOwnersRowsAndADeletionTakesItsRowsAway() {
+            StoredCounts before = tx(ConversationRepository::counts);
+            String owner = newOwner();
+            String id = newId();
+            reply(id, say(owner, id, true, "count me", 1000).replyPosition(), "counted", "complete", 2, 1001);
+            String another = newId();
+            say(newOwner(), another, true, "and me", 1002);
+
+            assertEquals(new StoredCounts(before.conversations() + 2, before.messages() + 3,
+                    before.replyChunks() + 1), tx(ConversationRepository::counts));
+            assertTrue(deletes(owner, id));
+            assertEquals(new StoredCounts(before.conversations() + 1, before.messages() + 1, before.replyChunks()),
+                    tx(ConversationRepository::counts));
+        }
+
+        @Test
         void deletingTwiceFindsNothingTheSecondTime() {
             String owner = newOwner();
             String id = newId();

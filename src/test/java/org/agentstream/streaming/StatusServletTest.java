@@ -1,6 +1,7 @@
 package org.agentstream.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,6 +11,10 @@ import java.io.StringWriter;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.agentstream.history.ConversationHistory;
+import org.agentstream.history.ConversationRepository;
+import org.agentstream.history.HistorySettings;
+import org.agentstream.history.StoredCounts;
 import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class StatusServletTest {
 
     private static final String REMOTE = "agentstream.status.remote";
+    private static final String HISTORY = "agentstream.history.enabled";
 
     private final StreamSettings settings = new StreamSettings() {
         @Override
@@ -26,14 +32,28 @@ class StatusServletTest {
                     Duration.ofSeconds(30), 2000);
         }
     };
-    private final StatusServlet servlet =
-            new StatusServlet(new StreamingService(new VirtualScheduler(), System::nanoTime, settings), settings);
+    private final StatusServlet servlet = new StatusServlet(
+            new StreamingService(new VirtualScheduler(), System::nanoTime, settings), settings, history());
     private final AtomicInteger status = new AtomicInteger(200);
     private final StringWriter body = new StringWriter();
+
+    /** A history whose database holds 3 conversations of 7 messages, 3 of them replies with their chunks. */
+    private static ConversationHistory history() {
+        ConversationRepository repository = (ConversationRepository) Proxy.newProxyInstance(
+                StatusServletTest.class.getClassLoader(), new Class<?>[] {ConversationRepository.class},
+                (proxy, method, args) -> {
+                    if ("counts".equals(method.getName())) {
+                        return new StoredCounts(3, 7, 3);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return new ConversationHistory(repository, new HistorySettings(), Runnable::run);
+    }
 
     @AfterEach
     void forgetSetting() {
         System.clearProperty(REMOTE);
+        System.clearProperty(HISTORY);
     }
 
     private static HttpServletRequest from(String address) {
@@ -63,6 +83,23 @@ class StatusServletTest {
         assertEquals(200, status.get());
         assertTrue(body.toString().contains("\"activeStreams\":0"), body.toString());
         assertTrue(body.toString().contains("\"pauseMs\":10"), body.toString());
+    }
+
+    @Test
+    void theStoredRowsAreCounted() throws Exception {
+        servlet.doGet(from("127.0.0.1"), response());
+
+        assertTrue(body.toString().contains("\"stored\":{\"conversations\":3,\"messages\":7,\"replyChunks\":3}"),
+                body.toString());
+    }
+
+    @Test
+    void theStoredRowsAreLeftOutWithHistoryOff() throws Exception {
+        System.setProperty(HISTORY, "false");
+        servlet.doGet(from("127.0.0.1"), response());
+
+        assertEquals(200, status.get());
+        assertFalse(body.toString().contains("\"stored\""), body.toString());
     }
 
     @Test

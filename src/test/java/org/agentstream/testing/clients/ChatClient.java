@@ -163,7 +163,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public void cancel(String messageId) throws IOException {
-        send(Json.createObjectBuilder().add("type", "cancel").add("messageId", messageId).build().toString());
+        send(Conversations.cancel(messageId));
     }
 
     /**
@@ -172,8 +172,7 @@ public final class ChatClient implements AutoCloseable {
      */
     public long resume(String id, String messageId, int afterSeq) throws IOException {
         long now = System.nanoTime();
-        send(Json.createObjectBuilder().add("type", "resume").add("id", id).add("messageId", messageId)
-                .add("afterSeq", afterSeq).build().toString());
+        send(Conversations.resume(id, messageId, afterSeq));
         return now;
     }
 

@@ -55,6 +55,16 @@ public final class Conversations {
         return frame.build().toString();
     }
 
+    public static String cancel(String messageId) {
+        return Json.createObjectBuilder().add("type", "cancel").add("messageId", messageId).build().toString();
+    }
+
+    /** A {@code resume} of the reply {@code messageId} after the client's last chunk {@code afterSeq} (-1: none). */
+    public static String resume(String id, String messageId, int afterSeq) {
+        return Json.createObjectBuilder().add("type", "resume").add("id", id).add("messageId", messageId)
+                .add("afterSeq", afterSeq).build().toString();
+    }
+
     /** Asks and reads the reply to its end. */
     public static Reply ask(ChatClient client, String id, String agent, String content, String conversationId)
             throws IOException, InterruptedException {

@@ -134,6 +134,22 @@ public final class SignIn {
                 .POST(HttpRequest.BodyPublishers.ofString(fields));
     }
 
+    /**
+     * Signs the session of {@code cookie} out, as the page's sign-out button does ({@code POST /signout}, which
+     * closes the user's chat connections and ends the session); the status the server answered (302 when it did).
+     */
+    public static int signOut(URL base, String cookie) throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            return http.send(HttpRequest.newBuilder(TestUrls.resolve(base, "signout")).header("Cookie", cookie)
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     private static JsonObject account(HttpClient http, URL base) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(get(TestUrls.resolve(base, "account")),
                 HttpResponse.BodyHandlers.ofString());
