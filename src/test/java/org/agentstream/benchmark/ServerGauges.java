@@ -86,7 +86,8 @@ final class ServerGauges {
     /**
      * The heap that a full collection ({@code jcmd GC.run}) left in use, in MiB. A full collection leaves every live
      * object in the old generation, so what the young generation holds when GC.heap_info reads it was allocated
-     * since, by the replies streaming meanwhile, and is not counted.
+     * since, by the replies streaming meanwhile, and is not counted. G1 names its young part in whole regions, so the
+     * figure may come out short by less than a region (1 MB at these heap sizes), alike in every reading.
      */
     private double heapAfterFullGcMb() throws IOException, InterruptedException {
         long usedKb = 0;
