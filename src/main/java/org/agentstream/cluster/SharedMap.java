@@ -1,0 +1,53 @@
+package org.agentstream.cluster;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A map of strings that every member of the {@link Grid} sees alike, whose conditional writes are atomic over the
+ * whole cluster (the engine's {@code ConcurrentMap} operations). Seams keep JSON in it, changed by {@link #update}.
+ */
+public interface SharedMap {
+
+    /** The maps the application uses; an engine defines each (server-config makes WildFly's caches). */
+    enum Name {
+        /** Per owner: their open connections, their replies streaming, their message rate. Every node holds all. */
+        OWNERS,
+        /** Per member: its node name and its active replies and connections, as it last published them. */
+        MEMBERS
+    }
+
+    String get(String key);
+
+    /** Puts {@code value} if the key has none; an entry not written for {@code ttl} goes (zero: never). */
+    boolean putIfAbsent(String key, String value, Duration ttl);
+
+    /** Replaces {@code expected} by {@code value}; the entry's time to live starts again. */
+    boolean replace(String key, String expected, String value, Duration ttl);
+
+    /** Removes the key if its value is {@code expected}. */
+    boolean remove(String key, String expected);
+
+    /** A copy of the entries whose keys start with {@code prefix}, as this node sees them now. */
+    Map<String, String> entries(String prefix);
+
+    /**
+     * Sets the key's value to {@code change} of its current one (null: none), retrying if another member wrote it
+     * meanwhile; a null result removes the entry. Returns the value written (null if removed or left absent).
+     */
+    default String update(String key, UnaryOperator<String> change, Duration ttl) {
+        while (true) {
+            String current = get(key);
+            String next = change.apply(current);
+            if (current == null) {
+                if (next == null || putIfAbsent(key, next, ttl)) {
+                    return next;
+                }
+            } else if (next == null ? remove(key, current)
+                    : next.equals(current) || replace(key, current, next, ttl)) {
+                return next;
+            }
+        }
+    }
+}
