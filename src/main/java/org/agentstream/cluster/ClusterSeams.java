@@ -22,8 +22,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.access.LocalMessageRate;
 import org.agentstream.access.LocalOwnerConnections;
+import org.agentstream.access.LocalSignInFailures;
 import org.agentstream.access.MessageRate;
 import org.agentstream.access.OwnerConnections;
+import org.agentstream.access.SignInFailures;
 import org.agentstream.cluster.hazelcast.HazelcastGrid;
 import org.agentstream.cluster.infinispan.InfinispanGrid;
 import org.agentstream.streaming.ClusterMembers;
@@ -35,8 +37,9 @@ import org.agentstream.streaming.StreamingService;
  * Chooses, when the application starts, how the seams that could cross nodes are implemented: over the server's grid
  * when this node is a member of a cluster that runs the application (Infinispan on WildFly with server-config's
  * cache container, Hazelcast on a Payara instance of a deployment group), else this node's own. It produces the
- * chosen {@link OwnerConnections}, {@link OwnerReplies}, {@link MessageRate} and {@link ClusterMembers}, hears the
- * grid's broadcasts and view changes for them, and publishes this node's figures while it runs.
+ * chosen {@link OwnerConnections}, {@link OwnerReplies}, {@link MessageRate}, {@link SignInFailures} and
+ * {@link ClusterMembers}, hears the grid's broadcasts and view changes for them, and publishes this node's figures
+ * while it runs.
  */
 @ApplicationScoped
 public class ClusterSeams {
@@ -52,6 +55,9 @@ public class ClusterSeams {
     @Inject
     private LocalMessageRate localRate;
 
+    @Inject
+    private LocalSignInFailures localSignInFailures;
+
     /** Read only for this node's figures, once the application runs (it needs the seams made here). */
     @Inject
     private Instance<StreamingService> streaming;
@@ -63,6 +69,7 @@ public class ClusterSeams {
     private OwnerConnections connections;
     private OwnerReplies replies;
     private MessageRate rate;
+    private SignInFailures signInFailures;
     private ClusterMembers members;
     private ScheduledFuture<?> publishing;
 
@@ -78,6 +85,7 @@ public class ClusterSeams {
             connections = localConnections;
             replies = localReplies;
             rate = localRate;
+            signInFailures = localSignInFailures;
             members = () -> List.of(here());
             LOG.info("agent-stream runs on this node alone: its per-user limits count this node's connections");
             return;
@@ -89,6 +97,7 @@ public class ClusterSeams {
         connections = gridConnections;
         replies = gridReplies;
         rate = new GridMessageRate(grid, System::currentTimeMillis);
+        signInFailures = new GridSignInFailures(grid, System::currentTimeMillis);
         members = gridMembers;
         Set<String> others = new HashSet<>(grid.members());
         others.remove(grid.localMember());
@@ -125,6 +134,11 @@ public class ClusterSeams {
     @Produces
     MessageRate rate() {
         return rate;
+    }
+
+    @Produces
+    SignInFailures signInFailures() {
+        return signInFailures;
     }
 
     @Produces

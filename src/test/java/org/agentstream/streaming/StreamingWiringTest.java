@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.inject.Inject;
 import org.agentstream.access.LocalMessageRate;
 import org.agentstream.access.LocalOwnerConnections;
+import org.agentstream.access.LocalSignInFailures;
 import org.agentstream.cluster.ClusterSeams;
 import org.agentstream.testing.doubles.RecordingSink;
 import org.agentstream.timing.StepTimer;
@@ -26,7 +27,7 @@ class StreamingWiringTest {
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(StreamingService.class, ReplyScheduler.class, StreamSettings.class,
             LocalReplyDirectory.class, LocalOwnerReplies.class, ClusterSeams.class, LocalOwnerConnections.class,
-            LocalMessageRate.class).build();
+            LocalMessageRate.class, LocalSignInFailures.class).build();
 
     @Inject
     StreamingService streaming;
