@@ -1,6 +1,8 @@
 package org.agentstream.access;
 
 import jakarta.websocket.CloseReason;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The documented closes (1008, policy violation) of a chat connection for a reason of access, by reason phrase. */
 public final class CloseReasons {
@@ -23,6 +25,12 @@ public final class CloseReasons {
     public static boolean isSignedOut(CloseReason reason) {
         return reason != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()
                 && !TOO_MANY_CONNECTIONS.getReasonPhrase().equals(reason.getReasonPhrase());
+    }
+
+    /** The documented close with that reason phrase; empty for any other phrase. */
+    public static Optional<CloseReason> byPhrase(String phrase) {
+        return Stream.of(SIGN_IN_REQUIRED, TOO_MANY_CONNECTIONS, SIGNED_OUT)
+                .filter(reason -> reason.getReasonPhrase().equals(phrase)).findFirst();
     }
 
     private static CloseReason policy(String phrase) {

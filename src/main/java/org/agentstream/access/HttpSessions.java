@@ -26,7 +26,7 @@ public final class HttpSessions {
         record(request.getHttpSession() instanceof HttpSession session ? session.getId() : null, properties);
     }
 
-    static void record(String httpSessionId, Map<String, Object> properties) {
+    public static void record(String httpSessionId, Map<String, Object> properties) {
         if (httpSessionId == null) {
             properties.remove(HTTP_SESSION);
         } else {

@@ -1,6 +1,7 @@
 package org.agentstream.access;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.logging.Logger;
  * by going through them all (a session ends far less often than a connection opens).
  */
 @ApplicationScoped
+@Typed(LocalOwnerConnections.class)
 public class LocalOwnerConnections implements OwnerConnections {
 
     private static final Logger LOG = Logger.getLogger(LocalOwnerConnections.class.getName());
@@ -57,6 +59,17 @@ public class LocalOwnerConnections implements OwnerConnections {
     int count(String owner) {
         List<Session> sessions = byOwner.get(owner);
         return sessions == null ? 0 : sessions.size();
+    }
+
+    /** How many connections are open on this node, of all owners. */
+    public int openCount() {
+        return byOwner.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** The owner's open connection whose {@linkplain Session#getId id} is {@code sessionId}, if it is open here. */
+    public Optional<Session> find(String owner, String sessionId) {
+        return byOwner.getOrDefault(owner, List.of()).stream()
+                .filter(session -> session.getId().equals(sessionId)).findFirst();
     }
 
     /** The open connections opened with the HTTP session {@code httpSessionId}. */

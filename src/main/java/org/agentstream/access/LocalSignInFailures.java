@@ -1,6 +1,7 @@
 package org.agentstream.access;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Sign-ins are rare next to chat traffic: one lock guards both counts, which keeps admitting an attempt atomic.
  */
 @ApplicationScoped
+@Typed(LocalSignInFailures.class)
 public class LocalSignInFailures implements SignInFailures {
 
     static final int MAX_KEYS = 100_000;

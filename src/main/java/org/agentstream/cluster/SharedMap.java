@@ -34,7 +34,8 @@ public interface SharedMap {
 
     /**
      * Sets the key's value to {@code change} of its current one (null: none), retrying if another member wrote it
-     * meanwhile; a null result removes the entry. Returns the value written (null if removed or left absent).
+     * meanwhile; a null result removes the entry. An unchanged value is written again only to restart its time to
+     * live. Returns the value written (null if removed or left absent).
      */
     default String update(String key, UnaryOperator<String> change, Duration ttl) {
         while (true) {
@@ -45,7 +46,7 @@ public interface SharedMap {
                     return next;
                 }
             } else if (next == null ? remove(key, current)
-                    : next.equals(current) || replace(key, current, next, ttl)) {
+                    : next.equals(current) && ttl.isZero() || replace(key, current, next, ttl)) {
                 return next;
             }
         }

@@ -1,11 +1,13 @@
 package org.agentstream.streaming;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** How many admitted replies each owner has on this node, over all of their connections here. */
 @ApplicationScoped
+@Typed(LocalOwnerReplies.class)
 public class LocalOwnerReplies implements OwnerReplies {
 
     /** Owners with at least one place taken; an owner's entry goes with their last place. */

@@ -2,6 +2,7 @@ package org.agentstream.streaming;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -21,8 +22,9 @@ import org.agentstream.history.ConversationHistory;
 import org.agentstream.history.StoredCounts;
 
 /**
- * {@code GET /status}: the streaming counters, the server's threads and CPU time, the executor, the rows of the stored
- * conversations and the settings in force, as JSON. With {@code ?awaitIdleMs=N} it first waits (at most N ms) until
+ * {@code GET /status}: the streaming counters, the cluster's members (this node alone, unless clustered), the
+ * server's threads and CPU time, the executor, the rows of the stored conversations and the settings in force, as
+ * JSON. With {@code ?awaitIdleMs=N} it first waits (at most N ms) until
  * no reply streams, and says whether that happened. It answers requests from this machine only, unless
  * {@code agentstream.status.remote} is true: the wait holds a request thread, and the figures are for operators.
  */
@@ -44,15 +46,20 @@ public class StatusServlet extends HttpServlet {
     @Inject
     private ConversationHistory history;
 
+    @Inject
+    private ClusterMembers cluster;
+
     public StatusServlet() {
         // for the container: the fields are injected
     }
 
     /** Outside a container, as unit tests use it. */
-    StatusServlet(StreamingService streaming, StreamSettings settings, ConversationHistory history) {
+    StatusServlet(StreamingService streaming, StreamSettings settings, ConversationHistory history,
+            ClusterMembers cluster) {
         this.streaming = streaming;
         this.settings = settings;
         this.history = history;
+        this.cluster = cluster;
     }
 
     private static boolean fromThisMachine(HttpServletRequest request) {
@@ -92,6 +99,12 @@ public class StatusServlet extends HttpServlet {
         if (idle != null) {
             json.add("idle", idle);
         }
+        JsonArrayBuilder members = Json.createArrayBuilder();
+        for (ClusterMembers.Member member : cluster.members()) {
+            members.add(Json.createObjectBuilder().add("node", member.node())
+                    .add("activeStreams", member.activeStreams()).add("connections", member.connections()));
+        }
+        json.add("cluster", Json.createObjectBuilder().add("members", members));
         Optional<StoredCounts> stored;
         try {
             stored = storedCounts();

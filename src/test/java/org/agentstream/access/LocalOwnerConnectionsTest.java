@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.agentstream.testing.doubles.RecordedSessions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,32 +19,17 @@ import org.junit.jupiter.api.Test;
 class LocalOwnerConnectionsTest {
 
     private final LocalOwnerConnections connections = new LocalOwnerConnections();
-    private final List<String> closes = new CopyOnWriteArrayList<>();
+    private final RecordedSessions sessions = new RecordedSessions();
+    private final List<String> closes = sessions.closes();
     /** The sessions still open on the wire (their close handshake not over). */
-    private final Set<String> onTheWire = ConcurrentHashMap.newKeySet();
+    private final Set<String> onTheWire = sessions.onTheWire();
 
-    /** A session that records its closes as "name: reason phrase". */
     private Session session(String name) {
-        return session(name, null);
+        return sessions.session(name);
     }
 
-    /** A session opened with the HTTP session {@code httpSession} (null: none) that records its closes. */
     private Session session(String name, String httpSession) {
-        Map<String, Object> properties = new ConcurrentHashMap<>();
-        HttpSessions.record(httpSession, properties);
-        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "close" -> {
-                        closes.add(name + ": " + ((CloseReason) args[0]).getReasonPhrase());
-                        yield null;
-                    }
-                    case "isOpen" -> onTheWire.contains(name);
-                    case "getUserProperties" -> properties;
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "toString" -> name;
-                    default -> null;
-                });
+        return sessions.session(name, httpSession);
     }
 
     @Test

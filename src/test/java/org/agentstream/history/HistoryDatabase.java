@@ -31,6 +31,8 @@ public final class HistoryDatabase implements AutoCloseable {
         }
     }
 
+    private final Provider provider;
+    private final DataSource database;
     private final EntityManagerFactory factory;
 
     /** On a fresh in-memory H2. */
@@ -40,6 +42,8 @@ public final class HistoryDatabase implements AutoCloseable {
 
     /** On {@code database}, whose tables the unit creates when missing. */
     public HistoryDatabase(Provider provider, DataSource database) {
+        this.provider = provider;
+        this.database = database;
         Map<String, Object> settings = new HashMap<>(provider.settings);
         settings.put("jakarta.persistence.transactionType", "RESOURCE_LOCAL");
         settings.put("jakarta.persistence.jtaDataSource", database);
@@ -62,6 +66,11 @@ public final class HistoryDatabase implements AutoCloseable {
         h2.setUser("sa");
         h2.setPassword("sa");
         return h2;
+    }
+
+    /** The same provider and database through a persistence unit of its own, as another node of a cluster has. */
+    public HistoryDatabase anotherNode() {
+        return new HistoryDatabase(provider, database);
     }
 
     /** Runs work on a repository of its own, in one transaction that commits when work returns. */

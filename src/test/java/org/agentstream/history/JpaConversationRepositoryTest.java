@@ -289,6 +289,33 @@ class JpaConversationRepositoryTest {
         }
 
         @Test
+        void anotherNodeOnTheSameDatabaseSeesEachChangeAtOnce() {
+            String owner = newOwner();
+            String id = newId();
+            try (HistoryDatabase node2 = db.anotherNode()) {
+                say(owner, id, true, "one", 1000);
+                assertEquals(List.of("one"), contentsOn(node2, owner, id), "node 2 reads what node 1 wrote");
+                assertEquals(3, node2.inTransaction(r -> r.addUserMessage(owner, id, false, "echo", "two", "c2",
+                        2000, 20)).orElseThrow().replyPosition(), "node 2 continues after node 1's turn");
+
+                assertEquals(5, say(owner, id, false, "three", 3000).replyPosition(),
+                        "node 1 continues after node 2's turn, not at a position it knew before");
+                assertEquals(List.of("one", "two", "three"), contentsOn(node2, owner, id));
+                assertEquals(List.of(3000L), node2.inTransaction(r -> r.conversations(owner, 10)).stream()
+                        .map(ConversationSummary::updatedAt).toList(), "node 2 lists it as node 1 changed it last");
+
+                assertEquals(Boolean.TRUE, node2.inTransaction(r -> r.delete(owner, id)));
+                assertEquals(Optional.empty(), history(owner, id, 200), "node 1 finds it deleted");
+                assertEquals(Optional.empty(), send(owner, id, false, "four", 4000, 20));
+            }
+        }
+
+        private static List<String> contentsOn(HistoryDatabase node, String owner, String id) {
+            return node.inTransaction(r -> r.history(owner, id, 1000)).orElseThrow().messages().stream()
+                    .map(HistoryEntry::content).toList();
+        }
+
+        @Test
         void earlierTurnsAreTheNewestOldestFirstWithoutEmptyReplies() {
             String owner = newOwner();
             String id = newId();

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agentstream.history.ConversationHistory;
 import org.agentstream.history.ConversationRepository;
@@ -33,7 +34,8 @@ class StatusServletTest {
         }
     };
     private final StatusServlet servlet = new StatusServlet(
-            new StreamingService(new VirtualScheduler(), System::nanoTime, settings), settings, history());
+            new StreamingService(new VirtualScheduler(), System::nanoTime, settings), settings, history(),
+            () -> List.of(new ClusterMembers.Member("node-1", 2, 5), new ClusterMembers.Member("node-2", 0, 1)));
     private final AtomicInteger status = new AtomicInteger(200);
     private final StringWriter body = new StringWriter();
 
@@ -83,6 +85,14 @@ class StatusServletTest {
         assertEquals(200, status.get());
         assertTrue(body.toString().contains("\"activeStreams\":0"), body.toString());
         assertTrue(body.toString().contains("\"pauseMs\":10"), body.toString());
+    }
+
+    @Test
+    void theClustersMembersAreListedWithTheirFigures() throws Exception {
+        servlet.doGet(from("127.0.0.1"), response());
+
+        assertTrue(body.toString().contains("\"cluster\":{\"members\":[{\"node\":\"node-1\",\"activeStreams\":2,"
+                + "\"connections\":5},{\"node\":\"node-2\",\"activeStreams\":0,\"connections\":1}]}"), body.toString());
     }
 
     @Test

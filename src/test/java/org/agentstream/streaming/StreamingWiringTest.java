@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.inject.Inject;
+import org.agentstream.access.LocalMessageRate;
+import org.agentstream.access.LocalOwnerConnections;
+import org.agentstream.access.LocalSignInFailures;
+import org.agentstream.cluster.ClusterSeams;
 import org.agentstream.testing.doubles.RecordingSink;
 import org.agentstream.timing.StepTimer;
 import org.jboss.weld.junit5.EnableWeld;
@@ -14,15 +18,16 @@ import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming core as CDI puts it together (in Weld, without a container's executor): each seam resolves to this
- * node's implementation, and agents get the scheduler's timer.
+ * The streaming core as CDI puts it together (in Weld, without a container's executor or a grid): each seam resolves
+ * to this node's implementation, and agents get the scheduler's timer.
  */
 @EnableWeld
 class StreamingWiringTest {
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(StreamingService.class, ReplyScheduler.class, StreamSettings.class,
-            LocalReplyDirectory.class, LocalOwnerReplies.class).build();
+            LocalReplyDirectory.class, LocalOwnerReplies.class, ClusterSeams.class, LocalOwnerConnections.class,
+            LocalMessageRate.class, LocalSignInFailures.class).build();
 
     @Inject
     StreamingService streaming;

@@ -1,0 +1,196 @@
+package org.agentstream.cluster;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.agentstream.access.LocalMessageRate;
+import org.agentstream.access.LocalOwnerConnections;
+import org.agentstream.access.LocalSignInFailures;
+import org.agentstream.access.MessageRate;
+import org.agentstream.access.OwnerConnections;
+import org.agentstream.access.SignInFailures;
+import org.agentstream.cluster.hazelcast.HazelcastGrid;
+import org.agentstream.cluster.infinispan.InfinispanGrid;
+import org.agentstream.streaming.ClusterMembers;
+import org.agentstream.streaming.LocalOwnerReplies;
+import org.agentstream.streaming.OwnerReplies;
+import org.agentstream.streaming.StreamingService;
+
+/**
+ * Chooses, when the application starts, how the seams that could cross nodes are implemented: over the server's grid
+ * when this node is a member of a cluster that runs the application (Infinispan on WildFly with server-config's
+ * cache container, Hazelcast on a Payara instance of a deployment group), else this node's own. It produces the
+ * chosen {@link OwnerConnections}, {@link OwnerReplies}, {@link MessageRate}, {@link SignInFailures} and
+ * {@link ClusterMembers}, hears the grid's broadcasts and view changes for them, and publishes this node's figures
+ * while it runs.
+ */
+@ApplicationScoped
+public class ClusterSeams {
+
+    private static final Logger LOG = Logger.getLogger(ClusterSeams.class.getName());
+
+    @Inject
+    private LocalOwnerConnections localConnections;
+
+    @Inject
+    private LocalOwnerReplies localReplies;
+
+    @Inject
+    private LocalMessageRate localRate;
+
+    @Inject
+    private LocalSignInFailures localSignInFailures;
+
+    /** Read only for this node's figures, once the application runs (it needs the seams made here). */
+    @Inject
+    private Instance<StreamingService> streaming;
+
+    @Resource
+    private ManagedScheduledExecutorService executor;
+
+    private Grid grid;
+    private OwnerConnections connections;
+    private OwnerReplies replies;
+    private MessageRate rate;
+    private SignInFailures signInFailures;
+    private ClusterMembers members;
+    private ScheduledFuture<?> publishing;
+
+    /** Makes the choice when the application starts, so that a node shows in the cluster before its first user. */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        LOG.log(Level.FINE, "Seams: {0}", connections.getClass().getSimpleName());
+    }
+
+    @PostConstruct
+    void choose() {
+        Optional<Grid> found = findGrid();
+        if (found.isEmpty()) {
+            connections = localConnections;
+            replies = localReplies;
+            rate = localRate;
+            signInFailures = localSignInFailures;
+            members = () -> List.of(here());
+            LOG.info("agent-stream runs on this node alone: its per-user limits count this node's connections");
+            return;
+        }
+        grid = found.get();
+        GridOwnerConnections gridConnections = new GridOwnerConnections(grid, localConnections, executor);
+        GridOwnerReplies gridReplies = new GridOwnerReplies(grid);
+        GridMembers gridMembers = new GridMembers(grid, this::here);
+        connections = gridConnections;
+        replies = gridReplies;
+        rate = new GridMessageRate(grid, System::currentTimeMillis);
+        signInFailures = new GridSignInFailures(grid, System::currentTimeMillis);
+        members = gridMembers;
+        Set<String> others = new HashSet<>(grid.members());
+        others.remove(grid.localMember());
+        // what an earlier run of this node under the same member id left behind no longer counts
+        gridConnections.keepOnly(others);
+        gridReplies.keepOnly(others);
+        grid.listen(new ClusterEvents(grid, gridConnections, gridReplies, executor));
+        long every = GridMembers.PUBLISH_EVERY.toMillis();
+        publishing = executor.scheduleAtFixedRate(gridMembers::publish, 0, every, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "agent-stream runs as member {0} of a cluster of {1}: per-user limits, sign-out and "
+                + "/status cover every node", new Object[] {grid.localMember(), grid.members().size()});
+    }
+
+    @PreDestroy
+    void stop() {
+        if (publishing != null) {
+            publishing.cancel(false);
+        }
+        if (grid != null) {
+            grid.close();
+        }
+    }
+
+    @Produces
+    OwnerConnections connections() {
+        return connections;
+    }
+
+    @Produces
+    OwnerReplies replies() {
+        return replies;
+    }
+
+    @Produces
+    MessageRate rate() {
+        return rate;
+    }
+
+    @Produces
+    SignInFailures signInFailures() {
+        return signInFailures;
+    }
+
+    @Produces
+    ClusterMembers members() {
+        return members;
+    }
+
+    /** This node's name and figures now. */
+    private ClusterMembers.Member here() {
+        int active = streaming.isResolvable() ? streaming.get().stats().activeStreams() : 0;
+        return new ClusterMembers.Member(nodeName(), active, localConnections.openCount());
+    }
+
+    /** The server's name for this node: WildFly's node name, Payara's instance name, else the host's. */
+    static String nodeName() {
+        for (String property : List.of("jboss.node.name", "com.sun.aas.instanceName")) {
+            String name = System.getProperty(property);
+            if (name != null && !name.isBlank()) {
+                return name;
+            }
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "this node";
+        }
+    }
+
+    /**
+     * The server's grid, when this node is in a cluster that runs the application. Each engine's classes are
+     * touched only on the server that has it: the other server's would not load.
+     */
+    private static Optional<Grid> findGrid() {
+        try {
+            if (visible("org.infinispan.Cache")) {
+                return InfinispanGrid.find();
+            }
+            if (visible("com.hazelcast.core.HazelcastInstance")) {
+                return HazelcastGrid.find();
+            }
+        } catch (LinkageError | RuntimeException e) {
+            LOG.log(Level.WARNING, "The server's grid could not be used; this node counts on its own", e);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean visible(String className) {
+        try {
+            Class.forName(className, false, ClusterSeams.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
