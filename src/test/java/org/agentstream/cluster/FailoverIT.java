@@ -55,6 +55,7 @@ class FailoverIT {
         String session = SignIn.signIn(cluster.base(), BuildUsers.ALICE, BuildUsers.passwordOf(BuildUsers.ALICE));
         ClusterNode doomed = cluster.nodeOf(session);
         ClusterNode survivor = cluster.other(doomed);
+        List<String> membersBefore = ServerStatus.memberNames(survivor.base()).stream().sorted().toList();
 
         long killed;
         CompletableFuture<Long> alone;
@@ -89,6 +90,9 @@ class FailoverIT {
         }
         LOG.log(Level.INFO, "{0} listed itself alone in /status {1} ms after {2} was killed", new Object[] {
             survivor.name(), detected, doomed.name()});
+        // asserted here, not before the kill, so that the user's side above is tested whatever /status says
+        assertEquals(cluster.nodes().stream().map(ClusterNode::name).sorted().toList(), membersBefore,
+                survivor + " listed both members before the kill, so listing itself alone is news");
         assertTrue(detected <= DETECTED_WITHIN.toMillis(), survivor + " listed itself alone after " + detected
                 + " ms, more than " + DETECTED_WITHIN);
     }
