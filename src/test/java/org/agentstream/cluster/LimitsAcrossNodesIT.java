@@ -1,6 +1,5 @@
 package org.agentstream.cluster;
 
-import static org.agentstream.testing.clients.Conversations.ask;
 import static org.agentstream.testing.clients.Conversations.message;
 import static org.agentstream.testing.clients.Conversations.opened;
 import static org.agentstream.testing.clients.Conversations.words;
@@ -105,7 +104,13 @@ class LimitsAcrossNodesIT {
         try (ChatClient here = opened(cluster.base(), session); ChatClient there = opened(other.base(), session)) {
             // the minute's messages, by turns on each node: the balancer's node gets more of them, or as many
             for (int i = 0; i < SharedCluster.MAX_MESSAGES_PER_MINUTE; i++) {
-                ask(i % 2 == 0 ? here : there, "m" + i, "echo", "message " + i, null);
+                ChatClient client = i % 2 == 0 ? here : there;
+                String id = "m" + i;
+                client.send(message(id, "echo", "message " + i, null));
+                ChatClient.Replies replies = new ChatClient.Replies();
+                client.readUntil(replies, read -> read.ended(id) || !read.errors(id).isEmpty(), WAIT);
+                assertEquals(List.of(), replies.errors(id), id + " is one of the minute's messages");
+                assertEquals("complete", replies.reply(id).status());
             }
             there.send(message("past-the-rate", "echo", "one more this minute", null));
             Frame limited = there.next("error", WAIT);
