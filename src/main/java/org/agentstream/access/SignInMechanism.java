@@ -5,11 +5,11 @@ import jakarta.inject.Inject;
 import jakarta.security.auth.message.callback.PasswordValidationCallback;
 import jakarta.security.enterprise.AuthenticationException;
 import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -30,14 +30,9 @@ import javax.security.auth.callback.UnsupportedCallbackException;
  * with {@code Retry-After} and {@code login-locked.html}, whatever the password. Being a Jakarta Security
  * mechanism, it replaces the container's FORM login, so no {@code j_security_check} of the container's is left to
  * go around it. How it behaves: docs/configuration.md, Sign-in throttle.
- *
- * <p>The session keeps the user's name only ({@link #SIGNED_IN}, a string, which a cluster's session store carries
- * to any node), and every request of the session names that user to the container again, whose realm supplies their
- * groups, so roles are the realm's on every node. Jakarta Security's {@code @AutoApplySession} kept the container's
- * identity instead, and WildFly's distributable sessions restore it on another node without its roles (403 on the
- * chat there until the user signed in again).
  */
 @ApplicationScoped
+@AutoApplySession
 public class SignInMechanism implements HttpAuthenticationMechanism {
 
     private static final Logger LOG = Logger.getLogger(SignInMechanism.class.getName());
@@ -45,8 +40,6 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     static final String ACTION = "/j_security_check";
     /** The session attribute with the protected address that asked for the sign-in, to go back to after it. */
     static final String RETURN_TO = SignInMechanism.class.getName() + ".returnTo";
-    /** The session attribute with the signed-in user's name. */
-    static final String SIGNED_IN = SignInMechanism.class.getName() + ".user";
     private static final String FORM = "/login.html";
     private static final String FAILED = "/login-failed.html";
     private static final String LOCKED = "/login-locked.html";
@@ -62,15 +55,6 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
             HttpMessageContext context) throws AuthenticationException {
         if (ACTION.equals(request.getServletPath()) && "POST".equals(request.getMethod())) {
             return signIn(request, response, context);
-        }
-        String signedIn = signedIn(request);
-        if (signedIn != null) {
-            try {
-                return context.notifyContainerAboutLogin(signedIn, Set.of()); // the realm's groups (class comment)
-            } catch (IllegalStateException gone) { // Jakarta Security's report that the container refused the name
-                LOG.log(Level.FINE, "The realm no longer knows " + signedIn + ": the session is signed out", gone);
-                request.getSession().removeAttribute(SIGNED_IN);
-            }
         }
         if (context.isProtected()) {
             if ("GET".equals(request.getMethod())) {
@@ -107,23 +91,7 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         if (request.getSession(false) != null) {
             request.changeSessionId(); // a session made before the sign-in is not the signed-in one (fixation)
         }
-        request.getSession().setAttribute(SIGNED_IN, user);
         return context.notifyContainerAboutLogin(user, Set.of());
-    }
-
-    /** Signing out ({@code request.logout()}) forgets the session's user as well as the container's identity. */
-    @Override
-    public void cleanSubject(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
-        HttpSession session = request.getSession(false);
-        if (session != null) {
-            session.removeAttribute(SIGNED_IN);
-        }
-        HttpAuthenticationMechanism.super.cleanSubject(request, response, context);
-    }
-
-    private static String signedIn(HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        return session == null ? null : session.getAttribute(SIGNED_IN) instanceof String user ? user : null;
     }
 
     /** Checks the password with the server's realm, through the container's own callback handler. */

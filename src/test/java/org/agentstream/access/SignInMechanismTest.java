@@ -1,32 +1,11 @@
 package org.agentstream.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
-import jakarta.security.enterprise.AuthenticationStatus;
-import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/**
- * Failures are counted per IPv4 address, and per /64 network for IPv6, where one client usually holds all of one; a
- * signed-in session keeps the user's name, which names the user to the container again on any node.
- */
+/** Failures are counted per IPv4 address, and per /64 network for IPv6, where one client usually holds all of one. */
 class SignInMechanismTest {
-
-    /** The session's attributes, as a cluster's session store carries them to another node. */
-    private final Map<String, Object> attributes = new HashMap<>();
-    /** What the mechanism told the container: user, groups. */
-    private final List<Object> notified = new ArrayList<>();
-    private final List<String> forwardedTo = new ArrayList<>();
 
     @Test
     void anIpv4AddressCountsOnItsOwn() {
@@ -41,69 +20,5 @@ class SignInMechanismTest {
         assertEquals(network, SignInMechanism.addressKey("2001:0db8:0001:0002:0:0:0:1"));
         assertEquals(network, SignInMechanism.addressKey("[2001:db8:1:2::ffff]"), "as some containers write it");
         assertEquals("0:0:0:0::/64", SignInMechanism.addressKey("0:0:0:0:0:0:0:1"));
-    }
-
-    @Test
-    void aSessionSignedInOnAnotherNodeNamesItsUserAndLeavesTheGroupsToTheRealm() throws Exception {
-        attributes.put(SignInMechanism.SIGNED_IN, "demo"); // a string only: what the session store replicates
-
-        AuthenticationStatus status = new SignInMechanism().validateRequest(request("GET", "/chat"), null, context());
-
-        assertEquals(AuthenticationStatus.SUCCESS, status);
-        assertEquals(List.of("demo", Set.of()), notified, "no groups of ours: the container's realm gives its own");
-        assertEquals(List.of(), forwardedTo);
-    }
-
-    @Test
-    void aSessionWithoutAUserIsAskedToSignInOnAProtectedAddress() throws Exception {
-        AuthenticationStatus status = new SignInMechanism().validateRequest(request("POST", "/signin"), null,
-                context());
-
-        assertEquals(AuthenticationStatus.SEND_CONTINUE, status);
-        assertEquals(List.of("/login.html"), forwardedTo);
-        assertEquals(List.of(), notified);
-    }
-
-    @Test
-    void signingOutForgetsTheSessionsUser() {
-        attributes.put(SignInMechanism.SIGNED_IN, "demo");
-
-        new SignInMechanism().cleanSubject(request("POST", "/signout"), null, context());
-
-        assertNull(attributes.get(SignInMechanism.SIGNED_IN));
-    }
-
-    private HttpServletRequest request(String method, String servletPath) {
-        HttpSession session = proxy(HttpSession.class, (self, called, args) -> switch (called.getName()) {
-            case "getAttribute" -> attributes.get(args[0]);
-            case "removeAttribute" -> attributes.remove(args[0]);
-            default -> null;
-        });
-        return proxy(HttpServletRequest.class, (self, called, args) -> switch (called.getName()) {
-            case "getMethod" -> method;
-            case "getServletPath" -> servletPath;
-            case "getSession" -> session;
-            default -> null;
-        });
-    }
-
-    private HttpMessageContext context() {
-        return proxy(HttpMessageContext.class, (self, called, args) -> switch (called.getName()) {
-            case "notifyContainerAboutLogin" -> {
-                notified.addAll(List.of(args));
-                yield AuthenticationStatus.SUCCESS;
-            }
-            case "forward" -> {
-                forwardedTo.add((String) args[0]);
-                yield AuthenticationStatus.SEND_CONTINUE;
-            }
-            case "isProtected" -> true;
-            default -> null;
-        });
-    }
-
-    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
-        return type.cast(Proxy.newProxyInstance(SignInMechanismTest.class.getClassLoader(), new Class<?>[] {type},
-                handler));
     }
 }
