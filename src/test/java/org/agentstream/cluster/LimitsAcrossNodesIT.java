@@ -60,7 +60,7 @@ class LimitsAcrossNodesIT {
     }
 
     @Test
-    void repliesStreamingOnOneNodeCountAgainstTheUsersRepliesOnTheOther(Cluster cluster) throws Exception {
+    void repliesStreamingOnOneNodeCountAgainstTheUsersRepliesOnTheOtherUntilTheyEnd(Cluster cluster) throws Exception {
         String session = SignIn.signIn(cluster.base(), BuildUsers.BOB, BuildUsers.passwordOf(BuildUsers.BOB));
         ClusterNode other = cluster.other(cluster.nodeOf(session));
         try (ChatClient here = opened(cluster.base(), session); ChatClient there = opened(other.base(), session)) {
@@ -93,6 +93,13 @@ class LimitsAcrossNodesIT {
                 there.readUntil(onThere, read -> read.ended(id), WAIT);
                 assertEquals("cancelled", onThere.reply(id).status());
             }
+
+            // and once they ended, their places are free again on either node
+            there.send(message("after-they-ended", "echo", "places free again", null));
+            there.readUntil(onThere, read -> read.ended("after-they-ended")
+                    || !read.errors("after-they-ended").isEmpty(), WAIT);
+            assertEquals(List.of(), onThere.errors("after-they-ended"), "the ended replies hold no place");
+            assertEquals("complete", onThere.reply("after-they-ended").status());
         }
     }
 
