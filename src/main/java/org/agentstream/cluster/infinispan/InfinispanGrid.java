@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -101,7 +102,7 @@ public final class InfinispanGrid implements Grid {
                         new Object[] {CHANNEL, CACHES + cacheName(name)});
                 return Optional.empty();
             }
-            maps.put(name, new CacheMap(cache.get()));
+            maps.put(name, new CacheMap(cache.get(), InfinispanGrid.class.getClassLoader()));
         }
         InfinispanGrid grid = new InfinispanGrid(channel.get(), maps, Deliveries.onManagedThreads());
         LOG.log(Level.INFO, "Grid: member {0} of {1}, caches {2}", new Object[] {grid.localMember(), grid.members(),
@@ -251,40 +252,61 @@ public final class InfinispanGrid implements Grid {
      * owner under its lock, so it is atomic over the cluster; a time to live is the entry's lifespan, which every
      * write sets afresh; every node holds every entry, so {@link #entries} reads this node's copy only.
      */
-    record CacheMap(Cache<String, String> cache) implements SharedMap {
+    record CacheMap(Cache<String, String> cache, ClassLoader application) implements SharedMap {
 
         @Override
         public String get(String key) {
-            return cache.get(key);
+            return withApplication(() -> cache.get(key));
         }
 
         @Override
         public boolean putIfAbsent(String key, String value, Duration ttl) {
-            return cache.putIfAbsent(key, value, lifespanMs(ttl), MILLISECONDS) == null;
+            return withApplication(() -> cache.putIfAbsent(key, value, lifespanMs(ttl), MILLISECONDS) == null);
         }
 
         @Override
         public boolean replace(String key, String expected, String value, Duration ttl) {
-            return cache.replace(key, expected, value, lifespanMs(ttl), MILLISECONDS);
+            return withApplication(() -> cache.replace(key, expected, value, lifespanMs(ttl), MILLISECONDS));
         }
 
         @Override
         public boolean remove(String key, String expected) {
-            return cache.remove(key, expected);
+            return withApplication(() -> cache.remove(key, expected));
+        }
+
+        /**
+         * Runs a cache operation with the application's class loader as the thread's context class loader, as on a
+         * request's thread: on a managed thread without the application's context (the replies' scheduler), WildFly's
+         * cache found no entry for a key it held.
+         */
+        private <T> T withApplication(Supplier<T> operation) {
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            if (before == application) {
+                return operation.get();
+            }
+            thread.setContextClassLoader(application);
+            try {
+                return operation.get();
+            } finally {
+                thread.setContextClassLoader(before);
+            }
         }
 
         @Override
         public Map<String, String> entries(String prefix) {
             Map<String, String> found = new HashMap<>();
-            try (CloseableIterator<Map.Entry<String, String>> all = cache.entrySet().iterator()) {
-                while (all.hasNext()) {
-                    Map.Entry<String, String> entry = all.next();
-                    if (entry.getKey().startsWith(prefix)) {
-                        found.put(entry.getKey(), entry.getValue());
+            return withApplication(() -> {
+                try (CloseableIterator<Map.Entry<String, String>> all = cache.entrySet().iterator()) {
+                    while (all.hasNext()) {
+                        Map.Entry<String, String> entry = all.next();
+                        if (entry.getKey().startsWith(prefix)) {
+                            found.put(entry.getKey(), entry.getValue());
+                        }
                     }
                 }
-            }
-            return found;
+                return found;
+            });
         }
 
         /** Infinispan's lifespan: a negative one is none. */
