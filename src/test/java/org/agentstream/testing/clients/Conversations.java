@@ -6,7 +6,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.websocket.DeploymentException;
 import java.io.IOException;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.agentstream.testing.clients.ChatClient.Frame;
 import org.agentstream.testing.clients.ChatClient.Reply;
+import org.glassfish.tyrus.core.HandshakeException;
 
 /** The frames and exchanges of the protocol that ITs build on: owners, messages, requests and their answers. */
 public final class Conversations {
@@ -63,6 +66,24 @@ public final class Conversations {
     public static String resume(String id, String messageId, int afterSeq) {
         return Json.createObjectBuilder().add("type", "resume").add("id", id).add("messageId", messageId)
                 .add("afterSeq", afterSeq).build().toString();
+    }
+
+    /**
+     * A connection to the application at {@code base} with the session of {@code cookie}, once the server has opened
+     * it (it answered an {@code agents} request on it).
+     */
+    public static ChatClient opened(URL base, String cookie) throws IOException, InterruptedException {
+        ChatClient client;
+        try {
+            client = ChatClient.connect(base, Map.of("Cookie", List.of(cookie)));
+        } catch (DeploymentException e) {
+            throw new IOException("no chat connection to " + base + ": " + e.getMessage()
+                    + (e.getCause() instanceof HandshakeException refused ? " (HTTP " + refused.getHttpStatusCode()
+                            + ")" : ""), e);
+        }
+        client.send(request("agents", "open", null));
+        assertEquals("agents", client.next(WAIT).type());
+        return client;
     }
 
     /** Asks and reads the reply to its end. */
