@@ -31,17 +31,22 @@ public class SessionEndListener implements ServletContextListener {
     @Inject
     private OwnerConnections connections;
 
+    @Inject
+    private EndedSessions endedSessions;
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        event.getServletContext().addListener(new SessionEnds(connections));
+        event.getServletContext().addListener(new SessionEnds(connections, endedSessions));
     }
 
     /** The session listener itself, added at start-up (see the class comment). */
-    private record SessionEnds(OwnerConnections connections) implements HttpSessionListener {
+    private record SessionEnds(OwnerConnections connections, EndedSessions endedSessions)
+            implements HttpSessionListener {
 
         @Override
         public void sessionDestroyed(HttpSessionEvent event) {
             String id = event.getSession().getId();
+            endedSessions.ended(id); // before the closes: a client that reconnects at once meets it on any node
             List<Session> closed = connections.closeSession(id, CloseReasons.SIGNED_OUT);
             if (closed.isEmpty()) {
                 return;

@@ -57,11 +57,18 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     @Inject
     private SignInFailures failures;
 
+    @Inject
+    private EndedSessions endedSessions = EndedSessions.ONE_NODE;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) throws AuthenticationException {
         if (ACTION.equals(request.getServletPath()) && "POST".equals(request.getMethod())) {
             return signIn(request, response, context);
+        }
+        HttpSession session = request.getSession(false);
+        if (session != null && endedSessions.hasEnded(session.getId())) {
+            session.invalidate(); // ended on another node, whose end this node's copy has not heard of
         }
         String signedIn = signedIn(request);
         if (signedIn != null) {

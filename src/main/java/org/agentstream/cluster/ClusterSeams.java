@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.access.EndedSessions;
 import org.agentstream.access.LocalMessageRate;
 import org.agentstream.access.LocalOwnerConnections;
 import org.agentstream.access.LocalSignInFailures;
@@ -37,9 +38,9 @@ import org.agentstream.streaming.StreamingService;
  * Chooses, when the application starts, how the seams that could cross nodes are implemented: over the server's grid
  * when this node is a member of a cluster that runs the application (Infinispan on WildFly with server-config's
  * cache container, Hazelcast on a Payara instance of a deployment group), else this node's own. It produces the
- * chosen {@link OwnerConnections}, {@link OwnerReplies}, {@link MessageRate}, {@link SignInFailures} and
- * {@link ClusterMembers}, hears the grid's broadcasts and view changes for them, and publishes this node's figures
- * while it runs.
+ * chosen {@link OwnerConnections}, {@link OwnerReplies}, {@link MessageRate}, {@link SignInFailures},
+ * {@link EndedSessions} and {@link ClusterMembers}, hears the grid's broadcasts and view changes for them, and
+ * publishes this node's figures while it runs.
  */
 @ApplicationScoped
 public class ClusterSeams {
@@ -70,6 +71,7 @@ public class ClusterSeams {
     private OwnerReplies replies;
     private MessageRate rate;
     private SignInFailures signInFailures;
+    private EndedSessions endedSessions;
     private ClusterMembers members;
     private ScheduledFuture<?> publishing;
 
@@ -86,6 +88,7 @@ public class ClusterSeams {
             replies = localReplies;
             rate = localRate;
             signInFailures = localSignInFailures;
+            endedSessions = EndedSessions.ONE_NODE;
             members = () -> List.of(here());
             LOG.info("agent-stream runs on this node alone: its per-user limits count this node's connections");
             return;
@@ -98,6 +101,7 @@ public class ClusterSeams {
         replies = gridReplies;
         rate = new GridMessageRate(grid, System::currentTimeMillis);
         signInFailures = new GridSignInFailures(grid, System::currentTimeMillis);
+        endedSessions = new GridEndedSessions(grid);
         members = gridMembers;
         Set<String> others = new HashSet<>(grid.members());
         others.remove(grid.localMember());
@@ -139,6 +143,11 @@ public class ClusterSeams {
     @Produces
     SignInFailures signInFailures() {
         return signInFailures;
+    }
+
+    @Produces
+    EndedSessions endedSessions() {
+        return endedSessions;
     }
 
     @Produces
