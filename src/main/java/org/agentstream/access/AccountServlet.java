@@ -36,6 +36,9 @@ public class AccountServlet extends HttpServlet {
     @Inject
     private OwnerConnections connections;
 
+    @Inject
+    private EndedSessions endedSessions;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         switch (request.getServletPath()) {
@@ -60,6 +63,10 @@ public class AccountServlet extends HttpServlet {
         String user = request.getRemoteUser();
         String owner = user == null ? null : Owners.user(user);
         CloseReason signedOut = CloseReasons.SIGNED_OUT;
+        HttpSession ending = request.getSession(false);
+        if (ending != null) {
+            endedSessions.ended(ending.getId()); // every node refuses it from now on, whatever copy of it they hold
+        }
         if (owner != null) {
             List<Session> closed = connections.closeAll(owner, signedOut);
             connections.awaitClosed(closed, OwnerConnections.CLOSES_WITHIN);
