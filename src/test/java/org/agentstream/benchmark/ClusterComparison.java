@@ -159,16 +159,22 @@ public final class ClusterComparison {
         PayaraCluster cluster = PayaraCluster.start(new PayaraCluster.Sources(Path.of(required("bench.payara.home")),
                 paths.target(), paths.war(), config.resolve("payara/configure.asadmin"),
                 config.resolve("payara/cluster.asadmin"), config.resolve("haproxy/agentstream.cfg")));
-        // the domain outlives the run: its setting goes back to configure.asadmin's before the cluster stops
+        // the domain outlives the run: the instances' system properties go before the cluster stops
         AutoCloseable stop = once(() -> {
             try {
-                setPayaraSignIn(cluster, "required");
+                for (PayaraCluster.Node node : cluster.nodes()) {
+                    cluster.admin("delete-system-property", "--target", node.name(), SIGN_IN);
+                }
             } finally {
                 cluster.close();
             }
         });
         try {
-            setPayaraSignIn(cluster, "off");
+            // as an admin does in the console (the instance's System Properties): it applies at once, and a system
+            // property wins over configure.asadmin's config property
+            for (PayaraCluster.Node node : cluster.nodes()) {
+                cluster.admin("create-system-properties", "--target", node.name(), SIGN_IN + "=off");
+            }
             List<Long> pids = new ArrayList<>();
             for (PayaraCluster.Node node : cluster.nodes()) {
                 pids.add(cluster.pid(node));
@@ -180,11 +186,6 @@ public final class ClusterComparison {
             stop(stop);
             throw e;
         }
-    }
-
-    private static void setPayaraSignIn(PayaraCluster cluster, String value) throws IOException, InterruptedException {
-        cluster.admin("set-config-property", "--source=domain", "--propertyName=" + SIGN_IN,
-                "--propertyValue=" + value);
     }
 
     /** {@code close} run once, however often it is asked: by the end of the run and by Ctrl-C. */
@@ -289,7 +290,8 @@ public final class ClusterComparison {
                 + "replies; first chunk from the moment the request was sent. Server CPU per chunk: CPU time (user + "
                 + "system, from /proc/<pid>/stat) per chunk received, of node 1's JVM for the direct way, and of both "
                 + "nodes' JVMs and the balancer (" + cluster.balancerTitle() + ") for the way through it. Ratio: "
-                + "through the balancer / directly. Sign-in off; each way had warm-up runs (" + warmup
+                + "through the balancer / directly. Sign-in off; each way had warm-up runs ("
+                + warmup.stream().map(load -> load.agent() + " " + load.connections()).collect(Collectors.joining(", "))
                 + ") first, not shown.");
     }
 
