@@ -62,7 +62,7 @@ final class ComparisonTable {
         });
     }
 
-    private static String replies(LoadBenchmark.Figures figures) {
+    static String replies(LoadBenchmark.Figures figures) {
         if (figures == null) {
             return "—";
         }
@@ -86,7 +86,7 @@ final class ComparisonTable {
         return text;
     }
 
-    private static String number(double value) {
+    static String number(double value) {
         if (value >= 100 || value == Math.rint(value)) {
             return String.format(Locale.ROOT, "%.0f", value);
         }

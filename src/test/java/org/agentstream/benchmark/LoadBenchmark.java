@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.agentstream.testing.clients.GapAnalysis;
 
 /**
@@ -109,17 +111,27 @@ public final class LoadBenchmark {
     /**
      * What one run measured. Times in ms; {@code timePerChunk*} is per reply, (last chunk's arrival - first
      * chunk's) / (chunks - 1), its percentiles over the replies; {@code lag*} over every chunk of every reply:
-     * arrival - request - ideal arrival, at least 0. Server figures are NaN or -1 when its pid is unknown.
+     * arrival - request - ideal arrival, at least 0. Server figures are NaN or -1 when its pid is unknown; for a
+     * server of several processes they are the processes' sum, and {@code serverCpuSEach} has each one's CPU time.
      */
     public record Figures(Load load, int complete, int busy, int lost, int other, boolean timedOut, long chunks,
             double timePerChunkP50, double timePerChunkP99, double firstChunkP50, double firstChunkP99,
             double firstChunkMax, double lagP50, double lagP99, double lagMax, double sendGapP50, double sendGapP99,
             double batchedPercent, int gaps, double wallS, double serverCpuS, int serverThreadsBefore,
-            int serverThreadsPeak, double serverRssPeakMb, double clientCpuS) {
+            int serverThreadsPeak, double serverRssPeakMb, double clientCpuS, List<Double> serverCpuSEach) {
 
         /** The server's CPU time per chunk received, in µs. */
         public double serverCpuPerChunkMicros() {
-            return chunks == 0 ? Double.NaN : serverCpuS * 1e6 / chunks;
+            return perChunkMicros(serverCpuS);
+        }
+
+        /** The CPU time per chunk received of the {@code index}th watched process, in µs. */
+        public double serverCpuPerChunkMicros(int index) {
+            return perChunkMicros(serverCpuSEach.get(index));
+        }
+
+        private double perChunkMicros(double cpuS) {
+            return chunks == 0 ? Double.NaN : cpuS * 1e6 / chunks;
         }
 
         void print(PrintStream out) {
@@ -138,6 +150,10 @@ public final class LoadBenchmark {
                     + "threads at peak %d (before the run %d); server RSS at peak %.0f MB%n", wallS, serverCpuS,
                     100 * serverCpuS / wallS, serverCpuPerChunkMicros(), serverThreadsPeak, serverThreadsBefore,
                     serverRssPeakMb);
+            if (serverCpuSEach.size() > 1) {
+                out.println("server CPU per process, in the order watched: " + serverCpuSEach.stream()
+                        .map(cpuS -> String.format(Locale.ROOT, "%.2f s", cpuS)).collect(Collectors.joining(", ")));
+            }
             out.printf(Locale.ROOT, "load client CPU %.1f s (%.0f%% of one core), on the same machine%n", clientCpuS,
                     100 * clientCpuS / wallS);
         }
@@ -228,13 +244,23 @@ public final class LoadBenchmark {
     /** The same, for a server whose pid is known already ({@code knownPid}; -1: read it from /status). */
     public static Figures run(URI base, long knownPid, Load load, Duration timeout, PrintStream log)
             throws IOException, InterruptedException {
+        return run(base, knownPid >= 0 ? List.of(knownPid) : List.of(), load, timeout, log);
+    }
+
+    /**
+     * The same, for a server of the processes {@code pids} (a cluster's nodes and its balancer), watched together;
+     * none: the pid from /status.
+     */
+    public static Figures run(URI base, List<Long> pids, Load load, Duration timeout, PrintStream log)
+            throws IOException, InterruptedException {
         URI chat = URI.create(base.toString().replaceFirst("^http", "ws") + "chat");
         String request = "\",\"agent\":\"" + load.agent() + "\",\"content\":\"" + load.content() + "\"}";
         ExecutorService callbacks = Executors.newFixedThreadPool(2);
         try {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                     .connectTimeout(Duration.ofSeconds(30)).build();
-            long pid = knownPid >= 0 ? knownPid : serverPid(http, base);
+            long[] watched = pids.isEmpty() ? LongStream.of(serverPid(http, base)).filter(pid -> pid >= 0).toArray()
+                    : pids.stream().mapToLong(Long::longValue).toArray();
             int connections = load.connections();
             CountDownLatch answered = new CountDownLatch(connections);
             List<Client> clients = new ArrayList<>();
@@ -255,7 +281,7 @@ public final class LoadBenchmark {
                 }
                 log.printf(Locale.ROOT, "%d connections open%n", connections);
 
-                ProcessWatch watch = pid < 0 ? null : ProcessWatch.start(pid);
+                ProcessWatch watch = watched.length == 0 ? null : ProcessWatch.start(watched);
                 long start = System.nanoTime();
                 long clientCpuBefore = ownCpuNanos();
                 for (int i = 0; i < connections; i++) {
@@ -351,7 +377,8 @@ public final class LoadBenchmark {
                 receiveGaps == 0 ? 0 : 100.0 * batched / receiveGaps, receiveGaps, wallS,
                 usage == null ? Double.NaN : usage.cpuNanos() / 1e9, usage == null ? -1 : usage.threadsBefore(),
                 usage == null ? -1 : usage.peakThreads(), usage == null ? Double.NaN : usage.peakRssKb() / 1024.0,
-                clientCpuS);
+                clientCpuS,
+                usage == null ? List.of() : usage.cpuNanosEach().stream().map(nanos -> nanos / 1e9).toList());
     }
 
     /** The pid the server's {@code /status} gives, else {@code -Dbench.pid}, else -1 (no server figures). */

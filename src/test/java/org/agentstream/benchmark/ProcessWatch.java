@@ -6,18 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * A server process as Linux's {@code /proc} shows it: CPU time, threads and resident memory, sampled every 200 ms
  * while a load runs, and its open files. The same measure for every server, whatever it runs on (a JVM, CPython,
- * Node).
+ * Node); a server of several processes (a cluster's nodes and its balancer) is watched as their sum.
  */
 final class ProcessWatch {
 
@@ -27,19 +30,20 @@ final class ProcessWatch {
     /** {@code socket:[12345]} or {@code pipe:[12345]}: the kind without its inode. */
     private static final Pattern SPECIAL_FILE = Pattern.compile("^(socket|pipe):\\[[0-9]+\\]$");
 
-    private final long pid;
-    private final Sample before;
+    private final long[] pids;
+    private final List<Sample> before;
     private final ScheduledExecutorService sampler;
     private volatile int peakThreads;
     private volatile long peakRssKb;
 
-    private ProcessWatch(long pid) {
-        this.pid = pid;
-        this.before = read(pid);
-        this.peakThreads = before.threads();
-        this.peakRssKb = before.rssKb();
+    private ProcessWatch(long[] pids) {
+        this.pids = pids.clone();
+        this.before = readAll();
+        Sample together = sum(before);
+        this.peakThreads = together.threads();
+        this.peakRssKb = together.rssKb();
         this.sampler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "process-watch-" + pid);
+            Thread thread = new Thread(task, "process-watch-" + Arrays.toString(pids));
             thread.setDaemon(true);
             return thread;
         });
@@ -50,26 +54,41 @@ final class ProcessWatch {
     record Sample(long cpuNanos, int threads, long rssKb) {
     }
 
-    /** What the process used while it was watched. */
-    record Usage(long cpuNanos, int threadsBefore, int peakThreads, long peakRssKb) {
+    /**
+     * What the processes used together while they were watched; {@code cpuNanosEach} is each one's CPU time, in the
+     * order they were given.
+     */
+    record Usage(long cpuNanos, int threadsBefore, int peakThreads, long peakRssKb, List<Long> cpuNanosEach) {
     }
 
-    /** Starts sampling the process now. */
-    static ProcessWatch start(long pid) {
-        return new ProcessWatch(pid);
+    /** Starts sampling the processes now. */
+    static ProcessWatch start(long... pids) {
+        return new ProcessWatch(pids);
     }
 
     /** Stops sampling, with a last reading. */
     Usage stop() {
         sampler.shutdownNow();
-        Sample after = read(pid);
-        return new Usage(after.cpuNanos() - before.cpuNanos(), before.threads(),
-                Math.max(peakThreads, after.threads()), Math.max(peakRssKb, after.rssKb()));
+        List<Sample> after = readAll();
+        List<Long> cpuEach = IntStream.range(0, pids.length)
+                .mapToObj(i -> after.get(i).cpuNanos() - before.get(i).cpuNanos()).toList();
+        Sample total = sum(after);
+        return new Usage(cpuEach.stream().mapToLong(Long::longValue).sum(), sum(before).threads(),
+                Math.max(peakThreads, total.threads()), Math.max(peakRssKb, total.rssKb()), cpuEach);
+    }
+
+    private List<Sample> readAll() {
+        return Arrays.stream(pids).mapToObj(ProcessWatch::read).toList();
+    }
+
+    private static Sample sum(List<Sample> samples) {
+        return new Sample(samples.stream().mapToLong(Sample::cpuNanos).sum(),
+                samples.stream().mapToInt(Sample::threads).sum(), samples.stream().mapToLong(Sample::rssKb).sum());
     }
 
     private void sample() {
         try {
-            Sample now = read(pid);
+            Sample now = sum(readAll());
             peakThreads = Math.max(peakThreads, now.threads());
             peakRssKb = Math.max(peakRssKb, now.rssKb());
         } catch (UncheckedIOException e) {
