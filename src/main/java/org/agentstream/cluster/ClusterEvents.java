@@ -51,8 +51,12 @@ final class ClusterEvents implements Grid.Listener {
 
     /** Drops what members not in the view now left in the grid. */
     void keepOnlyTheView() {
-        Set<String> now = grid.members();
-        connections.keepOnly(now);
-        replies.keepOnly(now);
+        keepOnly(grid.members());
+    }
+
+    /** Drops what members other than {@code members} left in the grid. */
+    void keepOnly(Set<String> members) {
+        connections.keepOnly(members);
+        replies.keepOnly(members);
     }
 }

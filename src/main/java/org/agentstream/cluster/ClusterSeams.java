@@ -74,6 +74,8 @@ public class ClusterSeams {
     private EndedSessions endedSessions;
     private ClusterMembers members;
     private ScheduledFuture<?> publishing;
+    /** The server's name for this node, as /status shows it. */
+    private final String node = nodeName();
 
     /** Makes the choice when the application starts, so that a node shows in the cluster before its first user. */
     void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
@@ -103,12 +105,11 @@ public class ClusterSeams {
         signInFailures = new GridSignInFailures(grid, System::currentTimeMillis);
         endedSessions = new GridEndedSessions(grid);
         members = gridMembers;
+        ClusterEvents events = new ClusterEvents(grid, gridConnections, gridReplies, executor);
         Set<String> others = new HashSet<>(grid.members());
         others.remove(grid.localMember());
-        // what an earlier run of this node under the same member id left behind no longer counts
-        gridConnections.keepOnly(others);
-        gridReplies.keepOnly(others);
-        grid.listen(new ClusterEvents(grid, gridConnections, gridReplies, executor));
+        events.keepOnly(others); // what an earlier run of this node under the same member id left no longer counts
+        grid.listen(events);
         long every = GridMembers.PUBLISH_EVERY.toMillis();
         publishing = executor.scheduleAtFixedRate(gridMembers::publish, 0, every, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "agent-stream runs as member {0} of a cluster of {1}: per-user limits, sign-out and "
@@ -158,11 +159,11 @@ public class ClusterSeams {
     /** This node's name and figures now. */
     private ClusterMembers.Member here() {
         int active = streaming.isResolvable() ? streaming.get().stats().activeStreams() : 0;
-        return new ClusterMembers.Member(nodeName(), active, localConnections.openCount());
+        return new ClusterMembers.Member(node, active, localConnections.openCount());
     }
 
     /** The server's name for this node: WildFly's node name, Payara's instance name, else the host's. */
-    static String nodeName() {
+    private static String nodeName() {
         for (String property : List.of("jboss.node.name", "com.sun.aas.instanceName")) {
             String name = System.getProperty(property);
             if (name != null && !name.isBlank()) {

@@ -146,9 +146,7 @@ public class GridOwnerConnections implements OwnerConnections {
 
     /** Drops the connections of members not in {@code members} (the view changed). */
     void keepOnly(Set<String> members) {
-        for (String key : owners.entries(PREFIX).keySet()) {
-            owners.update(key, current -> encode(live(current, members)), Duration.ZERO);
-        }
+        owners.updateAll(PREFIX, current -> encode(live(current, members)), Duration.ZERO);
     }
 
     private void send(Order order, String subject, String detail) {

@@ -55,9 +55,7 @@ public class GridOwnerReplies implements OwnerReplies {
 
     /** Drops the places of members not in {@code members} (the view changed). */
     void keepOnly(Set<String> members) {
-        for (String key : owners.entries(PREFIX).keySet()) {
-            owners.update(key, current -> encode(liveCounts(current, members)), Duration.ZERO);
-        }
+        owners.updateAll(PREFIX, current -> encode(liveCounts(current, members)), Duration.ZERO);
     }
 
     private static Map<String, Integer> liveCounts(String json, Set<String> members) {

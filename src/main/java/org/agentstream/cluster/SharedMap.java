@@ -51,4 +51,11 @@ public interface SharedMap {
             }
         }
     }
+
+    /** {@link #update}s each entry whose key starts with {@code prefix}, as this node sees them now. */
+    default void updateAll(String prefix, UnaryOperator<String> change, Duration ttl) {
+        for (String key : entries(prefix).keySet()) {
+            update(key, change, ttl);
+        }
+    }
 }
