@@ -11,9 +11,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What a member hears from the grid, handed to the seams: other members' orders to {@link GridOwnerConnections}, and
- * the view's changes to every seam that counts per member, which then drop what gone members left (off the engine's
- * threads, on {@code work}, against the view as it is when that runs).
+ * What a member hears from the grid, handed to the seams: other members' orders to {@link GridOwnerConnections} and
+ * {@link GridReplyDirectory} (on the engine's thread, in order), and the view's changes to every seam that counts per
+ * member or runs replies, which then drop what gone members left and end their replies (off the engine's threads, on
+ * {@code work}, against the view as it is when that runs).
  */
 final class ClusterEvents implements Grid.Listener {
 
@@ -22,12 +23,15 @@ final class ClusterEvents implements Grid.Listener {
     private final Grid grid;
     private final GridOwnerConnections connections;
     private final GridOwnerReplies replies;
+    private final GridReplyDirectory directory;
     private final Executor work;
 
-    ClusterEvents(Grid grid, GridOwnerConnections connections, GridOwnerReplies replies, Executor work) {
+    ClusterEvents(Grid grid, GridOwnerConnections connections, GridOwnerReplies replies,
+            GridReplyDirectory directory, Executor work) {
         this.grid = grid;
         this.connections = connections;
         this.replies = replies;
+        this.directory = directory;
         this.work = work;
     }
 
@@ -35,7 +39,10 @@ final class ClusterEvents implements Grid.Listener {
     public void received(String message) {
         try (JsonReader reader = Json.createReader(new StringReader(message))) {
             JsonObject order = reader.readObject();
-            if (GridOwnerConnections.SEAM.equals(order.getString("seam", ""))) {
+            String seam = order.getString("seam", "");
+            if (GridReplyDirectory.SEAM.equals(seam)) {
+                directory.received(order); // here, on the grid's thread: a reply's frames keep their order
+            } else if (GridOwnerConnections.SEAM.equals(seam)) {
                 connections.received(order);
             }
         } catch (JsonException | IllegalStateException | ClassCastException e) {
@@ -49,9 +56,11 @@ final class ClusterEvents implements Grid.Listener {
         work.execute(this::keepOnlyTheView);
     }
 
-    /** Drops what members not in the view now left in the grid. */
+    /** Drops what members not in the view now left in the grid, and ends the replies they were running. */
     void keepOnlyTheView() {
-        keepOnly(grid.members());
+        Set<String> members = grid.members();
+        keepOnly(members);
+        directory.membersChanged(members);
     }
 
     /** Drops what members other than {@code members} left in the grid. */

@@ -31,7 +31,11 @@ import org.agentstream.cluster.hazelcast.HazelcastGrid;
 import org.agentstream.cluster.infinispan.InfinispanGrid;
 import org.agentstream.streaming.ClusterMembers;
 import org.agentstream.streaming.LocalOwnerReplies;
+import org.agentstream.streaming.LocalReplyDirectory;
 import org.agentstream.streaming.OwnerReplies;
+import org.agentstream.streaming.ReplyDirectory;
+import org.agentstream.streaming.ReplyRecorder;
+import org.agentstream.streaming.StreamSettings;
 import org.agentstream.streaming.StreamingService;
 
 /**
@@ -39,8 +43,8 @@ import org.agentstream.streaming.StreamingService;
  * when this node is a member of a cluster that runs the application (Infinispan on WildFly with server-config's
  * cache container, Hazelcast on a Payara instance of a deployment group), else this node's own. It produces the
  * chosen {@link OwnerConnections}, {@link OwnerReplies}, {@link MessageRate}, {@link SignInFailures},
- * {@link EndedSessions} and {@link ClusterMembers}, hears the grid's broadcasts and view changes for them, and
- * publishes this node's figures while it runs.
+ * {@link EndedSessions}, {@link ClusterMembers} and {@link ReplyDirectory}, hears the grid's broadcasts and view
+ * changes for them, and publishes this node's figures while it runs.
  */
 @ApplicationScoped
 public class ClusterSeams {
@@ -59,6 +63,16 @@ public class ClusterSeams {
     @Inject
     private LocalSignInFailures localSignInFailures;
 
+    @Inject
+    private LocalReplyDirectory localDirectory;
+
+    @Inject
+    private StreamSettings streamSettings;
+
+    /** Stores a reply that a member which left was running; read when one is. */
+    @Inject
+    private Instance<ReplyRecorder> recorder;
+
     /** Read only for this node's figures, once the application runs (it needs the seams made here). */
     @Inject
     private Instance<StreamingService> streaming;
@@ -73,6 +87,7 @@ public class ClusterSeams {
     private SignInFailures signInFailures;
     private EndedSessions endedSessions;
     private ClusterMembers members;
+    private ReplyDirectory directory;
     private ScheduledFuture<?> publishing;
     /** The server's name for this node, as /status shows it. */
     private final String node = nodeName();
@@ -92,6 +107,7 @@ public class ClusterSeams {
             signInFailures = localSignInFailures;
             endedSessions = EndedSessions.ONE_NODE;
             members = () -> List.of(here());
+            directory = localDirectory;
             LOG.info("agent-stream runs on this node alone: its per-user limits count this node's connections");
             return;
         }
@@ -105,7 +121,10 @@ public class ClusterSeams {
         signInFailures = new GridSignInFailures(grid, System::currentTimeMillis);
         endedSessions = new GridEndedSessions(grid);
         members = gridMembers;
-        ClusterEvents events = new ClusterEvents(grid, gridConnections, gridReplies, executor);
+        GridReplyDirectory gridDirectory = new GridReplyDirectory(grid, localDirectory, executor, executor,
+                () -> streamSettings.current().resumeWindow(), recorder::get);
+        directory = gridDirectory;
+        ClusterEvents events = new ClusterEvents(grid, gridConnections, gridReplies, gridDirectory, executor);
         Set<String> others = new HashSet<>(grid.members());
         others.remove(grid.localMember());
         events.keepOnly(others); // what an earlier run of this node under the same member id left no longer counts
@@ -154,6 +173,11 @@ public class ClusterSeams {
     @Produces
     ClusterMembers members() {
         return members;
+    }
+
+    @Produces
+    ReplyDirectory directory() {
+        return directory;
     }
 
     /** This node's name and figures now. */

@@ -1,6 +1,7 @@
 package org.agentstream.cluster;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -15,10 +16,21 @@ public interface SharedMap {
         /** Per owner: their open connections, their replies streaming, their message rate. Every node holds all. */
         OWNERS,
         /** Per member: its node name and its active replies and connections, as it last published them. */
-        MEMBERS
+        MEMBERS,
+        /** Per reply in flight or lately ended: where it runs, its status, and each chunk it logged. */
+        REPLIES
     }
 
     String get(String key);
+
+    /** The values of those keys that have one. */
+    Map<String, String> getAll(Collection<String> keys);
+
+    /** Puts every entry, each with that time to live (zero: none): one round trip where the engine allows it. */
+    void putAll(Map<String, String> entries, Duration ttl);
+
+    /** Removes those keys, whatever their values. */
+    void removeAll(Collection<String> keys);
 
     /** Puts {@code value} if the key has none; an entry not written for {@code ttl} goes (zero: never). */
     boolean putIfAbsent(String key, String value, Duration ttl);

@@ -40,9 +40,10 @@ public final class Admission {
         this.replyTo = replyTo;
         this.resumeWindow = values.resumeWindow();
         this.core = core;
-        this.stream = new ReplyStream(UUID.randomUUID().toString(), replyTo, sink, core.timer(), core.nanoClock(),
+        String messageId = UUID.randomUUID().toString();
+        this.stream = new ReplyStream(messageId, replyTo, sink, core.timer(), core.nanoClock(),
                 values.pause().toNanos(), values.bufferChunks(), values.resumption(),
-                (ended, status) -> ended(status));
+                core.directory().newLog(messageId), (ended, status) -> ended(status));
         this.holder = connection;
         connection.add(stream);
     }
@@ -53,6 +54,16 @@ public final class Admission {
 
     ReplyStream stream() {
         return stream;
+    }
+
+    /** Whose reply it is. */
+    public String owner() {
+        return owner;
+    }
+
+    /** The client's id of the message it answers. */
+    public String replyTo() {
+        return replyTo;
     }
 
     /** Whether {@code someone} (null: nobody) owns the reply: only its owner may resume it. */
@@ -67,6 +78,15 @@ public final class Admission {
      */
     public void start(String agentName, String conversationId, Supplier<Flow.Publisher<String>> reply,
             Consumer<EndedReply> recorder) {
+        start(agentName, conversationId, reply, recorder, null);
+    }
+
+    /**
+     * {@link #start(String, String, Supplier, Consumer)}, with the {@code turn} that a {@link ReplyRecorder} stores
+     * the reply from: in a cluster, another node stores it thus if this one dies while it streams.
+     */
+    public void start(String agentName, String conversationId, Supplier<Flow.Publisher<String>> reply,
+            Consumer<EndedReply> recorder, String turn) {
         if (!settled.compareAndSet(false, true)) {
             throw new IllegalStateException("a reply is started or given back once");
         }
@@ -78,6 +98,7 @@ public final class Admission {
             return;
         }
         String messageId = stream.messageId();
+        core.directory().started(this, turn);
         try {
             core.timer().newTimeout(() -> {
                 sink.streamStarted(messageId, replyTo, agentName, conversationId);

@@ -12,7 +12,7 @@ public final class ConnectionStreams {
 
     private final String owner;
     private final ReplySink sink;
-    private final Map<String, ReplyStream> running = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionReply> running = new ConcurrentHashMap<>();
 
     /** {@code sink}: where this connection's frames go, which is how a reply knows whether it is still here. */
     public ConnectionStreams(String owner, ReplySink sink) {
@@ -20,33 +20,36 @@ public final class ConnectionStreams {
         this.sink = sink;
     }
 
-    String owner() {
+    /** Who the connection's user is: only they may resume its replies. */
+    public String owner() {
         return owner;
     }
 
-    void add(ReplyStream stream) {
-        running.put(stream.messageId(), stream);
+    /** The reply streams on this connection from now on. */
+    public void add(ConnectionReply reply) {
+        running.put(reply.messageId(), reply);
     }
 
-    void remove(ReplyStream stream) {
-        running.remove(stream.messageId(), stream);
+    /** The reply no longer streams on this connection (it ended, or moved). */
+    public void remove(ConnectionReply reply) {
+        running.remove(reply.messageId(), reply);
     }
 
     public int size() {
         return running.size();
     }
 
-    boolean holds(String messageId) {
+    public boolean holds(String messageId) {
         return running.containsKey(messageId);
     }
 
     /** Cancels one reply; false when no reply with that id streams on this connection. */
     public boolean cancel(String messageId) {
-        ReplyStream stream = messageId == null ? null : running.get(messageId);
-        if (stream == null) {
+        ConnectionReply reply = messageId == null ? null : running.get(messageId);
+        if (reply == null) {
             return false;
         }
-        stream.cancel();
+        reply.cancel();
         return true;
     }
 
@@ -55,8 +58,8 @@ public final class ConnectionStreams {
      * has moved to another connection meanwhile).
      */
     public void disconnect() {
-        for (ReplyStream stream : List.copyOf(running.values())) {
-            stream.disconnect(sink);
+        for (ConnectionReply reply : List.copyOf(running.values())) {
+            reply.disconnect(sink);
         }
     }
 
@@ -65,8 +68,8 @@ public final class ConnectionStreams {
      * longer belongs to this connection.
      */
     public void detach() {
-        for (ReplyStream stream : List.copyOf(running.values())) {
-            stream.detach(sink);
+        for (ConnectionReply reply : List.copyOf(running.values())) {
+            reply.detach(sink);
         }
         running.clear();
     }

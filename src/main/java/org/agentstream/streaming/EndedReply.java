@@ -10,7 +10,7 @@ public record EndedReply(String messageId, StreamStatus status, String sentText,
         long[] sentNanos) {
 
     /** The reply that {@code chunks}, its whole log in seq order, make. */
-    static EndedReply of(String messageId, StreamStatus status, List<ReplyLog.Chunk> chunks) {
+    public static EndedReply of(String messageId, StreamStatus status, List<ReplyLog.Chunk> chunks) {
         StringBuilder text = new StringBuilder();
         int[] ends = new int[chunks.size()];
         long[] sentNanos = new long[chunks.size()];

@@ -1,6 +1,7 @@
 package org.agentstream.streaming;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.agentstream.timing.StepTimer;
 
 /** The replies running on this node that a client may resume, by message id; each is forgotten on the timer. */
 @ApplicationScoped
+@Typed(LocalReplyDirectory.class)
 public class LocalReplyDirectory implements ReplyDirectory {
 
     private final Map<String, Admission> held = new ConcurrentHashMap<>();
@@ -23,7 +25,7 @@ public class LocalReplyDirectory implements ReplyDirectory {
     }
 
     /** Outside a container, as unit tests use it. */
-    LocalReplyDirectory(StepTimer timer) {
+    public LocalReplyDirectory(StepTimer timer) {
         this.timer = timer;
     }
 

@@ -12,6 +12,18 @@ public interface ReplyDirectory {
     /** Holds an admitted reply for resuming, until it is forgotten. */
     void register(Admission reply);
 
+    /** The log a new reply keeps its chunks in: this node's memory, or the cluster's grid too. */
+    default ReplyLog newLog(String messageId) {
+        return new LocalReplyLog();
+    }
+
+    /**
+     * The reply starts; {@code turn} (null: none) is what its {@link ReplyRecorder} needs to store it, for a directory
+     * that lets another node store it.
+     */
+    default void started(Admission reply, String turn) {
+    }
+
     /**
      * Hands the reply over to a client of its owner that resumes it on {@code connection}, having every chunk up to
      * {@code afterSeq}: the reply moves there and sends the rest.

@@ -23,7 +23,7 @@ import org.agentstream.timing.StepTimer;
  * under the lock and makes it outside ({@link ReplyEffects}), so no sink, agent or timer is called holding the lock;
  * steps run one at a time ({@link DrainLoop}), and so do a reply's sends.
  */
-public final class ReplyStream {
+public final class ReplyStream implements ConnectionReply {
 
     /**
      * How a reply outlives its connection: for {@code windowNanos} (0: it ends as interrupted when the connection
@@ -119,6 +119,7 @@ public final class ReplyStream {
         this.attached = new Attachment(sink, null);
     }
 
+    @Override
     public String messageId() {
         return messageId;
     }
@@ -142,6 +143,7 @@ public final class ReplyStream {
     }
 
     /** The client asked to stop: the agent is told to stop and the reply ends as cancelled. */
+    @Override
     public void cancel() {
         life.cancel();
     }
@@ -159,6 +161,7 @@ public final class ReplyStream {
      * nothing more. Nothing happens if the reply has moved to another connection meanwhile; {@code null} stops it
      * wherever it is (the application is stopping).
      */
+    @Override
     public void disconnect(ReplySink from) {
         Ending ending;
         synchronized (lock) {
@@ -176,6 +179,7 @@ public final class ReplyStream {
      * only logged, until a client {@linkplain #resume resumes} it or the window ends; without one it ends at once.
      * Nothing happens if the reply has moved to another connection meanwhile.
      */
+    @Override
     public void detach(ReplySink from) {
         lost(null, from);
     }

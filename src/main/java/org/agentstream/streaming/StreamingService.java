@@ -49,11 +49,17 @@ public class StreamingService {
 
     /** Outside a container, as unit tests use it, with the timer's own clock and this node's seams. */
     public StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings) {
+        this(timer, nanoClock, settings, new LocalReplyDirectory(timer));
+    }
+
+    /** Outside a container, with the timer's own clock and {@code directory} to resume replies through. */
+    public StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings,
+            ReplyDirectory directory) {
         this.nanoClock = nanoClock;
         this.settings = settings;
         this.scheduler = new ReplyScheduler(timer);
         this.owners = new LocalOwnerReplies();
-        this.directory = new LocalReplyDirectory(timer);
+        this.directory = directory;
         assemble();
     }
 

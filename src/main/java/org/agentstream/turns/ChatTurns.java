@@ -18,7 +18,6 @@ import org.agentstream.history.ReplyText;
 import org.agentstream.history.StoredReply;
 import org.agentstream.history.UserTurn;
 import org.agentstream.streaming.Admission;
-import org.agentstream.streaming.EndedReply;
 import org.agentstream.streaming.StreamingService;
 import org.agentstream.wire.ErrorCode;
 import org.agentstream.wire.InboundFrame;
@@ -52,6 +51,9 @@ public class ChatTurns {
 
     @Inject
     private AccessSettings access;
+
+    @Inject
+    private TurnRecorder recorder;
 
     /** Answers one well-formed frame of the protocol on {@code connection}. */
     public CompletionStage<Void> handle(ChatConnection connection, InboundFrame inbound) {
@@ -130,20 +132,13 @@ public class ChatTurns {
                 });
     }
 
+    /** Starts the agent; the reply is stored from its turn when it ends (by another node, if this one dies). */
     private void start(String owner, Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
-        long startedAt = System.currentTimeMillis();
+        String turn = question.replyPosition() < 0 ? null
+                : recorder.describe(owner, question, inbound.agent(), inbound.id(), System.currentTimeMillis());
         admission.start(inbound.agent(), question.conversationId(),
                 () -> agent.reply(new AgentRequest(inbound.content(), question.conversationId(), question.earlier())),
-                ended -> history.addReply(owner, question, inbound.agent(), replyText(ended),
-                        ended.status().wireName(), ended.messageId(), inbound.id(), startedAt));
-    }
-
-    private static ReplyText replyText(EndedReply ended) {
-        long[] sentAtMicros = new long[ended.sentNanos().length];
-        for (int i = 0; i < sentAtMicros.length; i++) {
-            sentAtMicros[i] = WireTime.epochMicros(ended.sentNanos()[i]);
-        }
-        return new ReplyText(ended.sentText(), ended.chunkEnds(), sentAtMicros);
+                turn == null ? null : ended -> recorder.record(turn, ended), turn);
     }
 
     private CompletionStage<Void> cancel(ChatConnection connection, InboundFrame inbound) {

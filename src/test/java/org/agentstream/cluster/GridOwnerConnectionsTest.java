@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.Session;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.agentstream.access.CloseReasons;
 import org.agentstream.access.LocalOwnerConnections;
+import org.agentstream.streaming.LocalReplyDirectory;
 import org.agentstream.testing.doubles.MemoryGrid;
 import org.agentstream.testing.doubles.RecordedSessions;
+import org.agentstream.testing.doubles.VirtualScheduler;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +34,9 @@ class GridOwnerConnectionsTest {
         Grid member = grid.join(id);
         GridOwnerConnections connections =
                 new GridOwnerConnections(member, new LocalOwnerConnections(), Runnable::run);
-        member.listen(new ClusterEvents(member, connections, new GridOwnerReplies(member), Runnable::run));
+        GridReplyDirectory replies = new GridReplyDirectory(member, new LocalReplyDirectory(new VirtualScheduler()),
+                Runnable::run, null, () -> Duration.ZERO, () -> null);
+        member.listen(new ClusterEvents(member, connections, new GridOwnerReplies(member), replies, Runnable::run));
         return connections;
     }
 

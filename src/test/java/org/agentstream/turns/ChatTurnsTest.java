@@ -75,7 +75,7 @@ class ChatTurnsTest {
     };
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(ChatTurns.class, AgentDirectory.class, EchoAgent.class)
+    WeldInitiator weld = WeldInitiator.from(ChatTurns.class, TurnRecorder.class, AgentDirectory.class, EchoAgent.class)
             .addBeans(MockBean.builder().types(StepTimer.class).creating(time).build(),
                     MockBean.builder().types(StreamingService.class).creating(streaming).build(),
                     MockBean.builder().types(ConversationHistory.class).creating(history).build(),

@@ -9,15 +9,19 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.topic.ITopic;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -204,6 +208,27 @@ public final class HazelcastGrid implements Grid {
         @Override
         public String get(String key) {
             return map.get(key);
+        }
+
+        @Override
+        public Map<String, String> getAll(Collection<String> keys) {
+            return map.getAll(new HashSet<>(keys));
+        }
+
+        /** Hazelcast's putAll takes no time to live: the puts go out together, and this waits for all of them. */
+        @Override
+        public void putAll(Map<String, String> entries, Duration ttl) {
+            List<CompletableFuture<String>> puts = new ArrayList<>(entries.size());
+            entries.forEach((key, value) ->
+                    puts.add(map.putAsync(key, value, millis(ttl), TimeUnit.MILLISECONDS).toCompletableFuture()));
+            CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
+        }
+
+        @Override
+        public void removeAll(Collection<String> keys) {
+            List<CompletableFuture<String>> removals = new ArrayList<>(keys.size());
+            keys.forEach(key -> removals.add(map.removeAsync(key).toCompletableFuture()));
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
         }
 
         @Override

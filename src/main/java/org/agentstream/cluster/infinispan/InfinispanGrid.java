@@ -6,9 +6,11 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -257,6 +260,28 @@ public final class InfinispanGrid implements Grid {
         @Override
         public String get(String key) {
             return withApplication(() -> cache.get(key));
+        }
+
+        @Override
+        public Map<String, String> getAll(Collection<String> keys) {
+            return withApplication(() -> cache.getAdvancedCache().getAll(new HashSet<>(keys)));
+        }
+
+        @Override
+        public void putAll(Map<String, String> entries, Duration ttl) {
+            withApplication(() -> {
+                cache.putAll(entries, lifespanMs(ttl), MILLISECONDS);
+                return null;
+            });
+        }
+
+        @Override
+        public void removeAll(Collection<String> keys) {
+            withApplication(() -> {
+                CompletableFuture.allOf(keys.stream().map(cache::removeAsync).toArray(CompletableFuture[]::new))
+                        .join();
+                return null;
+            });
         }
 
         @Override

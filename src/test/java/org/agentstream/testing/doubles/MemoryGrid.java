@@ -1,6 +1,7 @@
 package org.agentstream.testing.doubles;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,6 +84,28 @@ public final class MemoryGrid {
                 @Override
                 public String get(String key) {
                     return map.get(key);
+                }
+
+                @Override
+                public Map<String, String> getAll(Collection<String> keys) {
+                    Map<String, String> found = new TreeMap<>();
+                    keys.forEach(key -> {
+                        String value = map.get(key);
+                        if (value != null) {
+                            found.put(key, value);
+                        }
+                    });
+                    return found;
+                }
+
+                @Override
+                public void putAll(Map<String, String> entries, Duration ttl) {
+                    map.putAll(entries);
+                }
+
+                @Override
+                public void removeAll(Collection<String> keys) {
+                    keys.forEach(map::remove);
                 }
 
                 @Override

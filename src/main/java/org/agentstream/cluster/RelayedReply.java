@@ -1,0 +1,159 @@
+package org.agentstream.cluster;
+
+import java.util.List;
+import org.agentstream.streaming.ConnectionReply;
+import org.agentstream.streaming.ConnectionStreams;
+import org.agentstream.streaming.ReplyFailure;
+import org.agentstream.streaming.ReplySink;
+import org.agentstream.streaming.StreamStatus;
+import org.agentstream.wire.WireTime;
+
+/**
+ * A reply that a client resumed on this node while it runs on another member (its source): the source sends its
+ * frames here over the grid ({@link RelaySink}) and this node hands them to the client's connection, each seq once;
+ * the client's cancel and the connection's end go back to the source. When the source leaves the view, or the reply
+ * has ended already, what the client lacks comes from the grid's log, then its end.
+ */
+final class RelayedReply implements ConnectionReply {
+
+    private static final ReplySink.Delivery UNTRACKED = new ReplySink.Delivery() {
+        @Override
+        public void delivered(long sentNanos) {
+            // the source paces the reply; this node only passes its chunks on
+        }
+
+        @Override
+        public void undeliverable() {
+            // the connection's end detaches the reply from its source
+        }
+    };
+
+    private final GridReplyDirectory directory;
+    private final String relayId;
+    private final ReplyRecords.Header header;
+    private final ConnectionStreams connection;
+    private final ReplySink sink;
+    /** The last seq the client has; guarded by this, like {@code done}. */
+    private int lastSeq;
+    private boolean done;
+
+    RelayedReply(GridReplyDirectory directory, String relayId, ReplyRecords.Header header,
+            ConnectionStreams connection, ReplySink sink, int afterSeq) {
+        this.directory = directory;
+        this.relayId = relayId;
+        this.header = header;
+        this.connection = connection;
+        this.sink = sink;
+        this.lastSeq = Math.max(-1, afterSeq);
+    }
+
+    @Override
+    public String messageId() {
+        return header.messageId();
+    }
+
+    String relayId() {
+        return relayId;
+    }
+
+    /** The member the reply runs on. */
+    String source() {
+        return header.member();
+    }
+
+    /** A chunk from the source, live or replayed from its log. */
+    synchronized void chunk(int seq, String delta, boolean replayed, long sentAtMicros) {
+        if (done || seq <= lastSeq) {
+            return;
+        }
+        lastSeq = seq;
+        if (replayed) {
+            sink.replayed(messageId(), seq, delta, WireTime.nanoTime(sentAtMicros));
+        } else {
+            sink.chunk(messageId(), seq, delta, UNTRACKED);
+        }
+    }
+
+    /** The reply ended on its source. */
+    void ended(StreamStatus status, int chunks, ReplyFailure failure) {
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            done = true;
+            sink.streamEnded(messageId(), header.replyTo(), status, chunks, failure);
+        }
+        leave();
+    }
+
+    /** Another connection resumed the reply. */
+    void moved() {
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            done = true;
+            sink.movedAway(messageId(), header.replyTo());
+        }
+        leave();
+    }
+
+    /**
+     * The reply no longer runs on its source (it left the view, or ended and was forgotten there): its end and what
+     * the client lacks come from the grid, once a member (maybe this one) has ended it there.
+     */
+    void finishFromLog() {
+        ReplyRecords.Header now = ReplyRecords.Header.read(directory.replies(), messageId());
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (now == null || now.isStreaming()) {
+                // the log is gone, or no member could end it: what the client has is all it gets
+                sink.streamEnded(messageId(), header.replyTo(), StreamStatus.INTERRUPTED, lastSeq + 1, null);
+            } else {
+                List<ReplyRecords.LoggedChunk> missed =
+                        ReplyRecords.read(directory.replies(), messageId(), lastSeq + 1, now.chunks());
+                for (ReplyRecords.LoggedChunk chunk : missed) {
+                    sink.replayed(messageId(), chunk.seq(), chunk.delta(), WireTime.nanoTime(chunk.sentAtMicros()));
+                    lastSeq = chunk.seq();
+                }
+                sink.streamEnded(messageId(), header.replyTo(), now.endStatus(), now.chunks(), null);
+            }
+        }
+        leave();
+    }
+
+    @Override
+    public void cancel() {
+        directory.send(source(), relayId, "cancel", null);
+    }
+
+    @Override
+    public void disconnect(ReplySink from) {
+        stopRelaying(from, "disconnect");
+    }
+
+    @Override
+    public void detach(ReplySink from) {
+        stopRelaying(from, "detach");
+    }
+
+    /** The client's connection ended: the source hears it, and nothing more is passed on. */
+    private void stopRelaying(ReplySink from, String order) {
+        synchronized (this) {
+            if (from != sink || done) {
+                return;
+            }
+            done = true;
+        }
+        directory.send(source(), relayId, order, null);
+        leave();
+    }
+
+    private void leave() {
+        directory.relayEnded(this);
+        connection.remove(this);
+    }
+}
