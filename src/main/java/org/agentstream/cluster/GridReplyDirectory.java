@@ -145,12 +145,14 @@ final class GridReplyDirectory implements ReplyDirectory {
         if (header == null || !header.owner().equals(connection.owner())) {
             return StreamingService.Resume.UNKNOWN;
         }
-        RelayedReply relay = new RelayedReply(this, UUID.randomUUID().toString(), header, connection, sink, afterSeq);
         String source = header.member();
-        if (!header.isStreaming() || source.equals(grid.localMember()) || !grid.members().contains(source)) {
-            // ended, or its member is gone (a member that runs it again under the same name holds it no more)
+        if (header.isStreaming() && source.equals(grid.localMember())) {
+            return StreamingService.Resume.UNKNOWN; // it streams here and is not held for resuming: the window is off
+        }
+        RelayedReply relay = new RelayedReply(this, UUID.randomUUID().toString(), header, connection, sink, afterSeq);
+        if (!header.isStreaming() || !grid.members().contains(source)) {
             if (header.isStreaming()) {
-                claim(header);
+                claim(header); // its member is gone, and the view's change may not have been heard here yet
             }
             relay.finishFromLog();
             return StreamingService.Resume.RESUMED;
@@ -258,11 +260,14 @@ final class GridReplyDirectory implements ReplyDirectory {
                             message.getString("failure")), message.getString("failureMessage", "")) : null);
             case "moved" -> relay.moved();
             case "gone" -> {
+                // it ended and was forgotten there, or it streams there on a connection that keeps it (with no
+                // resume window a reply is held by its first connection alone)
                 ReplyRecords.Header header = ReplyRecords.Header.read(replies, relay.messageId());
                 if (header != null && header.isStreaming()) {
-                    claim(header); // its member runs it no more
+                    relay.moved();
+                } else {
+                    relay.finishFromLog();
                 }
-                relay.finishFromLog();
             }
             default -> LOG.log(Level.FINE, "An order this member does not know: {0}", message);
         }
