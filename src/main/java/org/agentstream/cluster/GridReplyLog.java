@@ -8,8 +8,9 @@ import org.agentstream.wire.WireTime;
 
 /**
  * A reply's log on this node that the grid keeps a copy of, so that another node can resume the reply, or end it as
- * interrupted with what it sent if this node dies: each chunk is queued for the grid as it is logged, before it is
- * sent ({@link GridLogWriter}), and its end with its status and chunk count. Reads are this node's copy's.
+ * interrupted with what it sent if this node dies: each chunk is queued for the grid as it is logged
+ * ({@link GridLogWriter}), and sent to the client once the grid has it; its end too, with its status and chunk
+ * count. Reads are this node's copy's.
  */
 final class GridReplyLog implements ReplyLog {
 
@@ -56,6 +57,12 @@ final class GridReplyLog implements ReplyLog {
     @Override
     public List<Chunk> readAfter(int seq) {
         return local.readAfter(seq);
+    }
+
+    /** The client hears of what was logged once the grid has it. */
+    @Override
+    public void afterLogged(Runnable toClient) {
+        directory.writer().then(toClient);
     }
 
     @Override
