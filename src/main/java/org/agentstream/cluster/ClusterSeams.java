@@ -122,12 +122,17 @@ public class ClusterSeams {
         endedSessions = new GridEndedSessions(grid);
         members = gridMembers;
         GridReplyDirectory gridDirectory = new GridReplyDirectory(grid, localDirectory, executor, executor,
-                () -> streamSettings.current().resumeWindow(), recorder::get);
+                streamSettings::current, recorder::get);
         directory = gridDirectory;
         ClusterEvents events = new ClusterEvents(grid, gridConnections, gridReplies, gridDirectory, executor);
         Set<String> others = new HashSet<>(grid.members());
         others.remove(grid.localMember());
         events.keepOnly(others); // what an earlier run of this node under the same member id left no longer counts
+        try {
+            gridDirectory.endEarlierRunsReplies();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The replies an earlier run of this node left streaming were not ended", e);
+        }
         grid.listen(events);
         long every = GridMembers.PUBLISH_EVERY.toMillis();
         publishing = executor.scheduleAtFixedRate(gridMembers::publish, 0, every, TimeUnit.MILLISECONDS);

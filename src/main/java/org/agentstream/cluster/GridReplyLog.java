@@ -17,8 +17,11 @@ final class GridReplyLog implements ReplyLog {
     private final String messageId;
     private final ReplyLog local;
     private final GridReplyDirectory directory;
-    /** The reply's header once it started, or null; guarded by its reply, like the log. */
+    /** The reply's header once it started, or null; guarded by this. */
     private ReplyRecords.Header header;
+    /** How the reply ended, once it did (maybe before it started: its client left first); guarded by this. */
+    private StreamStatus ended;
+    private int endedWith;
 
     GridReplyLog(String messageId, ReplyLog local, GridReplyDirectory directory) {
         this.messageId = messageId;
@@ -29,14 +32,19 @@ final class GridReplyLog implements ReplyLog {
     /** The reply started: its header goes to the grid before any chunk. */
     synchronized void started(ReplyRecords.Header started) {
         header = started;
-        directory.writer().put(ReplyRecords.headerKey(messageId), started.json(), GridReplyDirectory.RUNNING);
+        if (ended == null) {
+            directory.writer().put(ReplyRecords.headerKey(messageId), started.json(), directory.runningTtl());
+        } else {
+            directory.writer().put(ReplyRecords.headerKey(messageId), started.ended(ended, endedWith).json(),
+                    directory.keep());
+        }
     }
 
     @Override
     public void append(int seq, String delta, long sentNanos) {
         local.append(seq, delta, sentNanos);
         directory.writer().put(ReplyRecords.chunkKey(messageId, seq),
-                ReplyRecords.chunkValue(WireTime.epochMicros(sentNanos), delta), GridReplyDirectory.RUNNING);
+                ReplyRecords.chunkValue(WireTime.epochMicros(sentNanos), delta), directory.runningTtl());
     }
 
     @Override
@@ -68,14 +76,17 @@ final class GridReplyLog implements ReplyLog {
     @Override
     public void end(StreamStatus status, long keepNanos) {
         local.end(status, keepNanos);
-        ReplyRecords.Header ended;
+        ReplyRecords.Header endedHeader;
         synchronized (this) {
-            ended = header == null ? null : header.ended(status, local.size());
+            ended = status;
+            endedWith = local.size();
+            endedHeader = header == null ? null : header.ended(status, endedWith);
         }
-        if (ended != null) {
-            Duration keep = Duration.ofNanos(Math.max(keepNanos, GridReplyDirectory.MIN_KEEP.toNanos()));
-            directory.writer().put(ReplyRecords.headerKey(messageId), ended.json(), keep);
-            directory.forgetChunksAfter(messageId, local.size(), keep);
+        directory.logEnded(messageId);
+        if (endedHeader != null) {
+            Duration keep = directory.keep();
+            directory.writer().put(ReplyRecords.headerKey(messageId), endedHeader.json(), keep);
+            directory.forgetChunksAfter(messageId, endedWith + 1, keep); // and one that was dropped, if any
         }
     }
 }

@@ -67,7 +67,7 @@ class GridReplyDirectoryTest {
         Node(String id, Executor writes) {
             var member = grid.join(id);
             GridReplyDirectory directory = new GridReplyDirectory(member, new LocalReplyDirectory(time),
-                    writes, cleanUp, () -> Duration.ofSeconds(30), () -> (turn, ended) -> {
+                    writes, cleanUp, SETTINGS::current, () -> (turn, ended) -> {
                         turns.add(turn);
                         stored.add(ended);
                     }, time::nanoTime);
