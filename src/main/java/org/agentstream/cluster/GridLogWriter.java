@@ -17,9 +17,10 @@ import org.agentstream.timing.DrainLoop;
  * Writes the replies' logs to the grid off their sending threads, as a group commit: a write is queued where a chunk
  * is logged, and one task at a time on the managed executor writes everything queued in one round trip per time to
  * live ({@link SharedMap#putAll}), waiting for it, then hands the executor the calls queued among those writes
- * ({@link #then}): the frames to clients, which thus never carry a chunk the grid does not have. Few writes at a time cost one round
- * trip each; many share one. Writes land in the order they were queued, so a reply's end is never seen before its
- * chunks, and calls are started in the order they were queued (a reply asks for its next call only after the last).
+ * ({@link #then}): the frames to clients, which thus never carry a chunk the grid does not have. Few writes at a
+ * time cost one round trip each; many share one. Writes land in the order they were queued, so a reply's end is never
+ * seen before its chunks, and calls are started in the order they were queued (a reply asks for its next call only
+ * after the last).
  */
 final class GridLogWriter {
 

@@ -168,7 +168,8 @@ final class GridReplyDirectory implements ReplyDirectory {
         relay.start(() -> {
             connection.add(relay);
             send(source, relay.relayId(), "resume", order -> order.add("id", messageId)
-                    .add("owner", connection.owner()).add("afterSeq", relay.afterSeq()).add("from", grid.localMember()));
+                    .add("owner", connection.owner()).add("afterSeq", relay.afterSeq())
+                    .add("from", grid.localMember()));
         });
         if (!grid.members().contains(source)) {
             relay.finishFromLog(); // it left before it could hear the resume, and the view's change came first
