@@ -67,11 +67,23 @@ public class JpaConversationRepository implements ConversationRepository {
     }
 
     @Override
-    public void addReply(String conversationId, int position, String agent, ReplyText text, String status,
+    public ReplyStored addReply(String conversationId, int position, String agent, ReplyText text, String status,
             String messageId, String clientId, long createdAt, long now) {
         Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
+        if (messageId != null) {
+            deleteProgress(List.of(messageId));
+        }
         if (conversation == null) {
-            return;
+            return ReplyStored.NO_CONVERSATION;
+        }
+        // under the conversation's lock, so of two nodes that store the reply at once the second finds the first's
+        long there = em.createQuery("SELECT COUNT(m) FROM Message m WHERE m.conversation = :conversation"
+                        + " AND m.position = :position", Long.class)
+                .setParameter("conversation", conversation)
+                .setParameter("position", position)
+                .getSingleResult();
+        if (there > 0) {
+            return ReplyStored.ALREADY_STORED;
         }
         conversation.addReply(now);
         em.persist(Message.reply(conversation, position, agent, text.content(), status, messageId, clientId,
@@ -79,6 +91,47 @@ public class JpaConversationRepository implements ConversationRepository {
         if (messageId != null) {
             em.persist(new StoredChunks(messageId, conversation, position, text));
         }
+        return ReplyStored.STORED;
+    }
+
+    @Override
+    public void writeProgress(List<UnfinishedReply> replies, long now) {
+        for (UnfinishedReply reply : replies) {
+            ChunkColumns chunks = new ChunkColumns(reply.text());
+            int updated = em.createQuery("UPDATE ReplyProgress p SET p.content = :content,"
+                            + " p.chunks.chunkEnds = :ends, p.chunks.sentAt = :sentAt, p.updatedAt = :now"
+                            + " WHERE p.messageId = :id")
+                    .setParameter("content", reply.text().content())
+                    .setParameter("ends", chunks.chunkEnds())
+                    .setParameter("sentAt", chunks.sentAt())
+                    .setParameter("now", now)
+                    .setParameter("id", reply.messageId())
+                    .executeUpdate();
+            if (updated == 0) {
+                em.persist(new ReplyProgress(reply, now));
+            }
+        }
+    }
+
+    @Override
+    public void deleteProgress(List<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return;
+        }
+        em.createQuery("DELETE FROM ReplyProgress p WHERE p.messageId IN :ids")
+                .setParameter("ids", messageIds)
+                .executeUpdate();
+    }
+
+    @Override
+    public List<UnfinishedReply> progressLeftBy(String node, long startedBefore) {
+        return em.createQuery("SELECT p FROM ReplyProgress p WHERE p.node = :node AND p.createdAt < :before"
+                        + " ORDER BY p.createdAt", ReplyProgress.class)
+                .setParameter("node", node)
+                .setParameter("before", startedBefore)
+                .getResultList().stream()
+                .map(ReplyProgress::unfinished)
+                .toList();
     }
 
     @Override
