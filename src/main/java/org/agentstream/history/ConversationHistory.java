@@ -94,6 +94,8 @@ public class ConversationHistory {
     /** The next write of the progress, if one is timed; guarded by this. */
     private ScheduledFuture<?> nextProgressWrite;
     private boolean stopped;
+    /** Done once the replies a crash left are queued to be stored: reads wait for it, so they find them. */
+    private volatile CompletableFuture<Void> recovered = CompletableFuture.completedFuture(null);
 
     public ConversationHistory() {
         // for CDI: the repository, the settings and the executor come from the container
@@ -248,22 +250,23 @@ public class ConversationHistory {
      * started before {@code startedBefore} (so not one of this run's); completes with how many were stored.
      */
     CompletableFuture<Integer> recoverLeftBy(String leftBy, long startedBefore) {
-        return CompletableFuture.supplyAsync(() -> repository.progressLeftBy(leftBy, startedBefore),
-                queues.forOwner(OPERATORS)).thenCompose(left -> {
-                    List<CompletableFuture<ConversationRepository.ReplyStored>> stored = left.stream()
-                            .map(reply -> store(reply.owner(), reply.conversationId(), reply.position(), reply.agent(),
-                                    reply.text(), INTERRUPTED, reply.messageId(),
-                                    reply.clientId(), reply.createdAt()))
-                            .toList();
-                    return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                        int count = (int) stored.stream()
-                                .filter(one -> one.join() == ConversationRepository.ReplyStored.STORED).count();
-                        LOG.log(Level.INFO, "{0} of {1} replies that node {2} left streaming when it stopped are "
-                                + "stored as interrupted with what was written of them",
-                                new Object[] {count, left.size(), leftBy});
-                        return count;
-                    });
-                }).whenComplete((count, failure) -> {
+        CompletableFuture<List<UnfinishedReply>> left = CompletableFuture.supplyAsync(
+                () -> repository.progressLeftBy(leftBy, startedBefore), queues.forOwner(OPERATORS));
+        CompletableFuture<List<CompletableFuture<ConversationRepository.ReplyStored>>> queued = left.thenApply(
+                replies -> replies.stream().map(reply -> store(reply.owner(), reply.conversationId(),
+                        reply.position(), reply.agent(), reply.text(), INTERRUPTED, reply.messageId(),
+                        reply.clientId(), reply.createdAt())).toList());
+        // a read asked meanwhile waits until the stores are queued, so it is answered after them
+        recovered = queued.handle((stores, failure) -> null);
+        return queued.thenCompose(stores -> CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    int count = (int) stores.stream()
+                            .filter(one -> one.join() == ConversationRepository.ReplyStored.STORED).count();
+                    LOG.log(Level.INFO, "{0} of {1} replies that node {2} left streaming when it stopped are "
+                            + "stored as interrupted with what was written of them",
+                            new Object[] {count, stores.size(), leftBy});
+                    return count;
+                })).whenComplete((count, failure) -> {
                     if (failure != null) {
                         LOG.log(Level.WARNING, "The replies node " + leftBy + " left streaming were not stored",
                                 failure);
@@ -277,7 +280,7 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(List.of());
         }
         int max = settings.maxListed();
-        return afterPendingWrites(owner, () -> repository.conversations(owner, max));
+        return afterRecovery(() -> afterPendingWrites(owner, () -> repository.conversations(owner, max)));
     }
 
     /** Runs {@code read} for the owner once every task the owner asked so far is done. */
@@ -293,7 +296,7 @@ public class ConversationHistory {
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return afterPendingWrites(owner, () -> repository.reply(owner, messageId));
+        return afterRecovery(() -> afterPendingWrites(owner, () -> repository.reply(owner, messageId)));
     }
 
     public CompletableFuture<Optional<HistoryPage>> history(String owner, String conversationId) {
@@ -301,7 +304,14 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         int max = settings.maxReturned();
-        return inOrder(owner, conversationId, () -> repository.history(owner, conversationId, max));
+        return afterRecovery(() -> inOrder(owner, conversationId, () -> repository.history(owner, conversationId,
+                max)));
+    }
+
+    /** {@code read}, asked once the replies a crash left are queued to be stored (at once, but at start-up). */
+    private <T> CompletableFuture<T> afterRecovery(Supplier<CompletableFuture<T>> read) {
+        CompletableFuture<Void> gate = recovered;
+        return gate.isDone() ? read.get() : gate.thenCompose(ignored -> read.get());
     }
 
     public CompletableFuture<Boolean> delete(String owner, String conversationId) {

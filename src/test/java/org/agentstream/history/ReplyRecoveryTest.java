@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -119,5 +122,24 @@ class ReplyRecoveryTest {
         List<HistoryEntry> messages = messages(survivor, question);
         assertEquals(2, messages.size(), "stored once");
         assertEquals("w0 w1 w2 ", messages.get(1).content());
+    }
+
+    @Test
+    void aReadAskedWhileTheRepliesLeftAreReadFindsThemStored() throws Exception {
+        ConversationHistory killed = run();
+        UserTurn question = written(killed, "m-early", 2);
+        Queue<Runnable> tasks = new ArrayDeque<>();
+        ConversationHistory next = new ConversationHistory(repository, new HistorySettings(), tasks::add);
+
+        CompletableFuture<Integer> recovered = next.recoverLeftBy(killed.nodeName(), System.currentTimeMillis());
+        CompletableFuture<Optional<HistoryPage>> read = next.history(OWNER, question.conversationId());
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            task.run();
+        }
+
+        assertEquals(1, done(recovered));
+        List<HistoryEntry> messages = done(read).orElseThrow().messages();
+        assertEquals(2, messages.size(), "the reply the crash left is there for the first read: " + messages);
+        assertEquals("interrupted", messages.get(1).status());
     }
 }
