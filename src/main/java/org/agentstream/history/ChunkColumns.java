@@ -35,14 +35,6 @@ public class ChunkColumns {
         this.sentAt = times.toString();
     }
 
-    String chunkEnds() {
-        return chunkEnds;
-    }
-
-    String sentAt() {
-        return sentAt;
-    }
-
     /**
      * The chunks of {@code content} that {@code columns} (null when both columns are: no chunk) give, or the whole
      * of it as one chunk if they do not fit it.

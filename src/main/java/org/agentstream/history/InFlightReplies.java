@@ -80,7 +80,10 @@ final class InFlightReplies {
         if (rows.isEmpty()) {
             return 0;
         }
+        long began = System.nanoTime();
         int written = write(due, rows);
+        LOG.log(Level.FINE, "The progress of {0} of {1} streaming replies was written in {2} µs", new Object[] {
+            written, streaming.size(), (System.nanoTime() - began) / 1_000});
         // a reply stored while its row was written may have lost the row's deletion to this write: delete it again
         List<String> endedMeanwhile = due.stream().filter(reply -> reply.ended)
                 .map(reply -> reply.started.messageId()).toList();

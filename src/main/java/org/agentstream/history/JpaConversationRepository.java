@@ -7,7 +7,9 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.agentstream.agent.Turn;
 
@@ -18,6 +20,9 @@ import org.agentstream.agent.Turn;
 @ApplicationScoped
 @Transactional
 public class JpaConversationRepository implements ConversationRepository {
+
+    /** Ids in one {@code IN} list, well under what any database takes. */
+    private static final int IDS_PER_QUERY = 500;
 
     @PersistenceContext(unitName = "history")
     private EntityManager em;
@@ -96,19 +101,22 @@ public class JpaConversationRepository implements ConversationRepository {
 
     @Override
     public void writeProgress(List<UnfinishedReply> replies, long now) {
+        // one query for the rows written before, then one statement per reply when the transaction commits
+        Map<String, ReplyProgress> written = new HashMap<>();
+        for (int from = 0; from < replies.size(); from += IDS_PER_QUERY) {
+            List<String> ids = replies.subList(from, Math.min(replies.size(), from + IDS_PER_QUERY)).stream()
+                    .map(UnfinishedReply::messageId).toList();
+            em.createQuery("SELECT p FROM ReplyProgress p WHERE p.messageId IN :ids", ReplyProgress.class)
+                    .setParameter("ids", ids)
+                    .getResultList()
+                    .forEach(row -> written.put(row.messageId(), row));
+        }
         for (UnfinishedReply reply : replies) {
-            ChunkColumns chunks = new ChunkColumns(reply.text());
-            int updated = em.createQuery("UPDATE ReplyProgress p SET p.content = :content,"
-                            + " p.chunks.chunkEnds = :ends, p.chunks.sentAt = :sentAt, p.updatedAt = :now"
-                            + " WHERE p.messageId = :id")
-                    .setParameter("content", reply.text().content())
-                    .setParameter("ends", chunks.chunkEnds())
-                    .setParameter("sentAt", chunks.sentAt())
-                    .setParameter("now", now)
-                    .setParameter("id", reply.messageId())
-                    .executeUpdate();
-            if (updated == 0) {
+            ReplyProgress row = written.get(reply.messageId());
+            if (row == null) {
                 em.persist(new ReplyProgress(reply, now));
+            } else {
+                row.rewrite(reply.text(), now);
             }
         }
     }

@@ -71,6 +71,17 @@ public class ReplyProgress {
         this.chunks = new ChunkColumns(reply.text());
     }
 
+    String messageId() {
+        return messageId;
+    }
+
+    /** What the reply has sent by {@code now}, over what was written before. */
+    void rewrite(ReplyText text, long now) {
+        this.updatedAt = now;
+        this.content = text.content();
+        this.chunks = new ChunkColumns(text);
+    }
+
     UnfinishedReply unfinished() {
         String text = content == null ? "" : content;
         return new UnfinishedReply(messageId, owner, conversationId, position, agent, clientId, createdAt, node,
