@@ -18,23 +18,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
-import org.agentstream.testing.fixtures.KillableWildFly;
+import org.agentstream.testing.fixtures.KillableServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * One server, no grid, killed with SIGKILL mid-reply: at its next start the reply is in the history as interrupted,
  * with at least every chunk the client had received well before the kill (what the server wrote about every 500 ms,
- * and H2 keeps about every 500 ms more). A WildFly of its own ({@link KillableWildFly}, port offset 2500: HTTP 10580),
- * since the build's server serves the other ITs; tagged {@code crash}, run by the failsafe execution
- * {@code wildfly-crash}.
+ * and H2 keeps about every 500 ms more). A server of its own ({@link KillableServer}), since the build's server serves
+ * the other ITs; tagged {@code crash}, run by the failsafe executions {@code wildfly-crash} and {@code payara-crash}.
  */
 @Tag("crash")
 class CrashMidReplyIT {
 
     private static final Logger LOG = Logger.getLogger(CrashMidReplyIT.class.getName());
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final int PORT_OFFSET = 2500;
     private static final int WORDS = 400;
     /** Chunks received before the kill: about four seconds of the reply, of its twelve. */
     private static final int CHUNKS_BEFORE_KILL = 130;
@@ -44,7 +42,7 @@ class CrashMidReplyIT {
     @Test
     void aReplyStreamingWhenTheServerIsKilledIsInTheHistoryAsInterruptedAfterTheRestart() throws Exception {
         String key = newKey();
-        try (KillableWildFly server = KillableWildFly.start(PORT_OFFSET, Map.of(
+        try (KillableServer server = KillableServer.start(Map.of(
                 "agentstream.chat.sign-in", "off",
                 "agentstream.agent.simulated-model.words", Integer.toString(WORDS),
                 "agentstream.agent.simulated-model.gap-ms", "30"))) {
