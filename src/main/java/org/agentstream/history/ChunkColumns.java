@@ -26,13 +26,23 @@ public class ChunkColumns {
     }
 
     ChunkColumns(ReplyText text) {
-        this.chunkEnds = Arrays.stream(text.chunkEnds()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        this.chunkEnds = ends(text);
+        this.sentAt = sentAt(text);
+    }
+
+    /** The ends column of {@code text}. */
+    static String ends(ReplyText text) {
+        return Arrays.stream(text.chunkEnds()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+
+    /** The send times column of {@code text}. */
+    static String sentAt(ReplyText text) {
         long[] sent = text.sentAtMicros();
         StringBuilder times = new StringBuilder();
         for (int i = 0; i < sent.length; i++) {
             times.append(i == 0 ? "" : ",").append(i == 0 ? sent[0] : sent[i] - sent[i - 1]);
         }
-        this.sentAt = times.toString();
+        return times.toString();
     }
 
     /**
@@ -40,8 +50,12 @@ public class ChunkColumns {
      * of it as one chunk if they do not fit it.
      */
     static ReplyText text(ChunkColumns columns, String content, long createdAtMillis) {
-        String chunkEnds = columns == null ? null : columns.chunkEnds;
-        String sentAt = columns == null ? null : columns.sentAt;
+        return text(columns == null ? null : columns.chunkEnds, columns == null ? null : columns.sentAt, content,
+                createdAtMillis);
+    }
+
+    /** The chunks of {@code content} that the two columns give, or the whole of it as one chunk if they do not fit. */
+    static ReplyText text(String chunkEnds, String sentAt, String content, long createdAtMillis) {
         int[] ends = chunkEnds == null || chunkEnds.isEmpty() ? new int[0]
                 : Arrays.stream(chunkEnds.split(",")).mapToInt(Integer::parseInt).toArray();
         long[] sent = new long[ends.length];

@@ -1,11 +1,9 @@
 package org.agentstream.history;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /**
@@ -18,6 +16,9 @@ import jakarta.persistence.Table;
 @Table(name = "agentstream_reply_progress", indexes = @Index(name = "agentstream_reply_progress_node",
         columnList = "node"))
 public class ReplyProgress {
+
+    /** The longest text a column holds: a reply's text so far, its chunk ends, its send times (a longer one fails). */
+    static final int MAX_TEXT = 1_000_000;
 
     @Id
     @Column(name = "message_id", length = 64)
@@ -47,11 +48,15 @@ public class ReplyProgress {
     @Column(name = "updated_at", nullable = false)
     private long updatedAt;
 
-    @Lob
+    // Not @Lob: a large object column (Hibernate's on PostgreSQL) would leave the old object behind at each rewrite.
+    @Column(length = MAX_TEXT)
     private String content;
 
-    @Embedded
-    private ChunkColumns chunks;
+    @Column(name = "chunk_ends", length = MAX_TEXT)
+    private String chunkEnds;
+
+    @Column(name = "sent_at", length = MAX_TEXT)
+    private String sentAt;
 
     protected ReplyProgress() {
     }
@@ -67,8 +72,7 @@ public class ReplyProgress {
         this.createdAt = reply.createdAt();
         this.node = reply.node();
         this.updatedAt = now;
-        this.content = reply.text().content();
-        this.chunks = new ChunkColumns(reply.text());
+        write(reply.text());
     }
 
     String messageId() {
@@ -78,13 +82,18 @@ public class ReplyProgress {
     /** What the reply has sent by {@code now}, over what was written before. */
     void rewrite(ReplyText text, long now) {
         this.updatedAt = now;
+        write(text);
+    }
+
+    private void write(ReplyText text) {
         this.content = text.content();
-        this.chunks = new ChunkColumns(text);
+        this.chunkEnds = ChunkColumns.ends(text);
+        this.sentAt = ChunkColumns.sentAt(text);
     }
 
     UnfinishedReply unfinished() {
         String text = content == null ? "" : content;
         return new UnfinishedReply(messageId, owner, conversationId, position, agent, clientId, createdAt, node,
-                ChunkColumns.text(chunks, text, createdAt));
+                ChunkColumns.text(chunkEnds, sentAt, text, createdAt));
     }
 }
