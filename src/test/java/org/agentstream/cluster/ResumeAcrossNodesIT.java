@@ -26,6 +26,7 @@ import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.fixtures.Cluster;
 import org.agentstream.testing.fixtures.ClusterNode;
 import org.agentstream.testing.fixtures.ClusterTest;
+import org.agentstream.testing.fixtures.SharedCluster;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +44,7 @@ class ResumeAcrossNodesIT {
     private static final int CHUNKS_BEFORE_CUT = 10;
     /**
      * Live chunks at the least for the real-time verdict: a simulated-model reply has
-     * {@code SharedCluster.SIMULATED_MODEL_WORDS}, of which the cut and the reconnect take a few dozen at most.
+     * {@link SharedCluster#SIMULATED_MODEL_WORDS}, of which the cut and the reconnect take a few dozen at most.
      */
     private static final int MIN_LIVE_CHUNKS = 50;
 
@@ -81,6 +82,10 @@ class ResumeAcrossNodesIT {
                     livePart.size(), CutReply.replayed(first) ? "replayed" : "live",
                     (first.receivedNanos() - reconnecting) / 1e6, live.summary()));
             assertTrue(live.isRealTime(), "the live part arrived as it was sent: " + live.summary());
+            double sendGap = GapAnalysis.percentile(live.sendGapsMs(), 50);
+            assertTrue(sendGap >= SharedCluster.SIMULATED_MODEL_GAP_MS / 2.0, resuming + " sent the live part at the "
+                    + "model's pace (" + SharedCluster.SIMULATED_MODEL_GAP_MS + " ms), not in bursts: " + live.summary()
+                    + ", median gap between sends " + sendGap + " ms");
 
             JsonObject stored = storedReply(again, cut.conversationId(), cut.messageId(), STORED_WITHIN);
             assertEquals(text(all), stored.getString("content"), "the history on " + resuming + " has the whole reply");
