@@ -157,6 +157,7 @@ public final class ClusterComparison {
                     runs.computeIfAbsent(load, any -> new EnumMap<>(Way.class)).put(way, run(servers, way, load, ""));
                 }
             }
+            awaitQuiet(servers, "stopping");
         } finally {
             stopAll(stops);
             Runtime.getRuntime().removeShutdownHook(stopAll);
@@ -276,17 +277,25 @@ public final class ClusterComparison {
         out.println("== anonymous connections chat on the server alone, on each node and through the balancer");
     }
 
-    /** One run one way, once every server process of the comparison is quiet (the last run's work done). */
-    private Run run(Servers servers, Way way, LoadBenchmark.Load load, String note)
-            throws IOException, InterruptedException {
+    /**
+     * Waits, at most {@link #QUIET_WITHIN} each, until every server process of the comparison is quiet: the last
+     * run's work done (its replies stored, its grid entries written), before the next run or the stop.
+     */
+    private void awaitQuiet(Servers servers, String then) throws InterruptedException {
         for (Way any : Way.values()) {
             for (long pid : servers.pids(any)) {
                 if (!ProcessWatch.awaitQuiet(pid, QUIET_WITHIN)) {
-                    out.printf(Locale.ROOT, "(process %d still busy after %d s, running anyway)%n", pid,
-                            QUIET_WITHIN.toSeconds());
+                    out.printf(Locale.ROOT, "(process %d still busy after %d s, %s anyway)%n", pid,
+                            QUIET_WITHIN.toSeconds(), then);
                 }
             }
         }
+    }
+
+    /** One run one way, once every server process of the comparison is quiet. */
+    private Run run(Servers servers, Way way, LoadBenchmark.Load load, String note)
+            throws IOException, InterruptedException {
+        awaitQuiet(servers, "running");
         out.printf(Locale.ROOT, "-- %s, %s x %d chunks%s%n", way.title, load, load.chunks(),
                 note.isEmpty() ? "" : " (" + note + ")");
         double before = loadAverage();
