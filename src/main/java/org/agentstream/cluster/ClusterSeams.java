@@ -10,8 +10,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +27,7 @@ import org.agentstream.access.OwnerConnections;
 import org.agentstream.access.SignInFailures;
 import org.agentstream.cluster.hazelcast.HazelcastGrid;
 import org.agentstream.cluster.infinispan.InfinispanGrid;
+import org.agentstream.config.NodeName;
 import org.agentstream.streaming.ClusterMembers;
 import org.agentstream.streaming.LocalOwnerReplies;
 import org.agentstream.streaming.LocalReplyDirectory;
@@ -90,7 +89,7 @@ public class ClusterSeams {
     private ReplyDirectory directory;
     private ScheduledFuture<?> publishing;
     /** The server's name for this node, as /status shows it. */
-    private final String node = nodeName();
+    private final String node = NodeName.ofThisServer();
 
     /** Makes the choice when the application starts, so that a node shows in the cluster before its first user. */
     void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
@@ -122,12 +121,17 @@ public class ClusterSeams {
         endedSessions = new GridEndedSessions(grid);
         members = gridMembers;
         GridReplyDirectory gridDirectory = new GridReplyDirectory(grid, localDirectory, executor, executor,
-                () -> streamSettings.current().resumeWindow(), recorder::get);
+                streamSettings::current, recorder::get);
         directory = gridDirectory;
         ClusterEvents events = new ClusterEvents(grid, gridConnections, gridReplies, gridDirectory, executor);
         Set<String> others = new HashSet<>(grid.members());
         others.remove(grid.localMember());
         events.keepOnly(others); // what an earlier run of this node under the same member id left no longer counts
+        try {
+            gridDirectory.endEarlierRunsReplies();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The replies an earlier run of this node left streaming were not ended", e);
+        }
         grid.listen(events);
         long every = GridMembers.PUBLISH_EVERY.toMillis();
         publishing = executor.scheduleAtFixedRate(gridMembers::publish, 0, every, TimeUnit.MILLISECONDS);
@@ -184,21 +188,6 @@ public class ClusterSeams {
     private ClusterMembers.Member here() {
         int active = streaming.isResolvable() ? streaming.get().stats().activeStreams() : 0;
         return new ClusterMembers.Member(node, active, localConnections.openCount());
-    }
-
-    /** The server's name for this node: WildFly's node name, Payara's instance name, else the host's. */
-    private static String nodeName() {
-        for (String property : List.of("jboss.node.name", "com.sun.aas.instanceName")) {
-            String name = System.getProperty(property);
-            if (name != null && !name.isBlank()) {
-                return name;
-            }
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "this node";
-        }
     }
 
     /**

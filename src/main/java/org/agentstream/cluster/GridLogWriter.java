@@ -1,7 +1,9 @@
 package org.agentstream.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,21 +14,30 @@ import java.util.logging.Logger;
 import org.agentstream.timing.DrainLoop;
 
 /**
- * Writes the replies' logs to the grid off their sending threads, as a group commit: a write is queued where the
- * chunk is sent, and one task at a time on the managed executor writes everything queued in one round trip per time
- * to live ({@link SharedMap#putAll}), waiting for it before the next. Few writes at a time cost one round trip each;
- * many share one. Writes land in the order they were queued, so a reply's end is never seen before its chunks.
+ * Writes the replies' logs to the grid off their sending threads, as a group commit: a write is queued where a chunk
+ * is logged, and one task at a time on the managed executor writes everything queued in one round trip per time to
+ * live ({@link SharedMap#putAll}), waiting for it, then hands the executor the calls queued among those writes
+ * ({@link #then}): the frames to clients, which thus never carry a chunk the grid does not have. Few writes at a
+ * time cost one round trip each; many share one. Writes land in the order they were queued, so a reply's end is never
+ * seen before its chunks, and calls are started in the order they were queued (a reply asks for its next call only
+ * after the last).
  */
 final class GridLogWriter {
 
     private static final Logger LOG = Logger.getLogger(GridLogWriter.class.getName());
 
-    private record Write(String key, String value, Duration ttl) {
+    private sealed interface Queued permits Write, Then {
+    }
+
+    private record Write(String key, String value, Duration ttl) implements Queued {
+    }
+
+    private record Then(Runnable call) implements Queued {
     }
 
     private final SharedMap replies;
     private final Executor executor;
-    private final Queue<Write> queued = new ConcurrentLinkedQueue<>();
+    private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
     private final DrainLoop loop = new DrainLoop();
     private final Runnable drain = () -> loop.drain(this::writeQueued);
 
@@ -37,22 +48,40 @@ final class GridLogWriter {
 
     /** Queues a write of {@code value} at {@code key}. */
     void put(String key, String value, Duration ttl) {
-        queued.add(new Write(key, value, ttl));
+        queue(new Write(key, value, ttl));
+    }
+
+    /** Queues {@code call}, made once every write queued before it is in the grid (or the grid refused it). */
+    void then(Runnable call) {
+        queue(new Then(call));
+    }
+
+    private void queue(Queued item) {
+        queued.add(item);
         if (loop.enter()) {
             try {
                 executor.execute(drain);
             } catch (RejectedExecutionException stopping) {
                 LOG.log(Level.FINE, "No executor for the replies' log: the server is stopping", stopping);
-                loop.drain(queued::clear);
+                loop.drain(this::callQueued);
             }
         }
     }
 
-    /** Writes what is queued, in order: a run of writes with one time to live at a time. */
+    /**
+     * Writes what is queued, in order, a run of writes with one time to live at a time, then makes the calls queued
+     * among them.
+     */
     private void writeQueued() {
         Map<String, String> batch = new LinkedHashMap<>();
+        List<Runnable> calls = new ArrayList<>();
         Duration ttl = null;
-        for (Write write = queued.poll(); write != null; write = queued.poll()) {
+        for (Queued item = queued.poll(); item != null; item = queued.poll()) {
+            if (item instanceof Then then) {
+                calls.add(then.call());
+                continue;
+            }
+            Write write = (Write) item;
             if (ttl != null && !ttl.equals(write.ttl())) {
                 flush(batch, ttl);
             }
@@ -61,6 +90,31 @@ final class GridLogWriter {
         }
         if (ttl != null) {
             flush(batch, ttl);
+        }
+        // each call on a thread of its own: a client that does not read holds up its own frames, no one else's
+        for (Runnable call : calls) {
+            try {
+                executor.execute(() -> call(call));
+            } catch (RejectedExecutionException stopping) {
+                call(call);
+            }
+        }
+    }
+
+    /** With no executor left, the writes are dropped and the calls made here: the clients still get their frames. */
+    private void callQueued() {
+        for (Queued item = queued.poll(); item != null; item = queued.poll()) {
+            if (item instanceof Then then) {
+                call(then.call());
+            }
+        }
+    }
+
+    private static void call(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "A call to a reply's client failed", e);
         }
     }
 

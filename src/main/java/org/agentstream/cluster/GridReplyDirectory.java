@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +30,7 @@ import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplyLog;
 import org.agentstream.streaming.ReplyRecorder;
 import org.agentstream.streaming.ReplySink;
+import org.agentstream.streaming.StreamSettings;
 import org.agentstream.streaming.StreamStatus;
 import org.agentstream.streaming.StreamingService;
 import org.agentstream.wire.WireTime;
@@ -53,8 +55,10 @@ final class GridReplyDirectory implements ReplyDirectory {
     private static final Logger LOG = Logger.getLogger(GridReplyDirectory.class.getName());
     /** The name of this seam in the broadcasts it sends. */
     static final String SEAM = "replies";
-    /** How long the log of a reply that no member ended stays in the grid (every member that could died). */
-    static final Duration RUNNING = Duration.ofHours(1);
+    /** How much longer than a reply may run its log stays in the grid if no member ends it (all of them died). */
+    private static final Duration RUNNING_MARGIN = Duration.ofMinutes(1);
+    /** How long that is for a reply with no bound on its time. */
+    private static final Duration UNBOUNDED_REPLY = Duration.ofDays(1);
     /** The least time an ended reply's log is kept, for a resume that raced its end. */
     static final Duration MIN_KEEP = Duration.ofSeconds(5);
 
@@ -63,7 +67,8 @@ final class GridReplyDirectory implements ReplyDirectory {
     private final LocalReplyDirectory local;
     private final GridLogWriter writer;
     private final ScheduledExecutorService timer;
-    private final Supplier<Duration> window;
+    private final Supplier<StreamSettings.Values> settings;
+    private final Executor work;
     private final Supplier<ReplyRecorder> recorder;
     private final LongSupplier nanoClock;
     /** Logs of admitted replies, until they start (their header is written then) or are forgotten. */
@@ -78,25 +83,26 @@ final class GridReplyDirectory implements ReplyDirectory {
     }
 
     /**
-     * {@code writes}: where the log's writes to the grid run; {@code timer}: removes ended logs; {@code window}: the
-     * resume window now, for how long an ended reply's log stays; {@code recorder}: stores a reply this member ends
-     * for a member that left.
+     * {@code writes}: where the log's writes to the grid run, and the calls made after them; {@code timer}: removes
+     * ended logs; {@code settings}: the streaming settings now (the resume window is how long an ended reply's log
+     * stays); {@code recorder}: stores a reply this member ends for a member that left.
      */
     GridReplyDirectory(Grid grid, LocalReplyDirectory local, Executor writes, ScheduledExecutorService timer,
-            Supplier<Duration> window, Supplier<ReplyRecorder> recorder) {
-        this(grid, local, writes, timer, window, recorder, System::nanoTime);
+            Supplier<StreamSettings.Values> settings, Supplier<ReplyRecorder> recorder) {
+        this(grid, local, writes, timer, settings, recorder, System::nanoTime);
     }
 
     /** {@code nanoClock}: the streaming core's clock, which a chunk sent to another member is written at. */
     GridReplyDirectory(Grid grid, LocalReplyDirectory local, Executor writes, ScheduledExecutorService timer,
-            Supplier<Duration> window, Supplier<ReplyRecorder> recorder, LongSupplier nanoClock) {
+            Supplier<StreamSettings.Values> settings, Supplier<ReplyRecorder> recorder, LongSupplier nanoClock) {
         this.grid = grid;
         this.nanoClock = nanoClock;
         this.replies = grid.map(SharedMap.Name.REPLIES);
         this.local = local;
         this.writer = new GridLogWriter(replies, writes);
         this.timer = timer;
-        this.window = window;
+        this.settings = settings;
+        this.work = writes;
         this.recorder = recorder;
     }
 
@@ -145,20 +151,26 @@ final class GridReplyDirectory implements ReplyDirectory {
         if (header == null || !header.owner().equals(connection.owner())) {
             return StreamingService.Resume.UNKNOWN;
         }
-        RelayedReply relay = new RelayedReply(this, UUID.randomUUID().toString(), header, connection, sink, afterSeq);
         String source = header.member();
-        if (!header.isStreaming() || source.equals(grid.localMember()) || !grid.members().contains(source)) {
-            // ended, or its member is gone (a member that runs it again under the same name holds it no more)
+        if (header.isStreaming() && source.equals(grid.localMember())) {
+            return StreamingService.Resume.UNKNOWN; // it streams here and is not held for resuming: the window is off
+        }
+        RelayedReply relay = new RelayedReply(this, UUID.randomUUID().toString(), header, connection, sink, afterSeq);
+        if (!header.isStreaming() || !grid.members().contains(source)) {
             if (header.isStreaming()) {
-                claim(header);
+                claim(header); // its member is gone, and the view's change may not have been heard here yet
             }
             relay.finishFromLog();
             return StreamingService.Resume.RESUMED;
         }
         relays.put(relay.relayId(), relay);
-        connection.add(relay);
-        send(source, relay.relayId(), "resume", order -> order.add("id", messageId)
-                .add("owner", connection.owner()).add("afterSeq", afterSeq).add("from", grid.localMember()));
+        // the resume goes out before the connection's end can send the relay's detach, which must follow it
+        relay.start(() -> {
+            connection.add(relay);
+            send(source, relay.relayId(), "resume", order -> order.add("id", messageId)
+                    .add("owner", connection.owner()).add("afterSeq", relay.afterSeq())
+                    .add("from", grid.localMember()));
+        });
         if (!grid.members().contains(source)) {
             relay.finishFromLog(); // it left before it could hear the resume, and the view's change came first
         }
@@ -221,6 +233,9 @@ final class GridReplyDirectory implements ReplyDirectory {
     /** A client on another member resumes a reply that runs here: it moves to a sink that sends its frames there. */
     private void serve(String relayId, JsonObject order) {
         String member = order.getString("from");
+        if (!grid.members().contains(member)) {
+            return; // it left: its client is gone with it
+        }
         String messageId = order.getString("id");
         RelaySink sink = new RelaySink(this, member, relayId, nanoClock);
         ConnectionStreams connection = new ConnectionStreams(order.getString("owner"), sink);
@@ -258,11 +273,14 @@ final class GridReplyDirectory implements ReplyDirectory {
                             message.getString("failure")), message.getString("failureMessage", "")) : null);
             case "moved" -> relay.moved();
             case "gone" -> {
+                // it ended and was forgotten there, or it streams there on a connection that keeps it (with no
+                // resume window a reply is held by its first connection alone)
                 ReplyRecords.Header header = ReplyRecords.Header.read(replies, relay.messageId());
                 if (header != null && header.isStreaming()) {
-                    claim(header); // its member runs it no more
+                    relay.moved();
+                } else {
+                    relay.finishFromLog();
                 }
-                relay.finishFromLog();
             }
             default -> LOG.log(Level.FINE, "An order this member does not know: {0}", message);
         }
@@ -279,13 +297,7 @@ final class GridReplyDirectory implements ReplyDirectory {
      * stores each), relays from them finish from the log, and replies served to them wait for a resume.
      */
     void membersChanged(Set<String> members) {
-        for (Map.Entry<String, String> entry : replies.entries(ReplyRecords.HEADERS).entrySet()) {
-            String messageId = entry.getKey().substring(ReplyRecords.HEADERS.length());
-            ReplyRecords.Header header = ReplyRecords.Header.parse(messageId, entry.getValue());
-            if (header != null && header.isStreaming() && !members.contains(header.member())) {
-                claim(header);
-            }
-        }
+        claimStreaming(member -> !members.contains(member));
         for (RelayedReply relay : List.copyOf(relays.values())) {
             if (!members.contains(relay.source())) {
                 relay.finishFromLog();
@@ -294,6 +306,26 @@ final class GridReplyDirectory implements ReplyDirectory {
         for (Map.Entry<String, Served> entry : List.copyOf(served.entrySet())) {
             if (!members.contains(entry.getValue().member()) && served.remove(entry.getKey(), entry.getValue())) {
                 entry.getValue().connection().detach();
+            }
+        }
+    }
+
+    /**
+     * Ends the replies that an earlier run of this member (under the same id, as WildFly's node name is) left
+     * streaming in the grid: this run holds none yet, so any is an orphan that no survivor may have ended (the node
+     * came back before they heard it had gone). Called when the application starts, before it takes any request.
+     */
+    void endEarlierRunsReplies() {
+        claimStreaming(grid.localMember()::equals);
+    }
+
+    /** Ends each reply in the grid that streams on a member that {@code gone} says runs it no more. */
+    private void claimStreaming(Predicate<String> gone) {
+        for (Map.Entry<String, String> entry : replies.entries(ReplyRecords.HEADERS).entrySet()) {
+            ReplyRecords.Header header = ReplyRecords.Header.parse(
+                    entry.getKey().substring(ReplyRecords.HEADERS.length()), entry.getValue());
+            if (header != null && header.isStreaming() && gone.test(header.member())) {
+                claim(header);
             }
         }
     }
@@ -323,10 +355,32 @@ final class GridReplyDirectory implements ReplyDirectory {
         return true;
     }
 
+    /** Whether {@code member} is out of the view (or is this member, which runs only what it holds). */
+    boolean isGone(String member) {
+        return !grid.members().contains(member);
+    }
+
     /** How long an ended reply's log stays: the resume window, or a little while at least. */
-    private Duration keep() {
-        Duration resume = window.get();
+    Duration keep() {
+        Duration resume = settings.get().resumeWindow();
         return resume.compareTo(MIN_KEEP) < 0 ? MIN_KEEP : resume;
+    }
+
+    /** How long a streaming reply's log stays if no member ends it: longer than it may run, and its window. */
+    Duration runningTtl() {
+        StreamSettings.Values now = settings.get();
+        Duration bound = now.maxReply().isZero() ? UNBOUNDED_REPLY : now.maxReply();
+        return bound.plus(now.resumeWindow()).plus(RUNNING_MARGIN);
+    }
+
+    /** Where relays pass frames on to their clients, each relay's one at a time. */
+    Executor work() {
+        return work;
+    }
+
+    /** The reply's log ended: it will not start (its client left first), or it did and ended. */
+    void logEnded(String messageId) {
+        starting.remove(messageId);
     }
 
     /** Removes the reply's first {@code count} chunks from the grid after {@code keep}. */

@@ -8,16 +8,20 @@ import org.agentstream.wire.WireTime;
 
 /**
  * A reply's log on this node that the grid keeps a copy of, so that another node can resume the reply, or end it as
- * interrupted with what it sent if this node dies: each chunk is queued for the grid as it is logged, before it is
- * sent ({@link GridLogWriter}), and its end with its status and chunk count. Reads are this node's copy's.
+ * interrupted with what it sent if this node dies: each chunk is queued for the grid as it is logged
+ * ({@link GridLogWriter}), and sent to the client once the grid has it; its end too, with its status and chunk
+ * count. Reads are this node's copy's.
  */
 final class GridReplyLog implements ReplyLog {
 
     private final String messageId;
     private final ReplyLog local;
     private final GridReplyDirectory directory;
-    /** The reply's header once it started, or null; guarded by its reply, like the log. */
+    /** The reply's header once it started, or null; guarded by this. */
     private ReplyRecords.Header header;
+    /** How the reply ended, once it did (maybe before it started: its client left first); guarded by this. */
+    private StreamStatus ended;
+    private int endedWith;
 
     GridReplyLog(String messageId, ReplyLog local, GridReplyDirectory directory) {
         this.messageId = messageId;
@@ -28,14 +32,19 @@ final class GridReplyLog implements ReplyLog {
     /** The reply started: its header goes to the grid before any chunk. */
     synchronized void started(ReplyRecords.Header started) {
         header = started;
-        directory.writer().put(ReplyRecords.headerKey(messageId), started.json(), GridReplyDirectory.RUNNING);
+        if (ended == null) {
+            directory.writer().put(ReplyRecords.headerKey(messageId), started.json(), directory.runningTtl());
+        } else {
+            directory.writer().put(ReplyRecords.headerKey(messageId), started.ended(ended, endedWith).json(),
+                    directory.keep());
+        }
     }
 
     @Override
     public void append(int seq, String delta, long sentNanos) {
         local.append(seq, delta, sentNanos);
         directory.writer().put(ReplyRecords.chunkKey(messageId, seq),
-                ReplyRecords.chunkValue(WireTime.epochMicros(sentNanos), delta), GridReplyDirectory.RUNNING);
+                ReplyRecords.chunkValue(WireTime.epochMicros(sentNanos), delta), directory.runningTtl());
     }
 
     @Override
@@ -58,17 +67,26 @@ final class GridReplyLog implements ReplyLog {
         return local.readAfter(seq);
     }
 
+    /** The client hears of what was logged once the grid has it. */
+    @Override
+    public void afterLogged(Runnable toClient) {
+        directory.writer().then(toClient);
+    }
+
     @Override
     public void end(StreamStatus status, long keepNanos) {
         local.end(status, keepNanos);
-        ReplyRecords.Header ended;
+        ReplyRecords.Header endedHeader;
         synchronized (this) {
-            ended = header == null ? null : header.ended(status, local.size());
+            ended = status;
+            endedWith = local.size();
+            endedHeader = header == null ? null : header.ended(status, endedWith);
         }
-        if (ended != null) {
-            Duration keep = Duration.ofNanos(Math.max(keepNanos, GridReplyDirectory.MIN_KEEP.toNanos()));
-            directory.writer().put(ReplyRecords.headerKey(messageId), ended.json(), keep);
-            directory.forgetChunksAfter(messageId, local.size(), keep);
+        directory.logEnded(messageId);
+        if (endedHeader != null) {
+            Duration keep = directory.keep();
+            directory.writer().put(ReplyRecords.headerKey(messageId), endedHeader.json(), keep);
+            directory.forgetChunksAfter(messageId, endedWith + 1, keep); // and one that was dropped, if any
         }
     }
 }

@@ -1,11 +1,11 @@
 package org.agentstream.cluster;
 
-import java.util.List;
 import org.agentstream.streaming.ConnectionReply;
 import org.agentstream.streaming.ConnectionStreams;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
+import org.agentstream.timing.SerialTasks;
 import org.agentstream.wire.WireTime;
 
 /**
@@ -33,6 +33,8 @@ final class RelayedReply implements ConnectionReply {
     private final ReplyRecords.Header header;
     private final ConnectionStreams connection;
     private final ReplySink sink;
+    /** The client's frames, one at a time off the grid's threads: a client that does not read holds up no one else. */
+    private final SerialTasks toClient;
     /** The last seq the client has; guarded by this, like {@code done}. */
     private int lastSeq;
     private boolean done;
@@ -44,7 +46,18 @@ final class RelayedReply implements ConnectionReply {
         this.header = header;
         this.connection = connection;
         this.sink = sink;
-        this.lastSeq = Math.max(-1, afterSeq);
+        this.toClient = new SerialTasks(directory.work());
+        this.lastSeq = Math.max(-1, Math.min(afterSeq, Integer.MAX_VALUE - 1));
+    }
+
+    /** Makes {@code resume}, the order to the source, while nothing else can be sent for this relay. */
+    synchronized void start(Runnable resume) {
+        resume.run();
+    }
+
+    /** The last seq the client had when it resumed. */
+    synchronized int afterSeq() {
+        return lastSeq;
     }
 
     @Override
@@ -61,17 +74,32 @@ final class RelayedReply implements ConnectionReply {
         return header.member();
     }
 
-    /** A chunk from the source, live or replayed from its log. */
+    /**
+     * A chunk from the source, live or replayed from its log. One that the grid lost on the way (a gap) is read from
+     * the grid's log, which has every chunk the source sent.
+     */
     synchronized void chunk(int seq, String delta, boolean replayed, long sentAtMicros) {
         if (done || seq <= lastSeq) {
             return;
         }
+        if (seq > lastSeq + 1) {
+            for (ReplyRecords.LoggedChunk missed : ReplyRecords.read(directory.replies(), messageId(), lastSeq + 1,
+                    seq)) {
+                replay(missed.seq(), missed.delta(), missed.sentAtMicros());
+            }
+        }
         lastSeq = seq;
         if (replayed) {
-            sink.replayed(messageId(), seq, delta, WireTime.nanoTime(sentAtMicros));
+            replay(seq, delta, sentAtMicros);
         } else {
-            sink.chunk(messageId(), seq, delta, UNTRACKED);
+            toClient.execute(() -> sink.chunk(messageId(), seq, delta, UNTRACKED));
         }
+    }
+
+    /** Sends chunk {@code seq} again, as first sent at {@code sentAtMicros}; holding this. */
+    private void replay(int seq, String delta, long sentAtMicros) {
+        lastSeq = seq;
+        toClient.execute(() -> sink.replayed(messageId(), seq, delta, WireTime.nanoTime(sentAtMicros)));
     }
 
     /** The reply ended on its source. */
@@ -81,7 +109,7 @@ final class RelayedReply implements ConnectionReply {
                 return;
             }
             done = true;
-            sink.streamEnded(messageId(), header.replyTo(), status, chunks, failure);
+            toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), status, chunks, failure));
         }
         leave();
     }
@@ -93,7 +121,7 @@ final class RelayedReply implements ConnectionReply {
                 return;
             }
             done = true;
-            sink.movedAway(messageId(), header.replyTo());
+            toClient.execute(() -> sink.movedAway(messageId(), header.replyTo()));
         }
         leave();
     }
@@ -104,6 +132,10 @@ final class RelayedReply implements ConnectionReply {
      */
     void finishFromLog() {
         ReplyRecords.Header now = ReplyRecords.Header.read(directory.replies(), messageId());
+        if (now != null && now.isStreaming() && directory.isGone(now.member())) {
+            directory.claim(now); // no member may have ended it yet: this one does, unless another did meanwhile
+            now = ReplyRecords.Header.read(directory.replies(), messageId());
+        }
         synchronized (this) {
             if (done) {
                 return;
@@ -111,15 +143,17 @@ final class RelayedReply implements ConnectionReply {
             done = true;
             if (now == null || now.isStreaming()) {
                 // the log is gone, or no member could end it: what the client has is all it gets
-                sink.streamEnded(messageId(), header.replyTo(), StreamStatus.INTERRUPTED, lastSeq + 1, null);
+                int sent = lastSeq + 1;
+                toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), StreamStatus.INTERRUPTED,
+                        sent, null));
             } else {
-                List<ReplyRecords.LoggedChunk> missed =
-                        ReplyRecords.read(directory.replies(), messageId(), lastSeq + 1, now.chunks());
-                for (ReplyRecords.LoggedChunk chunk : missed) {
-                    sink.replayed(messageId(), chunk.seq(), chunk.delta(), WireTime.nanoTime(chunk.sentAtMicros()));
-                    lastSeq = chunk.seq();
+                for (ReplyRecords.LoggedChunk chunk : ReplyRecords.read(directory.replies(), messageId(), lastSeq + 1,
+                        now.chunks())) {
+                    replay(chunk.seq(), chunk.delta(), chunk.sentAtMicros());
                 }
-                sink.streamEnded(messageId(), header.replyTo(), now.endStatus(), now.chunks(), null);
+                StreamStatus status = now.endStatus();
+                int chunks = now.chunks();
+                toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), status, chunks, null));
             }
         }
         leave();
@@ -140,15 +174,15 @@ final class RelayedReply implements ConnectionReply {
         stopRelaying(from, "detach");
     }
 
-    /** The client's connection ended: the source hears it, and nothing more is passed on. */
+    /** The client's connection ended: the source hears it (after the resume), and nothing more is passed on. */
     private void stopRelaying(ReplySink from, String order) {
         synchronized (this) {
             if (from != sink || done) {
                 return;
             }
             done = true;
+            directory.send(source(), relayId, order, null);
         }
-        directory.send(source(), relayId, order, null);
         leave();
     }
 

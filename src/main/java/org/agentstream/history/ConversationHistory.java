@@ -4,7 +4,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -16,11 +19,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.config.NodeName;
 import org.agentstream.config.ServerResources;
 
 /**
@@ -45,6 +51,10 @@ public class ConversationHistory {
     @Resource
     private ManagedExecutorService defaultExecutor;
 
+    /** Only times the writes of streaming replies' progress; the writes run on the history executor. */
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+
     private Executor executor;
 
     @Inject
@@ -55,6 +65,15 @@ public class ConversationHistory {
 
     /** The line operators' requests wait in: owners are {@code user:…} or {@code anonymous:…}, never this. */
     private static final String OPERATORS = "operators:";
+    /** The line the writes of streaming replies' progress wait in, one at a time. */
+    private static final String PROGRESS = "progress:";
+    /**
+     * The status of a reply whose node stopped before it ended: the wire name of streaming's
+     * {@code StreamStatus.INTERRUPTED} (streaming reads the history for /status, so history does not read streaming).
+     */
+    static final String INTERRUPTED = "interrupted";
+    /** How often a progress interval of 0 (off) is read again. */
+    private static final long OFF_RECHECK_MS = 1_000;
 
     /** How many database tasks run at once: the history executor's threads, as server-config creates it. */
     private static final int WORKERS = 4;
@@ -67,6 +86,16 @@ public class ConversationHistory {
     /** Each owner's pending tasks, which that owner's reads wait for (no one else's). */
     private final Map<String, Set<CompletableFuture<?>>> pendingByOwner = new ConcurrentHashMap<>();
     private OwnerQueues queues;
+    private InFlightReplies inFlight;
+    /** This node's name, on the progress rows it writes. */
+    private final String node = NodeName.ofThisServer();
+    /** When this run of the application began: a progress row of this node from before it was left by a crash. */
+    private final long bootMillis = System.currentTimeMillis();
+    /** The next write of the progress, if one is timed; guarded by this. */
+    private ScheduledFuture<?> nextProgressWrite;
+    private boolean stopped;
+    /** Done once the replies a crash left are queued to be stored: reads wait for it, so they find them. */
+    private volatile CompletableFuture<Void> recovered = CompletableFuture.completedFuture(null);
 
     public ConversationHistory() {
         // for CDI: the repository, the settings and the executor come from the container
@@ -78,6 +107,7 @@ public class ConversationHistory {
         this.settings = settings;
         this.executor = executor;
         this.queues = new OwnerQueues(executor, WORKERS);
+        this.inFlight = new InFlightReplies(repository, System::currentTimeMillis);
     }
 
     @PostConstruct
@@ -86,6 +116,8 @@ public class ConversationHistory {
                 ServerResources.lookup(DEDICATED_EXECUTOR_NAMES, ManagedExecutorService.class);
         executor = dedicated.map(ServerResources.Found::resource).orElse(defaultExecutor);
         queues = new OwnerQueues(executor, WORKERS);
+        inFlight = new InFlightReplies(repository, System::currentTimeMillis);
+        timeProgressWrite();
         LOG.log(Level.INFO, "Conversations are stored on the managed executor {0}",
                 dedicated.map(ServerResources.Found::name).orElse("default (server-config/ creates a dedicated one)"));
     }
@@ -122,21 +154,124 @@ public class ConversationHistory {
         return CompletableFuture.completedFuture(Optional.of(new UserTurn(id, FIRST_REPLY_POSITION, List.of())));
     }
 
-    /** Stores a reply at the place its question reserved; a failure is logged, the client already has the text. */
+    /**
+     * A reply to {@code question} starts streaming on this node: what it has sent so far ({@code sentSoFar}, called on
+     * the history executor while it streams) is written about every {@link HistorySettings#progressIntervalMs} until
+     * it is {@linkplain #addReply stored}, and a reply left streaming by a crash is stored as interrupted at the next
+     * start. Nothing happens with history off.
+     */
+    public void replyStarted(String owner, UserTurn question, String agent, String messageId, String clientId,
+            long startedAt, Supplier<ReplyText> sentSoFar) {
+        if (question.replyPosition() < 0 || messageId == null) {
+            return;
+        }
+        inFlight.started(new UnfinishedReply(messageId, owner, question.conversationId(), question.replyPosition(),
+                agent, clientId, startedAt, node, ReplyText.whole("", 0)), sentSoFar);
+    }
+
+    /**
+     * Stores a reply at the place its question reserved, and deletes what was written of it while it streamed (on
+     * any node: a node may store the reply another one streamed); a failure is logged, the client already has the
+     * text. A reply stored already (by another node, or before a crash) is not stored again.
+     */
     public void addReply(String owner, UserTurn question, String agent, ReplyText text, String status,
             String messageId, String clientId, long createdAt) {
+        if (messageId != null) {
+            inFlight.ended(messageId);
+        }
         if (question.replyPosition() < 0) {
             return;
         }
-        inOrder(owner, question.conversationId(), () -> {
-            repository.addReply(question.conversationId(), question.replyPosition(), agent, text, status,
-                    messageId, clientId, createdAt, System.currentTimeMillis());
-            return null;
+        store(owner, question.conversationId(), question.replyPosition(), agent, text, status, messageId, clientId,
+                createdAt);
+    }
+
+    private CompletableFuture<ConversationRepository.ReplyStored> store(String owner, String conversationId,
+            int position, String agent, ReplyText text, String status, String messageId, String clientId,
+            long createdAt) {
+        return inOrder(owner, conversationId, () -> {
+            ConversationRepository.ReplyStored stored = repository.addReply(conversationId, position, agent, text,
+                    status, messageId, clientId, createdAt, System.currentTimeMillis());
+            if (stored == ConversationRepository.ReplyStored.ALREADY_STORED) {
+                LOG.log(Level.INFO, "Reply {0} of conversation {1} was stored already; it is not stored again",
+                        new Object[] {messageId, conversationId});
+            }
+            return stored;
         }).exceptionally(failure -> {
-            LOG.log(Level.WARNING, "Reply " + messageId + " of conversation " + question.conversationId()
-                    + " was not stored", failure);
+            LOG.log(Level.WARNING, "Reply " + messageId + " of conversation " + conversationId + " was not stored",
+                    failure);
             return null;
         });
+    }
+
+    /** Times the next write of the streaming replies' progress, after the interval the settings give now. */
+    private void timeProgressWrite() {
+        long interval = settings.progressIntervalMs();
+        synchronized (this) {
+            if (stopped || scheduler == null) {
+                return;
+            }
+            try {
+                nextProgressWrite = scheduler.schedule(() -> {
+                    if (interval == 0 || inFlight.streamingCount() == 0) {
+                        timeProgressWrite();
+                    } else {
+                        writeProgress().whenComplete((written, failure) -> timeProgressWrite());
+                    }
+                }, interval == 0 ? OFF_RECHECK_MS : interval, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                LOG.log(Level.FINE, "The progress of streaming replies is written no more: the server stops");
+            }
+        }
+    }
+
+    /**
+     * Writes what the streaming replies sent since their last write, in one transaction on the history executor;
+     * completes with how many were written.
+     */
+    CompletableFuture<Integer> writeProgress() {
+        return CompletableFuture.supplyAsync(inFlight::writeProgress, queues.forOwner(PROGRESS));
+    }
+
+    /** The name this node writes its replies' progress under. */
+    String nodeName() {
+        return node;
+    }
+
+    /** At start-up: the replies this node left streaming when it stopped last are stored as interrupted. */
+    void recoverAtStart(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        if (settings.enabled()) {
+            recoverLeftBy(node, bootMillis);
+        }
+    }
+
+    /**
+     * Stores, as interrupted with what was written of them, the replies that {@code leftBy} was streaming and had
+     * started before {@code startedBefore} (so not one of this run's); completes with how many were stored.
+     */
+    CompletableFuture<Integer> recoverLeftBy(String leftBy, long startedBefore) {
+        CompletableFuture<List<UnfinishedReply>> left = CompletableFuture.supplyAsync(
+                () -> repository.progressLeftBy(leftBy, startedBefore), queues.forOwner(OPERATORS));
+        CompletableFuture<List<CompletableFuture<ConversationRepository.ReplyStored>>> queued = left.thenApply(
+                replies -> replies.stream().map(reply -> store(reply.owner(), reply.conversationId(),
+                        reply.position(), reply.agent(), reply.text(), INTERRUPTED, reply.messageId(),
+                        reply.clientId(), reply.createdAt())).toList());
+        // a read asked meanwhile waits until the stores are queued, so it is answered after them
+        recovered = queued.handle((stores, failure) -> null);
+        return queued.thenCompose(stores -> CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    int count = (int) stores.stream()
+                            .filter(one -> one.join() == ConversationRepository.ReplyStored.STORED).count();
+                    LOG.log(Level.INFO, "{0} of {1} replies that node {2} left streaming when it stopped are "
+                            + "stored as interrupted with what was written of them",
+                            new Object[] {count, stores.size(), leftBy});
+                    return count;
+                })).whenComplete((count, failure) -> {
+                    if (failure != null) {
+                        LOG.log(Level.WARNING, "The replies node " + leftBy + " left streaming were not stored",
+                                failure);
+                    }
+                });
     }
 
     /** The owner's conversations, newest first, once the writes asked so far are done. */
@@ -145,7 +280,7 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(List.of());
         }
         int max = settings.maxListed();
-        return afterPendingWrites(owner, () -> repository.conversations(owner, max));
+        return afterRecovery(() -> afterPendingWrites(owner, () -> repository.conversations(owner, max)));
     }
 
     /** Runs {@code read} for the owner once every task the owner asked so far is done. */
@@ -161,7 +296,7 @@ public class ConversationHistory {
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return afterPendingWrites(owner, () -> repository.reply(owner, messageId));
+        return afterRecovery(() -> afterPendingWrites(owner, () -> repository.reply(owner, messageId)));
     }
 
     public CompletableFuture<Optional<HistoryPage>> history(String owner, String conversationId) {
@@ -169,7 +304,14 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         int max = settings.maxReturned();
-        return inOrder(owner, conversationId, () -> repository.history(owner, conversationId, max));
+        return afterRecovery(() -> inOrder(owner, conversationId, () -> repository.history(owner, conversationId,
+                max)));
+    }
+
+    /** {@code read}, asked once the replies a crash left are queued to be stored (at once, but at start-up). */
+    private <T> CompletableFuture<T> afterRecovery(Supplier<CompletableFuture<T>> read) {
+        CompletableFuture<Void> gate = recovered;
+        return gate.isDone() ? read.get() : gate.thenCompose(ignored -> read.get());
     }
 
     public CompletableFuture<Boolean> delete(String owner, String conversationId) {
@@ -196,6 +338,12 @@ public class ConversationHistory {
      */
     @PreDestroy
     void finishWrites() {
+        synchronized (this) {
+            stopped = true;
+            if (nextProgressWrite != null) {
+                nextProgressWrite.cancel(false);
+            }
+        }
         try {
             if (!awaitPending(Duration.ofSeconds(5))) {
                 LOG.warning("Some replies were not stored before the application stopped");

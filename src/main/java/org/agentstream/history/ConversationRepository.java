@@ -18,11 +18,28 @@ public interface ConversationRepository {
     Optional<UserTurn> addUserMessage(String owner, String conversationId, boolean create, String agent,
             String content, String clientId, long now, int maxEarlierTurns);
 
+    /** What {@link #addReply} did. */
+    enum ReplyStored { STORED, ALREADY_STORED, NO_CONVERSATION }
+
     /**
-     * Stores a reply at its reserved position, with its chunks; nothing if the conversation was deleted meanwhile.
+     * Stores a reply at its reserved position, with its chunks, and deletes its {@link ReplyProgress} row; nothing
+     * is stored if the conversation was deleted meanwhile or the position holds a reply already (stored by another
+     * node, or before a crash).
      */
-    void addReply(String conversationId, int position, String agent, ReplyText text, String status,
+    ReplyStored addReply(String conversationId, int position, String agent, ReplyText text, String status,
             String messageId, String clientId, long createdAt, long now);
+
+    /**
+     * Writes what each reply has sent so far over what was written before, in one transaction; a reply's first write
+     * inserts its row.
+     */
+    void writeProgress(List<UnfinishedReply> replies, long now);
+
+    /** Deletes the progress rows of these replies (those that exist). */
+    void deleteProgress(List<String> messageIds);
+
+    /** The progress rows that {@code node} wrote for replies it started before {@code startedBefore}. */
+    List<UnfinishedReply> progressLeftBy(String node, long startedBefore);
 
     /** The owner's stored reply with this message id, or empty if unknown/other owner's/stored without its chunks. */
     Optional<StoredReply> reply(String owner, String messageId);

@@ -26,4 +26,12 @@ public class HistorySettings {
     public int maxListed() {
         return Math.max(1, ServerConfig.getInt("agentstream.history.max-listed", 200));
     }
+
+    /**
+     * How often what streaming replies have sent so far is written, in ms: a server killed mid-reply loses about
+     * this much of it (0: replies are stored only when they end).
+     */
+    public long progressIntervalMs() {
+        return Math.max(0, ServerConfig.getLong("agentstream.history.progress-interval-ms", 500));
+    }
 }

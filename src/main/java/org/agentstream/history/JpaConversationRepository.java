@@ -7,7 +7,9 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.agentstream.agent.Turn;
 
@@ -18,6 +20,9 @@ import org.agentstream.agent.Turn;
 @ApplicationScoped
 @Transactional
 public class JpaConversationRepository implements ConversationRepository {
+
+    /** Ids in one {@code IN} list, well under what any database takes. */
+    private static final int IDS_PER_QUERY = 500;
 
     @PersistenceContext(unitName = "history")
     private EntityManager em;
@@ -67,11 +72,23 @@ public class JpaConversationRepository implements ConversationRepository {
     }
 
     @Override
-    public void addReply(String conversationId, int position, String agent, ReplyText text, String status,
+    public ReplyStored addReply(String conversationId, int position, String agent, ReplyText text, String status,
             String messageId, String clientId, long createdAt, long now) {
         Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
+        if (messageId != null) {
+            deleteProgress(List.of(messageId));
+        }
         if (conversation == null) {
-            return;
+            return ReplyStored.NO_CONVERSATION;
+        }
+        // under the conversation's lock, so of two nodes that store the reply at once the second finds the first's
+        long there = em.createQuery("SELECT COUNT(m) FROM Message m WHERE m.conversation = :conversation"
+                        + " AND m.position = :position", Long.class)
+                .setParameter("conversation", conversation)
+                .setParameter("position", position)
+                .getSingleResult();
+        if (there > 0) {
+            return ReplyStored.ALREADY_STORED;
         }
         conversation.addReply(now);
         em.persist(Message.reply(conversation, position, agent, text.content(), status, messageId, clientId,
@@ -79,6 +96,50 @@ public class JpaConversationRepository implements ConversationRepository {
         if (messageId != null) {
             em.persist(new StoredChunks(messageId, conversation, position, text));
         }
+        return ReplyStored.STORED;
+    }
+
+    @Override
+    public void writeProgress(List<UnfinishedReply> replies, long now) {
+        // one query for the rows written before, then one statement per reply when the transaction commits
+        Map<String, ReplyProgress> written = new HashMap<>();
+        for (int from = 0; from < replies.size(); from += IDS_PER_QUERY) {
+            List<String> ids = replies.subList(from, Math.min(replies.size(), from + IDS_PER_QUERY)).stream()
+                    .map(UnfinishedReply::messageId).toList();
+            em.createQuery("SELECT p FROM ReplyProgress p WHERE p.messageId IN :ids", ReplyProgress.class)
+                    .setParameter("ids", ids)
+                    .getResultList()
+                    .forEach(row -> written.put(row.messageId(), row));
+        }
+        for (UnfinishedReply reply : replies) {
+            ReplyProgress row = written.get(reply.messageId());
+            if (row == null) {
+                em.persist(new ReplyProgress(reply, now));
+            } else {
+                row.rewrite(reply.text(), now);
+            }
+        }
+    }
+
+    @Override
+    public void deleteProgress(List<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return;
+        }
+        em.createQuery("DELETE FROM ReplyProgress p WHERE p.messageId IN :ids")
+                .setParameter("ids", messageIds)
+                .executeUpdate();
+    }
+
+    @Override
+    public List<UnfinishedReply> progressLeftBy(String node, long startedBefore) {
+        return em.createQuery("SELECT p FROM ReplyProgress p WHERE p.node = :node AND p.createdAt < :before"
+                        + " ORDER BY p.createdAt", ReplyProgress.class)
+                .setParameter("node", node)
+                .setParameter("before", startedBefore)
+                .getResultList().stream()
+                .map(ReplyProgress::unfinished)
+                .toList();
     }
 
     @Override

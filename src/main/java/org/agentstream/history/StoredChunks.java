@@ -1,21 +1,18 @@
 package org.agentstream.history;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
-import jakarta.persistence.Lob;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * Where each chunk of a stored reply ends and when it was sent, keyed by the reply's message id (so a resume finds
  * it by that id alone), in a table of its own: a database made by an earlier version gets it created beside its
- * tables, with no column to add. Both lists are comma-separated; each send time after the first is the difference
- * to the one before, in microseconds.
+ * tables, with no column to add.
  */
 @Entity
 @Table(name = "agentstream_reply_chunks")
@@ -32,13 +29,8 @@ public class StoredChunks {
     @Column(nullable = false)
     private int position;
 
-    @Lob
-    @Column(name = "chunk_ends")
-    private String chunkEnds;
-
-    @Lob
-    @Column(name = "sent_at")
-    private String sentAt;
+    @Embedded
+    private ChunkColumns chunks;
 
     protected StoredChunks() {
     }
@@ -47,13 +39,7 @@ public class StoredChunks {
         this.messageId = messageId;
         this.conversation = conversation;
         this.position = position;
-        this.chunkEnds = Arrays.stream(text.chunkEnds()).mapToObj(Integer::toString).collect(Collectors.joining(","));
-        long[] sent = text.sentAtMicros();
-        StringBuilder times = new StringBuilder();
-        for (int i = 0; i < sent.length; i++) {
-            times.append(i == 0 ? "" : ",").append(i == 0 ? sent[0] : sent[i] - sent[i - 1]);
-        }
-        this.sentAt = times.toString();
+        this.chunks = new ChunkColumns(text);
     }
 
     Conversation conversation() {
@@ -66,16 +52,6 @@ public class StoredChunks {
 
     /** The stored chunks of {@code content}, or the whole of it as one chunk if they do not fit it. */
     ReplyText text(String content, long createdAtMillis) {
-        int[] ends = chunkEnds == null || chunkEnds.isEmpty() ? new int[0]
-                : Arrays.stream(chunkEnds.split(",")).mapToInt(Integer::parseInt).toArray();
-        long[] sent = new long[ends.length];
-        String[] times = sentAt == null || sentAt.isEmpty() ? new String[0] : sentAt.split(",");
-        boolean fits = times.length == ends.length && (ends.length == 0 ? content.isEmpty()
-                : ends[ends.length - 1] == content.length());
-        for (int i = 0; fits && i < ends.length; i++) {
-            fits = ends[i] >= (i == 0 ? 0 : ends[i - 1]);
-            sent[i] = Long.parseLong(times[i]) + (i == 0 ? 0 : sent[i - 1]);
-        }
-        return fits ? new ReplyText(content, ends, sent) : ReplyText.whole(content, createdAtMillis * 1_000);
+        return ChunkColumns.text(chunks, content, createdAtMillis);
     }
 }

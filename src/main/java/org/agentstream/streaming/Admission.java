@@ -52,6 +52,14 @@ public final class Admission {
         return stream.messageId();
     }
 
+    /**
+     * What the reply has sent so far (its log: the text, each chunk's end and send time), as it would be stored if it
+     * were interrupted now; read under the reply's lock, for the history to write while the reply streams.
+     */
+    public EndedReply sentSoFar() {
+        return stream.ending(StreamStatus.INTERRUPTED);
+    }
+
     ReplyStream stream() {
         return stream;
     }

@@ -5,7 +5,8 @@ import org.agentstream.timing.StepAlarm;
 
 /**
  * What one step of a {@link ReplyStream} does, decided under the reply's lock and made after it has left it: the
- * sink call, the demand or the timer that the reply's state leads to.
+ * sink call (once what the reply logged is safe: {@link ReplyLog#afterLogged}), the demand or the timer that the
+ * reply's state leads to.
  */
 interface Move {
 
@@ -24,7 +25,7 @@ interface Move {
     record Send(ReplyStream.Attachment to, int seq, String delta) implements Move {
         @Override
         public boolean make(ReplyEffects out) {
-            to.sink.chunk(out.messageId(), seq, delta, to);
+            out.toClient(() -> to.sink.chunk(out.messageId(), seq, delta, to));
             return false;
         }
     }
@@ -42,7 +43,7 @@ interface Move {
     record TellMoved(ReplyStream.Attachment to) implements Move {
         @Override
         public boolean make(ReplyEffects out) {
-            to.sink.movedAway(out.messageId(), out.replyTo());
+            out.toClient(() -> to.sink.movedAway(out.messageId(), out.replyTo()));
             return true;
         }
     }
@@ -51,14 +52,15 @@ interface Move {
     record Replay(ReplyStream.Attachment to, List<ReplyLog.Chunk> chunks, Ending.Outcome end) implements Move {
         @Override
         public boolean make(ReplyEffects out) {
-            for (ReplyLog.Chunk missed : chunks) {
-                to.sink.replayed(out.messageId(), missed.seq(), missed.delta(), missed.sentNanos());
-            }
-            if (end == null) {
-                return true;
-            }
-            to.sink.streamEnded(out.messageId(), out.replyTo(), end.status(), end.chunks(), end.failure());
-            return false;
+            out.toClient(() -> {
+                for (ReplyLog.Chunk missed : chunks) {
+                    to.sink.replayed(out.messageId(), missed.seq(), missed.delta(), missed.sentNanos());
+                }
+                if (end != null) {
+                    to.sink.streamEnded(out.messageId(), out.replyTo(), end.status(), end.chunks(), end.failure());
+                }
+            });
+            return end == null;
         }
     }
 

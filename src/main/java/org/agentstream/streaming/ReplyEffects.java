@@ -13,12 +13,17 @@ import org.agentstream.timing.StepTimer;
  * the reply on a thread that may write; {@code alarm} arms it.
  */
 record ReplyEffects(ReplyStream reply, String replyTo, ReplyLife life, StepTimer timer, StepAlarm alarm,
-        Runnable writingStep, BiConsumer<ReplyStream, StreamStatus> onEnd) {
+        Runnable writingStep, ReplyLog log, BiConsumer<ReplyStream, StreamStatus> onEnd) {
 
     private static final Logger LOG = Logger.getLogger(ReplyStream.class.getName());
 
     String messageId() {
         return reply.messageId();
+    }
+
+    /** Calls the reply's client once what the reply logged so far is safe ({@link ReplyLog#afterLogged}). */
+    void toClient(Runnable call) {
+        log.afterLogged(call);
     }
 
     /** Asks the agent for {@code n} more chunks, unless the reply ended. */
@@ -54,6 +59,6 @@ record ReplyEffects(ReplyStream reply, String replyTo, ReplyLife life, StepTimer
         // The end is recorded (the reply queued for storage, its place freed) before the client hears of it, so
         // whatever the client asks once it has stream_end (the history, the next turn) comes after it.
         onEnd.accept(reply, ending.status());
-        ending.tell(messageId(), replyTo);
+        toClient(() -> ending.tell(messageId(), replyTo));
     }
 }

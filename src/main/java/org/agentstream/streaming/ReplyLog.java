@@ -31,4 +31,14 @@ public interface ReplyLog {
 
     /** The reply ended with {@code status}: nothing more is logged, and the log may be forgotten after keepNanos. */
     void end(StreamStatus status, long keepNanos);
+
+    /**
+     * Runs {@code toClient}, a call of the reply's client, once every chunk logged so far is as safe as this log
+     * keeps it: at once in this node's memory; once the grid has them for a log in the grid, so that a client is
+     * never sent a chunk that its node's death would take from the log. Calls run in the order they were asked for;
+     * unlike the others, this one is called outside the reply's lock.
+     */
+    default void afterLogged(Runnable toClient) {
+        toClient.run();
+    }
 }

@@ -113,7 +113,7 @@ public final class ReplyStream implements ConnectionReply {
         this.alarm = new StepAlarm(timer, writeSoon);
         this.log = log;
         this.life = new ReplyLife(lock, bufferSize, () -> advance(false));
-        this.effects = new ReplyEffects(this, replyTo, life, timer, alarm, writeSoon, onEnd);
+        this.effects = new ReplyEffects(this, replyTo, life, timer, alarm, writeSoon, log, onEnd);
         this.pace = new Pace(pauseNanos);
         this.window = new ResumeWindow(lock, timer, resumption);
         this.attached = new Attachment(sink, null);

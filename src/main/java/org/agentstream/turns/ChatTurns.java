@@ -94,7 +94,8 @@ public class ChatTurns {
     /**
      * A chat turn: asks the agent once the reply is admitted and the user's message is stored (which reads the
      * conversation's earlier turns for the agent; a new conversation's first message is stored while its reply
-     * streams); the reply is stored when it ends, with exactly what was sent.
+     * streams); what the reply sent is written while it streams, and it is stored when it ends, with exactly what was
+     * sent.
      */
     private CompletionStage<Void> send(ChatConnection connection, InboundFrame inbound) {
         Outbox outbox = connection.outbox();
@@ -134,8 +135,13 @@ public class ChatTurns {
 
     /** Starts the agent; the reply is stored from its turn when it ends (by another node, if this one dies). */
     private void start(String owner, Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
+        long startedAt = System.currentTimeMillis();
         String turn = question.replyPosition() < 0 ? null
-                : recorder.describe(owner, question, inbound.agent(), inbound.id(), System.currentTimeMillis());
+                : recorder.describe(owner, question, inbound.agent(), inbound.id(), startedAt);
+        // before the start, which may end the reply at once; a start the stopping server refuses leaves it registered,
+        // with nothing sent and so nothing written, until the application is gone
+        history.replyStarted(owner, question, inbound.agent(), admission.messageId(), inbound.id(), startedAt,
+                () -> TurnRecorder.replyText(admission.sentSoFar()));
         admission.start(inbound.agent(), question.conversationId(),
                 () -> agent.reply(new AgentRequest(inbound.content(), question.conversationId(), question.earlier())),
                 turn == null ? null : ended -> recorder.record(turn, ended), turn);

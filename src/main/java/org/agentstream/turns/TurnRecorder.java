@@ -47,7 +47,8 @@ public class TurnRecorder implements ReplyRecorder {
                 read.getString("clientId", null), read.getJsonNumber("startedAt").longValue());
     }
 
-    private static ReplyText replyText(EndedReply ended) {
+    /** What a reply sent, as the history stores it. */
+    static ReplyText replyText(EndedReply ended) {
         long[] sentAtMicros = new long[ended.sentNanos().length];
         for (int i = 0; i < sentAtMicros.length; i++) {
             sentAtMicros[i] = WireTime.epochMicros(ended.sentNanos()[i]);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.agentstream.access.CloseReasons;
 import org.agentstream.access.LocalOwnerConnections;
 import org.agentstream.streaming.LocalReplyDirectory;
+import org.agentstream.streaming.StreamSettings;
 import org.agentstream.testing.doubles.MemoryGrid;
 import org.agentstream.testing.doubles.RecordedSessions;
 import org.agentstream.testing.doubles.VirtualScheduler;
@@ -34,8 +35,10 @@ class GridOwnerConnectionsTest {
         Grid member = grid.join(id);
         GridOwnerConnections connections =
                 new GridOwnerConnections(member, new LocalOwnerConnections(), Runnable::run);
+        StreamSettings.Values streaming = new StreamSettings.Values(Duration.ofMillis(10), 100, 16, 100, 8,
+                Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
         GridReplyDirectory replies = new GridReplyDirectory(member, new LocalReplyDirectory(new VirtualScheduler()),
-                Runnable::run, null, () -> Duration.ZERO, () -> null);
+                Runnable::run, null, () -> streaming, () -> null);
         member.listen(new ClusterEvents(member, connections, new GridOwnerReplies(member), replies, Runnable::run));
         return connections;
     }

@@ -1,11 +1,15 @@
 package org.agentstream.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
@@ -56,9 +60,14 @@ class GridReplyDirectoryTest {
         final StreamingService streaming;
 
         Node(String id) {
+            this(id, Runnable::run);
+        }
+
+        /** {@code writes}: where the log's writes to the grid run. */
+        Node(String id, Executor writes) {
             var member = grid.join(id);
             GridReplyDirectory directory = new GridReplyDirectory(member, new LocalReplyDirectory(time),
-                    Runnable::run, cleanUp, () -> Duration.ofSeconds(30), () -> (turn, ended) -> {
+                    writes, cleanUp, SETTINGS::current, () -> (turn, ended) -> {
                         turns.add(turn);
                         stored.add(ended);
                     }, time::nanoTime);
@@ -102,6 +111,24 @@ class GridReplyDirectoryTest {
         }
         connection.detach();
         return reply;
+    }
+
+    @Test
+    void aChunkReachesTheClientOnlyOnceTheGridHasIt() {
+        Queue<Runnable> writes = new ArrayDeque<>();
+        Node c = new Node("c", writes::add);
+        RecordingSink sink = new RecordingSink(c.time::nanoTime);
+        Admission reply = c.reply("alice", sink);
+        c.time.advance(MS);
+        String first = "c/" + reply.messageId() + "/0";
+        assertEquals(List.of(), sink.chunks(), "nothing is sent before the grid has it");
+        assertFalse(grid.entries(SharedMap.Name.REPLIES).containsKey(first));
+
+        for (Runnable write = writes.poll(); write != null; write = writes.poll()) {
+            write.run();
+        }
+        assertTrue(grid.entries(SharedMap.Name.REPLIES).get(first).endsWith(" w0 "), "the grid has chunk 0");
+        assertEquals(List.of(0), seqs(sink.chunks()), "then the client gets it");
     }
 
     @Test

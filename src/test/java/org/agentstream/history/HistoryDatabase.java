@@ -4,6 +4,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.spi.PersistenceProvider;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -88,6 +90,27 @@ public final class HistoryDatabase implements AutoCloseable {
             }
             em.close();
         }
+    }
+
+    /**
+     * A repository whose every call runs in a transaction of its own, as the container runs each repository method;
+     * {@code beforeEachCall} runs first (and may throw, as a database that is down does).
+     */
+    public ConversationRepository repository(Runnable beforeEachCall) {
+        return (ConversationRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ConversationRepository.class}, (proxy, method, args) -> {
+                    beforeEachCall.run();
+                    return inTransaction(repository -> {
+                        try {
+                            return method.invoke(repository, args);
+                        } catch (IllegalAccessException e) {
+                            throw new IllegalStateException(e);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause() instanceof RuntimeException failure ? failure
+                                    : new IllegalStateException(e.getCause());
+                        }
+                    });
+                });
     }
 
     /** How many messages of the conversation are stored, whoever owns it. */

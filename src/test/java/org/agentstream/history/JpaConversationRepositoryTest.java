@@ -432,5 +432,74 @@ class JpaConversationRepositoryTest {
             assertEquals(List.of(question, answer), send(owner, id, false, "and?", 1002, 20).orElseThrow()
                     .earlier().stream().map(Turn::content).toList());
         }
+
+        private UnfinishedReply unfinished(String id, int position, String owner, String node, long startedAt,
+                ReplyText text) {
+            return new UnfinishedReply(messageId(id, position), owner, id, position, "echo", "c" + position,
+                    startedAt, node, text);
+        }
+
+        private void writeProgress(UnfinishedReply reply, long now) {
+            tx(r -> {
+                r.writeProgress(List.of(reply), now);
+                return null;
+            });
+        }
+
+        @Test
+        void progressIsInsertedThenRewrittenAndReadBackByItsNode() {
+            String owner = newOwner();
+            String id = newId();
+            int position = say(owner, id, true, "question", 1000).replyPosition();
+            String node = "node-" + newId();
+            writeProgress(unfinished(id, position, owner, node, 1001, chunked("Hello", 2, 1001)), 1500);
+            ReplyText longer = chunked("Hello there friend", 3, 1001);
+            writeProgress(unfinished(id, position, owner, node, 1001, longer), 2000);
+
+            List<UnfinishedReply> left = tx(r -> r.progressLeftBy(node, 1002));
+            assertEquals(1, left.size(), "one row, rewritten");
+            assertEquals(unfinished(id, position, owner, node, 1001, left.get(0).text()), left.get(0));
+            assertEquals(List.of(), tx(r -> r.progressLeftBy(node, 1001)), "a reply started later is not left");
+            assertEquals(List.of(), tx(r -> r.progressLeftBy("another " + node, 1002)), "another node's");
+            ReplyText read = left.get(0).text();
+            assertEquals(longer.content(), read.content(), "the last write");
+            assertArrayEquals(longer.chunkEnds(), read.chunkEnds());
+            assertArrayEquals(longer.sentAtMicros(), read.sentAtMicros());
+        }
+
+        @Test
+        void storingTheReplyDeletesItsProgressAndAStoredReplyIsNotStoredAgain() {
+            String owner = newOwner();
+            String id = newId();
+            int position = say(owner, id, true, "question", 1000).replyPosition();
+            String node = "node-" + newId();
+            writeProgress(unfinished(id, position, owner, node, 1001, chunked("Hello", 1, 1001)), 1500);
+
+            assertEquals(ConversationRepository.ReplyStored.STORED, tx(r -> r.addReply(id, position, "echo",
+                    chunked("Hello there", 2, 1001), "complete", messageId(id, position), "c", 1001, 2000)));
+            assertEquals(List.of(), tx(r -> r.progressLeftBy(node, 5000)));
+            writeProgress(unfinished(id, position, owner, node, 1001, chunked("Hello", 1, 1001)), 2100);
+            assertEquals(ConversationRepository.ReplyStored.ALREADY_STORED, tx(r -> r.addReply(id, position, "echo",
+                    chunked("Hello", 1, 1001), "interrupted", messageId(id, position), "c", 1001, 2200)),
+                    "refused calmly, with no exception");
+
+            assertEquals(List.of(), tx(r -> r.progressLeftBy(node, 5000)), "deleted all the same");
+            assertEquals(List.of("question", "Hello there"), contents(owner, id));
+            assertEquals("complete", tx(r -> r.reply(owner, messageId(id, position))).orElseThrow().status());
+        }
+
+        @Test
+        void progressOfAReplyToADeletedConversationIsDeletedWithItsReply() {
+            String owner = newOwner();
+            String id = newId();
+            int position = say(owner, id, true, "question", 1000).replyPosition();
+            String node = "node-" + newId();
+            writeProgress(unfinished(id, position, owner, node, 1001, chunked("Hello", 1, 1001)), 1500);
+            assertTrue(deletes(owner, id), "a conversation is deleted while its reply streams");
+
+            assertEquals(ConversationRepository.ReplyStored.NO_CONVERSATION, tx(r -> r.addReply(id, position, "echo",
+                    chunked("Hello", 1, 1001), "complete", messageId(id, position), "c", 1001, 2000)));
+            assertEquals(List.of(), tx(r -> r.progressLeftBy(node, 5000)));
+        }
     }
 }

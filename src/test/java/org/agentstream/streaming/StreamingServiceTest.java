@@ -17,7 +17,10 @@ import org.agentstream.testing.doubles.VirtualScheduler;
 import org.agentstream.timing.WakeUpTimer;
 import org.junit.jupiter.api.Test;
 
-/** Admission: a request over a limit, or one the executor refuses, gets busy at once and starts nothing. */
+/**
+ * Admission: a request over a limit, or one the executor refuses, gets busy at once and starts nothing; an admitted
+ * reply tells what it has sent so far while it streams.
+ */
 class StreamingServiceTest {
 
     private final VirtualScheduler time = new VirtualScheduler();
@@ -340,5 +343,27 @@ class StreamingServiceTest {
         assertEquals(0, service.stats().resumable());
         assertEquals(StreamingService.Resume.UNKNOWN, service.resume(new ConnectionStreams("alice", sink), sink,
                 admission.messageId(), 0), "then the stored message is all there is");
+    }
+
+    @Test
+    void aStreamingReplyTellsWhatItHasSentSoFarAndEndsWithTheSame() {
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(3, 16));
+        Admission admission = service.admit(new ConnectionStreams("owner", sink), sink, "c1").orElseThrow();
+        List<EndedReply> ended = new ArrayList<>();
+        List<String> words = List.of("one ", "two ", "three ", "four");
+        admission.start("simulated", "conversation",
+                () -> ChunkPublisher.paced(words.iterator(), Duration.ofMillis(30), time), ended::add);
+        assertEquals("", admission.sentSoFar().sentText(), "nothing sent before the start");
+
+        time.advance(TimeUnit.MILLISECONDS.toNanos(75));
+        EndedReply soFar = admission.sentSoFar();
+        assertEquals(2, soFar.sentChunks(), () -> "two words 30 ms apart: " + soFar.sentText());
+        assertEquals("one two ", soFar.sentText());
+        assertEquals(List.of(), ended, "still streaming");
+
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+        assertEquals("one two three four", ended.get(0).sentText());
+        assertEquals(StreamStatus.COMPLETE, ended.get(0).status());
+        assertEquals(soFar.sentNanos()[1], ended.get(0).sentNanos()[1], "a chunk keeps its send time");
     }
 }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.inject.Inject;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -93,19 +91,11 @@ class ChatTurnsTest {
 
     /** Every call in a transaction of its own, as the container runs each repository method. */
     private ConversationRepository repository() {
-        return (ConversationRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ConversationRepository.class}, (proxy, method, args) -> {
-                    if (databaseDown.get()) {
-                        throw new IllegalStateException("the database is down");
-                    }
-                    return database.inTransaction(repository -> {
-                        try {
-                            return method.invoke(repository, args);
-                        } catch (IllegalAccessException | InvocationTargetException e) {
-                            throw new IllegalStateException(e.getCause());
-                        }
-                    });
-                });
+        return database.repository(() -> {
+            if (databaseDown.get()) {
+                throw new IllegalStateException("the database is down");
+            }
+        });
     }
 
     private static InboundFrame message(String id, String content, String conversationId) {

@@ -23,12 +23,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import org.agentstream.cluster.Grid;
+import org.agentstream.cluster.GridDeliveries;
 import org.agentstream.cluster.SharedMap;
 
 /**
@@ -42,7 +44,8 @@ import org.agentstream.cluster.SharedMap;
  * misses its heartbeats for {@code hazelcast.max.no.heartbeat.seconds} (Hazelcast's default 60 s; the cluster's
  * {@code server-config/payara/cluster.asadmin} sets less), or sooner when its connections are refused.
  *
- * <p>The listener's calls come on Hazelcast's event threads; this class does no grid operation on them. The Hazelcast
+ * <p>The listener's calls come off Hazelcast's event threads, in order, on the server's managed executor
+ * ({@link GridDeliveries}), so the listener may use the grid and wait without holding up Hazelcast. The Hazelcast
  * member is the server's: {@link #close} removes this grid's listeners only. If an admin restarts the data grid
  * (a dynamic {@code set-hazelcast-configuration}), the application has to be restarted too to use the new member.
  */
@@ -63,14 +66,22 @@ public final class HazelcastGrid implements Grid {
     private final Object lock = new Object();
     private Phase phase = Phase.OPEN;
     private Registrations registrations;
+    private final GridDeliveries deliveries;
 
     /** A grid is open until it listens, and listens until it is closed; it has one listener at most. */
     private enum Phase { OPEN, LISTENING, CLOSED }
 
     private record Registrations(UUID membership, UUID topic) { }
 
+    /** A grid whose events reach its listener on Hazelcast's event threads. */
     HazelcastGrid(HazelcastInstance hazelcast) {
+        this(hazelcast, new GridDeliveries(Runnable::run, UnaryOperator.identity()));
+    }
+
+    /** A grid whose events reach its listener through {@code deliveries}. */
+    HazelcastGrid(HazelcastInstance hazelcast, GridDeliveries deliveries) {
         this.hazelcast = hazelcast;
+        this.deliveries = deliveries;
         this.topic = hazelcast.getTopic(TOPIC);
         for (SharedMap.Name name : SharedMap.Name.values()) {
             maps.put(name, new StringMap(hazelcast.getMap(mapName(name))));
@@ -103,7 +114,7 @@ public final class HazelcastGrid implements Grid {
         try {
             Object bound = new InitialContext().lookup(JNDI_NAME);
             if (bound instanceof HazelcastInstance member && member.getLifecycleService().isRunning()) {
-                return Optional.of(new HazelcastGrid(member));
+                return Optional.of(new HazelcastGrid(member, GridDeliveries.onManagedThreads()));
             }
             LOG.log(Level.INFO, "The data grid at {0} is not running: no grid", JNDI_NAME);
         } catch (NamingException e) {
@@ -145,20 +156,24 @@ public final class HazelcastGrid implements Grid {
                 throw new IllegalStateException(phase == Phase.LISTENING ? "The grid has its listener" : "Closed");
             }
             // a member gets its own messages too: only other members' reach the listener
+            deliveries.listen(listener);
             UUID fromTopic = topic.addMessageListener(message -> {
                 if (!message.getPublishingMember().localMember()) {
-                    listener.received(message.getMessageObject());
+                    String text = message.getMessageObject();
+                    deliveries.offer(to -> to.received(text));
                 }
             });
             UUID fromCluster = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
                 @Override
                 public void memberAdded(MembershipEvent event) {
-                    listener.membersChanged(ids(event.getMembers()));
+                    Set<String> members = ids(event.getMembers());
+                    deliveries.offer(to -> to.membersChanged(members));
                 }
 
                 @Override
                 public void memberRemoved(MembershipEvent event) {
-                    listener.membersChanged(ids(event.getMembers()));
+                    Set<String> members = ids(event.getMembers());
+                    deliveries.offer(to -> to.membersChanged(members));
                 }
             });
             registrations = new Registrations(fromCluster, fromTopic);
@@ -172,6 +187,7 @@ public final class HazelcastGrid implements Grid {
         synchronized (lock) {
             listening = registrations;
             registrations = null;
+            deliveries.listen(null);
             phase = Phase.CLOSED;
         }
         if (listening == null || !hazelcast.getLifecycleService().isRunning()) {

@@ -3,8 +3,6 @@ package org.agentstream.cluster.infinispan;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
-import jakarta.enterprise.concurrent.ContextService;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,21 +14,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.cluster.Grid;
+import org.agentstream.cluster.GridDeliveries;
 import org.agentstream.cluster.SharedMap;
 import org.agentstream.config.ServerResources;
-import org.agentstream.timing.DrainLoop;
 import org.infinispan.Cache;
 import org.infinispan.commons.util.CloseableIterator;
 import org.jgroups.Address;
@@ -60,7 +52,7 @@ import org.jgroups.util.NameCache;
  * does. A server without cluster.cli binds none of them, and {@link #find} is empty.
  *
  * <p><b>Threads.</b> JGroups calls the receiver on its own threads, which only queue the event; a managed executor
- * hands the queue to the {@link Grid.Listener}, one event at a time, in the order they came ({@link Deliveries}).
+ * hands the queue to the {@link Grid.Listener}, one event at a time, in the order they came ({@link GridDeliveries}).
  */
 public final class InfinispanGrid implements Grid {
 
@@ -69,16 +61,12 @@ public final class InfinispanGrid implements Grid {
     static final String CACHES = "java:jboss/infinispan/cache/agentstream/";
     /** Where WildFly binds the fork channel {@code agentstream-grid}. */
     static final String CHANNEL = "java:jboss/jgroups/channel/agentstream-grid";
-    private static final List<String> EXECUTORS =
-            List.of("java:comp/DefaultManagedExecutorService", "java:jboss/ee/concurrency/executor/default");
-    private static final List<String> CONTEXTS =
-            List.of("java:comp/DefaultContextService", "java:jboss/ee/concurrency/context/default");
 
     private final JChannel channel;
     private final Map<SharedMap.Name, SharedMap> maps;
-    private final Deliveries deliveries;
+    private final GridDeliveries deliveries;
 
-    InfinispanGrid(JChannel channel, Map<SharedMap.Name, SharedMap> maps, Deliveries deliveries) {
+    InfinispanGrid(JChannel channel, Map<SharedMap.Name, SharedMap> maps, GridDeliveries deliveries) {
         this.channel = channel;
         this.maps = maps;
         this.deliveries = deliveries;
@@ -107,7 +95,7 @@ public final class InfinispanGrid implements Grid {
             }
             maps.put(name, new CacheMap(cache.get(), InfinispanGrid.class.getClassLoader()));
         }
-        InfinispanGrid grid = new InfinispanGrid(channel.get(), maps, Deliveries.onManagedThreads());
+        InfinispanGrid grid = new InfinispanGrid(channel.get(), maps, GridDeliveries.onManagedThreads());
         LOG.log(Level.INFO, "Grid: member {0} of {1}, caches {2}", new Object[] {grid.localMember(), grid.members(),
             CACHES + maps.keySet().stream().map(InfinispanGrid::cacheName).toList()});
         return Optional.of(grid);
@@ -153,7 +141,7 @@ public final class InfinispanGrid implements Grid {
 
     @Override
     public void listen(Listener listener) {
-        deliveries.listener = listener;
+        deliveries.listen(listener);
         Address self = channel.getAddress();
         channel.setReceiver(new Receiver() {
             @Override
@@ -177,7 +165,7 @@ public final class InfinispanGrid implements Grid {
     @Override
     public void close() {
         channel.setReceiver(null);
-        deliveries.listener = null;
+        deliveries.listen(null);
     }
 
     private static Set<String> ids(View view) {
@@ -190,64 +178,6 @@ public final class InfinispanGrid implements Grid {
     private static String id(Address member) {
         String name = NameCache.get(member);
         return name != null ? name : String.valueOf(member);
-    }
-
-    /**
-     * Hands the engine's events to the listener off the engine's threads: a queue that one managed thread at a time
-     * drains ({@link DrainLoop}), so the listener sees them one by one in the order they came, with the application's
-     * context as it was where the grid was found.
-     */
-    static final class Deliveries {
-
-        private final Queue<Consumer<Listener>> events = new ConcurrentLinkedQueue<>();
-        private final DrainLoop loop = new DrainLoop();
-        private final Executor executor;
-        private final Runnable drain;
-        volatile Listener listener;
-
-        Deliveries(Executor executor, UnaryOperator<Runnable> context) {
-            this.executor = executor;
-            this.drain = context.apply(() -> loop.drain(this::deliverQueued));
-        }
-
-        /** On the server's default managed executor, with this thread's context; on the engine's thread without. */
-        static Deliveries onManagedThreads() {
-            Optional<ManagedExecutorService> executor = lookup(EXECUTORS, ManagedExecutorService.class);
-            Optional<ContextService> context = lookup(CONTEXTS, ContextService.class);
-            if (executor.isEmpty()) {
-                LOG.warning("No managed executor: the grid's events reach the listener on JGroups' threads");
-            }
-            return new Deliveries(executor.<Executor>map(e -> e).orElse(Runnable::run),
-                    task -> context.map(c -> c.contextualRunnable(task)).orElse(task));
-        }
-
-        void offer(Consumer<Listener> event) {
-            if (listener == null) {
-                return;
-            }
-            events.add(event);
-            if (loop.enter()) {
-                try {
-                    executor.execute(drain);
-                } catch (RejectedExecutionException stopping) {
-                    LOG.log(Level.FINE, "The executor refused the grid's events: the server is stopping", stopping);
-                    loop.drain(events::clear);
-                }
-            }
-        }
-
-        private void deliverQueued() {
-            for (Consumer<Listener> event = events.poll(); event != null; event = events.poll()) {
-                Listener current = listener;
-                if (current != null) {
-                    try {
-                        event.accept(current);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "The grid's listener failed", e);
-                    }
-                }
-            }
-        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.UnaryOperator;
 import org.agentstream.cluster.Grid;
+import org.agentstream.cluster.GridDeliveries;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
@@ -48,7 +49,7 @@ class InfinispanGridTest {
                 new UNICAST3(), new STABLE(), new GMS().setJoinTimeout(1000)).name(name);
         channels.add(channel);
         channel.connect("grid-test");
-        return new InfinispanGrid(channel, Map.of(), new InfinispanGrid.Deliveries(executor, UnaryOperator.identity()));
+        return new InfinispanGrid(channel, Map.of(), new GridDeliveries(executor, UnaryOperator.identity()));
     }
 
     /** What a member's listener heard, in order. */

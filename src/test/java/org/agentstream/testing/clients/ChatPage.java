@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.agentstream.testing.fixtures.BuildUsers;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -273,10 +274,10 @@ public final class ChatPage {
     }
 
     /**
-     * The last reply as the page's JavaScript client recorded it: status, messageId, text, chunks (each as sentAt,
-     * receivedAt, seq, replayed, connection) and timing (verdict, p50, p99, spanRatio, judged: per gap whether the
-     * verdict counts it, replayedChunks). The client is the one the page module exports; importing the module the
-     * page loaded yields that instance.
+     * The last reply as the page's JavaScript client recorded it: status, messageId, text, conversationId, errors (the
+     * codes of the error frames it got), chunks (each as sentAt, receivedAt, seq, replayed, connection) and timing
+     * (verdict, p50, p99, spanRatio, judged: per gap whether the verdict counts it, replayedChunks). The client is the
+     * one the page module exports; importing the module the page loaded yields that instance.
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> lastReplyRecord() {
@@ -286,7 +287,7 @@ public final class ChatPage {
                   const reply = client.lastReply;
                   const timing = reply.timing();
                   done({ status: reply.status, messageId: reply.messageId, text: reply.text,
-                         conversationId: reply.conversationId,
+                         conversationId: reply.conversationId, errors: reply.errors.map((e) => e.code),
                          chunks: reply.chunks.map(c => [c.sentAt, c.receivedAt, c.seq, c.replayed, c.connection]),
                          verdict: timing.verdict, p50: timing.p50Ms, p99: timing.p99Ms, spanRatio: timing.spanRatio,
                          judged: timing.judged, replayedChunks: timing.replayedChunks });
@@ -305,6 +306,12 @@ public final class ChatPage {
 
     public int chartElements(String selector) {
         return driver.findElements(By.cssSelector("#timing-chart " + selector)).size();
+    }
+
+    /** The browser's cookies for the page shown, as its requests send them: {@code name=value; name=value}. */
+    public String cookieHeader() {
+        return driver.manage().getCookies().stream().map(cookie -> cookie.getName() + "=" + cookie.getValue())
+                .collect(Collectors.joining("; "));
     }
 
     public Object script(String script, Object... arguments) {

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP relay in the test JVM between a browser and the server, so a test can cut the browser's connections the
  * way a network or a proxy does (reset, no WebSocket close frame) while the server keeps running. The server sees
- * its side of each connection close too. Test-side only: the application has no hook for this.
+ * its side of each connection close too. Test-side only: the application has no hook for this. It can also send the
+ * connections that come after to another server ({@link #retarget}), as a balancer that moves a client, or a network
+ * that changed, does.
  */
 public final class ConnectionRelay implements AutoCloseable {
 
@@ -23,7 +25,7 @@ public final class ConnectionRelay implements AutoCloseable {
     }
 
     private final ServerSocket listener;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final Set<Pair> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean closed;
@@ -39,6 +41,11 @@ public final class ConnectionRelay implements AutoCloseable {
     /** Relays to the host and port of {@code base}. */
     public static ConnectionRelay to(URL base) throws IOException {
         return new ConnectionRelay(new InetSocketAddress(base.getHost(), base.getPort()));
+    }
+
+    /** Relays the connections accepted from now on to the host and port of {@code base}; open ones stay as they are. */
+    public void retarget(URL base) {
+        target = new InetSocketAddress(base.getHost(), base.getPort());
     }
 
     /** {@code base} with its host and port replaced by the relay's. */

@@ -1,6 +1,7 @@
 package org.agentstream.testing.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.agentstream.testing.clients.ChatClient.Frame;
@@ -23,6 +25,7 @@ import org.glassfish.tyrus.core.HandshakeException;
 public final class Conversations {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration STORED_POLL = Duration.ofMillis(250);
 
     private Conversations() {
     }
@@ -104,6 +107,28 @@ public final class Conversations {
         assertEquals(conversationId, answer.text("conversationId"));
         assertEquals(0, answer.json().getInt("olderLeftOut"));
         return answer.json();
+    }
+
+    /**
+     * The stored reply {@code messageId} of a conversation, once its {@code history} lists it: asked again every
+     * {@link #STORED_POLL} for {@code within} at most (a reply is stored when it ends, off the send path, perhaps by
+     * another node). Fails the test if the history lists it more than once, or not by then.
+     */
+    public static JsonObject storedReply(ChatClient client, String conversationId, String messageId, Duration within)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (int asked = 0;; asked++) {
+            JsonArray messages = history(client, "stored-" + asked, conversationId).getJsonArray("messages");
+            List<JsonObject> stored = messages.getValuesAs(JsonObject.class).stream()
+                    .filter(message -> messageId.equals(message.getString("messageId", null))).toList();
+            assertTrue(stored.size() <= 1, "the reply is stored once: " + messages);
+            if (stored.size() == 1) {
+                return stored.get(0);
+            }
+            assertTrue(System.nanoTime() < deadline, "reply " + messageId + " is not stored within " + within
+                    + "; the conversation holds " + messages);
+            TimeUnit.MILLISECONDS.sleep(STORED_POLL.toMillis());
+        }
     }
 
     public static JsonArray conversations(ChatClient client, String id) throws IOException, InterruptedException {
