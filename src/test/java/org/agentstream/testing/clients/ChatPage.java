@@ -57,7 +57,12 @@ public final class ChatPage {
         awaitSignInForm();
         driver.findElement(By.id("j_username")).sendKeys(user);
         driver.findElement(By.id("j_password")).sendKeys(BuildUsers.passwordOf(user));
+        WebElement form = driver.findElement(By.id("j_username"));
         driver.findElement(By.id("sign-in")).click();
+        // the form's post and its redirect to the chat are over before anything else asks the browser for a page
+        new WebDriverWait(driver, timeout).ignoring(WebDriverException.class).until(ExpectedConditions.and(
+                ExpectedConditions.stalenessOf(form),
+                ExpectedConditions.presenceOfElementLocated(By.id("connection"))));
     }
 
     /** Waits until the browser shows the server's sign-in form, where the page sends it when nobody is signed in. */
