@@ -15,12 +15,11 @@ import org.agentstream.timing.DrainLoop;
 
 /**
  * Writes the replies' logs to the grid off their sending threads, as a group commit: a write is queued where a chunk
- * is logged, and one task at a time on the managed executor writes everything queued in one round trip per time to
- * live ({@link SharedMap#putAll}), waiting for it, then hands the executor the calls queued among those writes
- * ({@link #then}): the frames to clients, which thus never carry a chunk the grid does not have. Few writes at a
- * time cost one round trip each; many share one. Writes land in the order they were queued, so a reply's end is never
- * seen before its chunks, and calls are started in the order they were queued (a reply asks for its next call only
- * after the last).
+ * is made or logged, and one task at a time on the managed executor writes everything queued in one round trip per
+ * time to live ({@link SharedMap#putAll}), waiting for it, then tells each write's reply that it landed and hands
+ * the calls queued among those writes ({@link #then}) to where their replies make them. Few writes at a time cost
+ * one round trip each; many share one. Writes land in the order they were queued, so a reply's end is never seen
+ * before its chunks.
  */
 final class GridLogWriter {
 
@@ -29,10 +28,11 @@ final class GridLogWriter {
     private sealed interface Queued permits Write, Then {
     }
 
-    private record Write(String key, String value, Duration ttl) implements Queued {
+    /** {@code written}, if not null, runs once the write is in the grid (or the grid refused it). */
+    private record Write(String key, String value, Duration ttl, Runnable written) implements Queued {
     }
 
-    private record Then(Runnable call) implements Queued {
+    private record Then(Runnable call, Executor where) implements Queued {
     }
 
     private final SharedMap replies;
@@ -48,12 +48,20 @@ final class GridLogWriter {
 
     /** Queues a write of {@code value} at {@code key}. */
     void put(String key, String value, Duration ttl) {
-        queue(new Write(key, value, ttl));
+        queue(new Write(key, value, ttl, null));
     }
 
-    /** Queues {@code call}, made once every write queued before it is in the grid (or the grid refused it). */
-    void then(Runnable call) {
-        queue(new Then(call));
+    /** Queues a write of {@code value} at {@code key}; {@code written} runs once it is in the grid. */
+    void put(String key, String value, Duration ttl, Runnable written) {
+        queue(new Write(key, value, ttl, written));
+    }
+
+    /**
+     * Queues {@code call}, handed to {@code where} once every write queued before it is in the grid (or the grid
+     * refused it).
+     */
+    void then(Runnable call, Executor where) {
+        queue(new Then(call, where));
     }
 
     private void queue(Queued item) {
@@ -74,29 +82,33 @@ final class GridLogWriter {
      */
     private void writeQueued() {
         Map<String, String> batch = new LinkedHashMap<>();
-        List<Runnable> calls = new ArrayList<>();
+        List<Runnable> written = new ArrayList<>();
+        List<Then> calls = new ArrayList<>();
         Duration ttl = null;
         for (Queued item = queued.poll(); item != null; item = queued.poll()) {
             if (item instanceof Then then) {
-                calls.add(then.call());
+                calls.add(then);
                 continue;
             }
             Write write = (Write) item;
             if (ttl != null && !ttl.equals(write.ttl())) {
-                flush(batch, ttl);
+                flush(batch, ttl, written);
             }
             ttl = write.ttl();
             batch.put(write.key(), write.value());
+            if (write.written() != null) {
+                written.add(write.written());
+            }
         }
         if (ttl != null) {
-            flush(batch, ttl);
+            flush(batch, ttl, written);
         }
-        // each call on a thread of its own: a client that does not read holds up its own frames, no one else's
-        for (Runnable call : calls) {
+        // each call where its reply makes them: a client that does not read holds up its own frames, no one else's
+        for (Then then : calls) {
             try {
-                executor.execute(() -> call(call));
+                then.where().execute(() -> call(then.call()));
             } catch (RejectedExecutionException stopping) {
-                call(call);
+                call(then.call());
             }
         }
     }
@@ -106,6 +118,8 @@ final class GridLogWriter {
         for (Queued item = queued.poll(); item != null; item = queued.poll()) {
             if (item instanceof Then then) {
                 call(then.call());
+            } else if (((Write) item).written() != null) {
+                call(((Write) item).written());
             }
         }
     }
@@ -118,12 +132,14 @@ final class GridLogWriter {
         }
     }
 
-    private void flush(Map<String, String> batch, Duration ttl) {
+    private void flush(Map<String, String> batch, Duration ttl, List<Runnable> written) {
         try {
             replies.putAll(batch, ttl);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "The grid refused " + batch.size() + " writes of the replies' log", e);
         }
         batch.clear();
+        written.forEach(GridLogWriter::call);
+        written.clear();
     }
 }

@@ -2,31 +2,47 @@ package org.agentstream.cluster;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.agentstream.streaming.ReplyLog;
 import org.agentstream.streaming.StreamStatus;
+import org.agentstream.timing.SerialTasks;
 import org.agentstream.wire.WireTime;
 
 /**
  * A reply's log on this node that the grid keeps a copy of, so that another node can resume the reply, or end it as
- * interrupted with what it sent if this node dies: each chunk is queued for the grid as it is logged
- * ({@link GridLogWriter}), and sent to the client once the grid has it; its end too, with its status and chunk
- * count. Reads are this node's copy's.
+ * interrupted with what it logged if this node dies. Each chunk is written to the grid as soon as the agent makes it
+ * ({@link #ahead}, through the {@link GridLogWriter}), while it waits in the reply's buffer for its turn, and a call
+ * of the reply's client is made only once the grid has every chunk logged before it: at once, on the calling thread,
+ * when the grid is ahead of the reply (as it is when the reply is paced), else after the writer's next group commit.
+ * So no client is ever sent a chunk that its node's death would take away, and pacing does not wait for the grid.
+ * The chunks and their send times are also kept in this node's log, which resumes read.
  */
 final class GridReplyLog implements ReplyLog {
 
     private final String messageId;
     private final ReplyLog local;
     private final GridReplyDirectory directory;
+    /** The client's calls that had to wait for the grid, in order. */
+    private final SerialTasks toClient;
     /** The reply's header once it started, or null; guarded by this. */
     private ReplyRecords.Header header;
     /** How the reply ended, once it did (maybe before it started: its client left first); guarded by this. */
     private StreamStatus ended;
     private int endedWith;
+    /** How many chunks were queued for the grid; guarded by the reply's lock, as the log is. */
+    private int queued;
+    /** How many chunks are logged here (sent, or due to be). */
+    private volatile int logged;
+    /** How many of the first chunks the grid has, as far as this node knows. */
+    private final AtomicInteger inGrid = new AtomicInteger();
+    /** Calls of the client queued behind the grid and not made yet: a later call may not overtake them. */
+    private final AtomicInteger waiting = new AtomicInteger();
 
     GridReplyLog(String messageId, ReplyLog local, GridReplyDirectory directory) {
         this.messageId = messageId;
         this.local = local;
         this.directory = directory;
+        this.toClient = new SerialTasks(directory.work());
     }
 
     /** The reply started: its header goes to the grid before any chunk. */
@@ -41,10 +57,25 @@ final class GridReplyLog implements ReplyLog {
     }
 
     @Override
+    public void ahead(String delta) {
+        write(queued, delta, System.nanoTime());
+    }
+
+    /** Queues chunk {@code seq} for the grid, as logged at {@code loggedNanos}; under the reply's lock. */
+    private void write(int seq, String delta, long loggedNanos) {
+        queued = seq + 1;
+        directory.writer().put(ReplyRecords.chunkKey(messageId, seq),
+                ReplyRecords.chunkValue(WireTime.epochMicros(loggedNanos), delta), directory.runningTtl(),
+                () -> inGrid.accumulateAndGet(seq + 1, Math::max));
+    }
+
+    @Override
     public void append(int seq, String delta, long sentNanos) {
         local.append(seq, delta, sentNanos);
-        directory.writer().put(ReplyRecords.chunkKey(messageId, seq),
-                ReplyRecords.chunkValue(WireTime.epochMicros(sentNanos), delta), directory.runningTtl());
+        if (seq >= queued) {
+            write(seq, delta, sentNanos); // not made by the agent through this log (it cannot be, but if it were)
+        }
+        logged = seq + 1;
     }
 
     @Override
@@ -55,6 +86,7 @@ final class GridReplyLog implements ReplyLog {
     @Override
     public void drop(int seq) {
         local.drop(seq);
+        logged = seq;
     }
 
     @Override
@@ -67,10 +99,24 @@ final class GridReplyLog implements ReplyLog {
         return local.readAfter(seq);
     }
 
-    /** The client hears of what was logged once the grid has it. */
+    /**
+     * The client hears of what was logged once the grid has it: at once when it does and no earlier call waits, else
+     * after the writer's next group commit, in order.
+     */
     @Override
-    public void afterLogged(Runnable toClient) {
-        directory.writer().then(toClient);
+    public void afterLogged(Runnable call) {
+        if (waiting.get() == 0 && inGrid.get() >= logged) {
+            call.run();
+            return;
+        }
+        waiting.incrementAndGet();
+        directory.writer().then(() -> {
+            try {
+                call.run();
+            } finally {
+                waiting.decrementAndGet();
+            }
+        }, toClient);
     }
 
     @Override
@@ -86,7 +132,8 @@ final class GridReplyLog implements ReplyLog {
         if (endedHeader != null) {
             Duration keep = directory.keep();
             directory.writer().put(ReplyRecords.headerKey(messageId), endedHeader.json(), keep);
-            directory.forgetChunksAfter(messageId, endedWith + 1, keep); // and one that was dropped, if any
+            // with the chunks the agent made that were never sent
+            directory.forgetChunksAfter(messageId, Math.max(endedWith + 1, queued), keep);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.agentstream.streaming;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.agentstream.timing.StepTimer;
 
@@ -17,17 +18,19 @@ final class ReplyLife implements Flow.Subscriber<String> {
     private final Object lock;
     private final int bufferSize;
     private final Runnable changed;
+    private final Consumer<String> arrived;
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
     private ReplyPhase phase = ReplyPhase.NEW;
     private Flow.Subscription subscription;
     private Throwable failure;
     private Ending.Outcome outcome;
 
-    /** {@code changed} steps the reply, outside the lock. */
-    ReplyLife(Object lock, int bufferSize, Runnable changed) {
+    /** {@code changed} steps the reply, outside the lock; {@code arrived} hears each chunk taken, under it. */
+    ReplyLife(Object lock, int bufferSize, Runnable changed, Consumer<String> arrived) {
         this.lock = lock;
         this.bufferSize = Math.max(1, bufferSize);
         this.changed = changed;
+        this.arrived = arrived;
     }
 
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
@@ -91,7 +94,9 @@ final class ReplyLife implements Flow.Subscriber<String> {
             if (buffer.size() >= bufferSize) {
                 agentDone(new IllegalStateException("the agent produced more chunks than were requested"));
             } else {
-                buffer.add(chunk == null ? "" : chunk);
+                String taken = chunk == null ? "" : chunk;
+                buffer.add(taken);
+                arrived.accept(taken);
             }
         }
         changed.run();

@@ -14,6 +14,13 @@ public interface ReplyLog {
     record Chunk(int seq, String delta, long sentNanos) {
     }
 
+    /**
+     * The agent made a chunk, which is logged after every chunk made before it, unless the reply ends first: a log
+     * kept elsewhere may start writing it now, so that it is there by the time it is sent.
+     */
+    default void ahead(String delta) {
+    }
+
     /** Logs chunk {@code seq}, the next one ({@link #size()}), as sent at {@code sentNanos}. */
     void append(int seq, String delta, long sentNanos);
 

@@ -112,7 +112,7 @@ public final class ReplyStream implements ConnectionReply {
         this.nanoClock = nanoClock;
         this.alarm = new StepAlarm(timer, writeSoon);
         this.log = log;
-        this.life = new ReplyLife(lock, bufferSize, () -> advance(false));
+        this.life = new ReplyLife(lock, bufferSize, () -> advance(false), log::ahead);
         this.effects = new ReplyEffects(this, replyTo, life, timer, alarm, writeSoon, log, onEnd);
         this.pace = new Pace(pauseNanos);
         this.window = new ResumeWindow(lock, timer, resumption);

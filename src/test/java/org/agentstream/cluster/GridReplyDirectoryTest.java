@@ -124,11 +124,32 @@ class GridReplyDirectoryTest {
         assertEquals(List.of(), sink.chunks(), "nothing is sent before the grid has it");
         assertFalse(grid.entries(SharedMap.Name.REPLIES).containsKey(first));
 
-        for (Runnable write = writes.poll(); write != null; write = writes.poll()) {
-            write.run();
-        }
+        runAll(writes);
         assertTrue(grid.entries(SharedMap.Name.REPLIES).get(first).endsWith(" w0 "), "the grid has chunk 0");
         assertEquals(List.of(0), seqs(sink.chunks()), "then the client gets it");
+    }
+
+    @Test
+    void aPacedChunkGoesOutAtItsTimeWhenTheGridHasItAlready() {
+        Queue<Runnable> writes = new ArrayDeque<>();
+        Node c = new Node("c", writes::add);
+        RecordingSink sink = new RecordingSink(c.time::nanoTime);
+        c.reply("alice", sink);
+        c.time.advance(MS);
+        runAll(writes); // chunk 0 is in the grid, and sent; the agent has made chunk 1, which is written ahead
+        assertEquals(List.of(0), seqs(sink.chunks()));
+        runAll(writes);
+
+        c.time.advance(10 * MS);
+        assertEquals(List.of(0, 1), seqs(sink.chunks()), "chunk 1 went out at its time, not after a grid write");
+        assertTrue(grid.entries(SharedMap.Name.REPLIES).keySet().stream().anyMatch(key -> key.endsWith("/2")),
+                "the chunks the agent made ahead are in the grid before their turn");
+    }
+
+    private static void runAll(Queue<Runnable> tasks) {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            task.run();
+        }
     }
 
     @Test
