@@ -68,10 +68,12 @@ public class AccountServlet extends HttpServlet {
             endedSessions.ended(ending.getId()); // every node refuses it from now on, whatever copy of it they hold
         }
         if (owner != null) {
+            // signed out before the connections close: a page that hears of it goes to the form, and must find the
+            // session signed out by then (it found it signed in, and went back to the chat, when this came after)
+            request.logout();
             List<Session> closed = connections.closeAll(owner, signedOut);
             connections.awaitClosed(closed, OwnerConnections.CLOSES_WITHIN);
             LOG.log(Level.INFO, "{0} signed out; {1} chat connections closed", new Object[] {user, closed.size()});
-            request.logout();
         }
         endSession(request);
         if (owner != null) {
