@@ -72,10 +72,15 @@ public class Message {
         this.content = content;
         this.status = status;
         this.messageId = messageId;
-        this.clientId = clientId == null || clientId.length() <= CLIENT_ID_LENGTH
-                ? clientId : clientId.substring(0, CLIENT_ID_LENGTH);
+        this.clientId = storedClientId(clientId);
         this.createdAt = createdAt;
         this.chunks = chunks;
+    }
+
+    /** The client's id as a row keeps it: its first {@value #CLIENT_ID_LENGTH} characters. */
+    static String storedClientId(String clientId) {
+        return clientId == null || clientId.length() <= CLIENT_ID_LENGTH ? clientId
+                : clientId.substring(0, CLIENT_ID_LENGTH);
     }
 
     /** A user's message, stored whole when it arrives. */

@@ -67,8 +67,7 @@ public class ReplyProgress {
         this.position = reply.position();
         this.owner = reply.owner();
         this.agent = reply.agent();
-        this.clientId = reply.clientId() == null || reply.clientId().length() <= Message.CLIENT_ID_LENGTH
-                ? reply.clientId() : reply.clientId().substring(0, Message.CLIENT_ID_LENGTH);
+        this.clientId = Message.storedClientId(reply.clientId());
         this.createdAt = reply.createdAt();
         this.node = reply.node();
         this.updatedAt = now;
