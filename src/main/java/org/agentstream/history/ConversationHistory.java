@@ -106,7 +106,7 @@ public class ConversationHistory {
         this.repository = repository;
         this.settings = settings;
         this.executor = executor;
-        this.queues = new OwnerQueues(executor, WORKERS);
+        this.queues = new OwnerQueues(executor, WORKERS, repository::inOneTransaction);
         this.inFlight = new InFlightReplies(repository, System::currentTimeMillis);
     }
 
@@ -115,7 +115,7 @@ public class ConversationHistory {
         Optional<ServerResources.Found<ManagedExecutorService>> dedicated =
                 ServerResources.lookup(DEDICATED_EXECUTOR_NAMES, ManagedExecutorService.class);
         executor = dedicated.map(ServerResources.Found::resource).orElse(defaultExecutor);
-        queues = new OwnerQueues(executor, WORKERS);
+        queues = new OwnerQueues(executor, WORKERS, repository::inOneTransaction);
         inFlight = new InFlightReplies(repository, System::currentTimeMillis);
         timeProgressWrite();
         LOG.log(Level.INFO, "Conversations are stored on the managed executor {0}",
@@ -139,8 +139,8 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(Optional.of(new UserTurn(id, -1, List.of())));
         }
         int maxTurns = settings.maxEarlierTurns();
-        CompletableFuture<Optional<UserTurn>> stored = inOrder(owner, id, () -> repository.addUserMessage(owner, id,
-                create, agent, content, clientId, System.currentTimeMillis(), maxTurns));
+        CompletableFuture<Optional<UserTurn>> stored = inOrder(owner, id, Work.WRITE, () -> repository.addUserMessage(
+                owner, id, create, agent, content, clientId, System.currentTimeMillis(), maxTurns));
         if (!create) {
             return stored;
         }
@@ -189,19 +189,18 @@ public class ConversationHistory {
     private CompletableFuture<ConversationRepository.ReplyStored> store(String owner, String conversationId,
             int position, String agent, ReplyText text, String status, String messageId, String clientId,
             long createdAt) {
-        return inOrder(owner, conversationId, () -> {
-            ConversationRepository.ReplyStored stored = repository.addReply(conversationId, position, agent, text,
-                    status, messageId, clientId, createdAt, System.currentTimeMillis());
-            if (stored == ConversationRepository.ReplyStored.ALREADY_STORED) {
+        CompletableFuture<ConversationRepository.ReplyStored> stored = inOrder(owner, conversationId, Work.WRITE,
+                () -> repository.addReply(conversationId, position, agent, text, status, messageId, clientId,
+                        createdAt, System.currentTimeMillis()));
+        return stored.whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "Reply " + messageId + " of conversation " + conversationId
+                        + " was not stored", failure);
+            } else if (done == ConversationRepository.ReplyStored.ALREADY_STORED) {
                 LOG.log(Level.INFO, "Reply {0} of conversation {1} was stored already; it is not stored again",
                         new Object[] {messageId, conversationId});
             }
-            return stored;
-        }).exceptionally(failure -> {
-            LOG.log(Level.WARNING, "Reply " + messageId + " of conversation " + conversationId + " was not stored",
-                    failure);
-            return null;
-        });
+        }).exceptionally(failure -> null);
     }
 
     /** Times the next write of the streaming replies' progress, after the interval the settings give now. */
@@ -304,8 +303,8 @@ public class ConversationHistory {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         int max = settings.maxReturned();
-        return afterRecovery(() -> inOrder(owner, conversationId, () -> repository.history(owner, conversationId,
-                max)));
+        return afterRecovery(() -> inOrder(owner, conversationId, Work.READ, () -> repository.history(owner,
+                conversationId, max)));
     }
 
     /** {@code read}, asked once the replies a crash left are queued to be stored (at once, but at start-up). */
@@ -318,7 +317,7 @@ public class ConversationHistory {
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(false);
         }
-        return inOrder(owner, conversationId, () -> repository.delete(owner, conversationId));
+        return inOrder(owner, conversationId, Work.WRITE, () -> repository.delete(owner, conversationId));
     }
 
     /**
@@ -366,11 +365,15 @@ public class ConversationHistory {
         }
     }
 
+    /** What a task on a conversation does: a write may share a transaction with other owners' writes. */
+    private enum Work { READ, WRITE }
+
     /**
      * Runs {@code work} for {@code owner} (whoever asks, which for another owner's conversation is not its owner) after
-     * every task the same owner asked before it for the same conversation, in the owner's turn on the executor.
+     * every task the same owner asked before it for the same conversation, in the owner's turn on the executor; a
+     * write completes once its transaction committed.
      */
-    private <T> CompletableFuture<T> inOrder(String owner, String conversationId, Supplier<T> work) {
+    private <T> CompletableFuture<T> inOrder(String owner, String conversationId, Work kind, Supplier<T> work) {
         CompletableFuture<T> task = new CompletableFuture<>();
         String line = owner + '\u0000' + conversationId;
         CompletableFuture<?> before = pending.put(line, task);
@@ -380,7 +383,8 @@ public class ConversationHistory {
             return added;
         });
         (before == null ? DONE : before.handle((result, failure) -> null))
-                .thenApplyAsync(ignored -> work.get(), queues.forOwner(owner))
+                .thenCompose(ignored -> kind == Work.WRITE ? queues.write(owner, work)
+                        : CompletableFuture.supplyAsync(work, queues.forOwner(owner)))
                 .whenComplete((result, failure) -> {
                     pending.remove(line, task);
                     pendingByOwner.computeIfPresent(owner, (key, tasks) -> {

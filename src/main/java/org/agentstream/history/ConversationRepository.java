@@ -57,4 +57,12 @@ public interface ConversationRepository {
 
     /** How many conversations, messages and stored replies' chunk rows there are, over every owner. */
     StoredCounts counts();
+
+    /**
+     * Runs {@code work}, and every call it makes of this repository, in one transaction: all of it is stored or
+     * nothing; a failure rolls it back and is rethrown. (Without a container the caller's transactions hold.)
+     */
+    default void inOneTransaction(Runnable work) {
+        work.run();
+    }
 }

@@ -212,6 +212,11 @@ public class JpaConversationRepository implements ConversationRepository {
         return new StoredCounts(count("Conversation"), count("Message"), count("StoredChunks"));
     }
 
+    @Override
+    public void inOneTransaction(Runnable work) {
+        work.run(); // the class's @Transactional begins the transaction, or joins the caller's
+    }
+
     private long count(String entity) {
         return em.createQuery("SELECT COUNT(e) FROM " + entity + " e", Long.class).getSingleResult();
     }

@@ -1,10 +1,12 @@
 package org.agentstream.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,6 +106,85 @@ class OwnerQueuesTest {
         assertEquals(1, workers.size(), "then it queued itself again");
         runWorkers();
         assertEquals(100, ran.size());
+    }
+
+    /** A transaction as the repository runs one: what ran in it is kept only when nothing in it threw. */
+    private final class Transactions {
+        final List<List<String>> committed = new ArrayList<>();
+        List<String> open;
+
+        void run(Runnable work) {
+            open = new ArrayList<>();
+            try {
+                work.run();
+                committed.add(open);
+            } finally {
+                open = null;
+            }
+        }
+
+        CompletableFuture<String> write(OwnerQueues queues, String owner, String name) {
+            return queues.write(owner, () -> {
+                if (name.startsWith("bad")) {
+                    throw new IllegalStateException("constraint violated by " + name);
+                }
+                open.add(name);
+                return name;
+            });
+        }
+    }
+
+    @Test
+    void writesOfManyOwnersWaitingTogetherShareOneTransactionAndCompleteOnlyOnceItCommitted() {
+        Transactions transactions = new Transactions();
+        OwnerQueues queues = new OwnerQueues(workers::add, 1, transactions::run);
+        List<CompletableFuture<String>> writes = new ArrayList<>();
+        for (String owner : List.of("alice", "bob", "carol")) {
+            writes.add(transactions.write(queues, owner, owner + "'s reply"));
+        }
+        queues.execute("dan", () -> ran.add("dan's read"));
+        writes.add(transactions.write(queues, "erin", "erin's reply"));
+
+        assertFalse(writes.get(0).isDone(), "nothing runs before a worker does");
+        runWorkers();
+
+        assertEquals(List.of(List.of("alice's reply", "bob's reply", "carol's reply", "erin's reply")),
+                transactions.committed, "the writes at the queues' heads in one transaction; a read is in none");
+        assertEquals(List.of("dan's read"), ran);
+        assertEquals(List.of("alice's reply", "bob's reply", "carol's reply", "erin's reply"),
+                writes.stream().map(CompletableFuture::join).toList());
+    }
+
+    @Test
+    void aWriteThatFailsItsTransactionFailsAloneAndTheOthersAreStoredEachInTheirOwn() {
+        Transactions transactions = new Transactions();
+        OwnerQueues queues = new OwnerQueues(workers::add, 1, transactions::run);
+        CompletableFuture<String> alice = transactions.write(queues, "alice", "alice's reply");
+        CompletableFuture<String> mallory = transactions.write(queues, "mallory", "bad reply");
+        CompletableFuture<String> bob = transactions.write(queues, "bob", "bob's reply");
+
+        runWorkers();
+
+        assertEquals(List.of(List.of("alice's reply"), List.of("bob's reply")), transactions.committed,
+                "the shared transaction rolled back; each write ran again alone");
+        assertEquals("alice's reply", alice.join());
+        assertEquals("bob's reply", bob.join());
+        assertTrue(mallory.isCompletedExceptionally());
+    }
+
+    @Test
+    void aTransactionHoldsAtMostItsShareOfWrites() {
+        Transactions transactions = new Transactions();
+        OwnerQueues queues = new OwnerQueues(workers::add, 1, transactions::run);
+        int owners = OwnerQueues.WRITES_PER_TRANSACTION + 5;
+        for (int i = 0; i < owners; i++) {
+            transactions.write(queues, "owner" + i, "reply" + i);
+        }
+
+        runWorkers();
+
+        assertEquals(List.of(OwnerQueues.WRITES_PER_TRANSACTION, 5),
+                transactions.committed.stream().map(List::size).toList());
     }
 
     private void runWorkers() {
