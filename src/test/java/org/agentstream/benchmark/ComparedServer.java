@@ -119,6 +119,7 @@ enum ComparedServer {
                     Files.copy(paths.basedir().resolve("src/benchmark/node").resolve(file), node.resolve(file),
                             StandardCopyOption.REPLACE_EXISTING);
                 }
+                Files.createDirectories(paths.logs());
                 Path log = paths.logs().resolve("npm-ci.log");
                 Process npm = new ProcessBuilder(System.getProperty("bench.npm", "npm"), "ci", "--no-audit",
                         "--no-fund").directory(node.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
