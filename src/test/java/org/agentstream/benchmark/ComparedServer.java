@@ -17,13 +17,14 @@ import java.util.stream.Stream;
 import org.agentstream.testing.fixtures.WildFlyBaseDirectory;
 
 /**
- * The servers the comparison runs the load client against, and how each starts as a child process: two reference
+ * The servers the comparison runs the load client against, and how each starts as a child process: three reference
  * peers (src/benchmark) and agent-stream on the two servers the build provisions, in the same fresh state each time.
  */
 enum ComparedServer {
 
     PYTHON("python", "Python asyncio", true),
     NODE("node", "Node ws", true),
+    NETTY("netty", "Netty", true),
     WILDFLY("wildfly", "ours WildFly", false),
     PAYARA("payara", "ours Payara", false);
 
@@ -44,7 +45,7 @@ enum ComparedServer {
     static ComparedServer byKey(String key) {
         return Stream.of(values()).filter(server -> server.key.equals(key.trim().toLowerCase(Locale.ROOT)))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException(
-                        "servers are python, node, wildfly, payara; not " + key));
+                        "servers are python, node, netty, wildfly, payara; not " + key));
     }
 
     /** Where the project and the servers the build provisioned are (set by the pom's exec execution). */
@@ -63,6 +64,10 @@ enum ComparedServer {
 
         Path logs() {
             return target.resolve("bench-logs");
+        }
+
+        Path nettyJars() {
+            return target.resolve("bench-netty");
         }
     }
 
@@ -93,10 +98,19 @@ enum ComparedServer {
         }
     }
 
-    /** Brings what the server runs from into a fresh state: the Node peer's packages, ours a fresh instance. */
+    /**
+     * Brings what the server runs from into a fresh state: the Node peer's packages, ours a fresh instance; the Netty
+     * peer's jars are the build's (mvn package copies them).
+     */
     void prepare(Paths paths) throws IOException, InterruptedException {
         switch (this) {
             case PYTHON -> {
+            }
+            case NETTY -> {
+                if (!Files.isDirectory(paths.nettyJars())) {
+                    throw new IOException("no " + paths.nettyJars() + ": mvn package copies the Netty peer's jars "
+                            + "there");
+                }
             }
             case NODE -> {
                 Path node = paths.target().resolve("bench-node");
@@ -105,6 +119,7 @@ enum ComparedServer {
                     Files.copy(paths.basedir().resolve("src/benchmark/node").resolve(file), node.resolve(file),
                             StandardCopyOption.REPLACE_EXISTING);
                 }
+                Files.createDirectories(paths.logs());
                 Path log = paths.logs().resolve("npm-ci.log");
                 Process npm = new ProcessBuilder(System.getProperty("bench.npm", "npm"), "ci", "--no-audit",
                         "--no-fund").directory(node.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
@@ -137,6 +152,10 @@ enum ComparedServer {
                     Integer.toString(port)));
             case NODE -> command.addAll(List.of(System.getProperty("bench.node", "node"),
                     paths.target().resolve("bench-node/peer-server.js").toString(), Integer.toString(port)));
+            // a single-file program, compiled as it starts (about a second, before /status answers)
+            case NETTY -> command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", paths.nettyJars().resolve("*").toString(),
+                    paths.basedir().resolve("src/benchmark/netty/NettyPeer.java").toString(), Integer.toString(port)));
             case WILDFLY -> {
                 command.addAll(List.of(paths.wildflyHome().resolve("bin/standalone.sh").toString(),
                         "-c", "standalone-agentstream.xml",

@@ -13,15 +13,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Runs the same load client against two reference peers (Python asyncio, Node ws) and against agent-stream on
- * WildFly and on Payara Micro, one server after another, each started fresh as a child process on a free port,
- * and prints a Markdown table of the figures with their ratios to the better peer. Each server gets discarded
- * warm-up runs first. Then, unless {@code -Dbench.overload=false}, ours run once more, started with
- * {@code agentstream.stream.max-lag-ms=50}, at the largest echo load.
+ * Runs the same load client against three reference peers (Python asyncio, Node ws, Netty) and against agent-stream
+ * on WildFly and on Payara Micro, one server after another, each started fresh as a child process on a free port,
+ * and prints a Markdown table of the figures with their ratios to the best peer. Each server gets discarded
+ * warm-up runs first, then runs the loads {@code -Dbench.rounds} times (2 by default), and the table shows each
+ * figure's median with its lowest and highest. Then, unless {@code -Dbench.overload=false}, ours run again, started
+ * with {@code agentstream.stream.max-lag-ms=50}, at the largest echo load.
  *
- * <p>{@code mvn package -DskipTests exec:java@compare}, with {@code -Dbench.servers=python,node,wildfly,payara},
- * {@code -Dbench.loads=echo:100,...,simulated-model:1000}, {@code -Dbench.warmup=echo:500,echo:500,echo:500},
- * {@code -Dbench.base-port=18080} and {@code -Dbench.timeout-s=120} to change what it runs, and
+ * <p>{@code mvn package -DskipTests exec:java@compare}, with
+ * {@code -Dbench.servers=python,node,netty,wildfly,payara}, {@code -Dbench.loads=echo:100,...,simulated-model:1000},
+ * {@code -Dbench.warmup=echo:500,echo:500,echo:500}, {@code -Dbench.rounds=2}, {@code -Dbench.base-port=18080} and
+ * {@code -Dbench.timeout-s=120} to change what it runs, and
  * {@code -Dbench.settings=agentstream.history.enabled=false,...} to start ours with other settings than shipped.
  */
 public final class PeerComparison {
@@ -38,6 +40,8 @@ public final class PeerComparison {
     private final List<LoadBenchmark.Load> warmup = Stream.of(System.getProperty("bench.warmup",
             "echo:500,echo:500,echo:500").split(",")).map(LoadBenchmark.Load::parse).toList();
     private final int basePort = Integer.getInteger("bench.base-port", 18080);
+    /** Two: a second run of every load shows how far one run's figures can be trusted. */
+    private final int rounds = Integer.getInteger("bench.rounds", 2);
     private final List<Process> started = new CopyOnWriteArrayList<>();
     private final ComparisonTable table = new ComparisonTable();
     private final PrintStream out = System.out;
@@ -46,7 +50,8 @@ public final class PeerComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        List<ComparedServer> servers = Stream.of(System.getProperty("bench.servers", "python,node,wildfly,payara")
+        List<ComparedServer> servers = Stream.of(System.getProperty("bench.servers",
+                "python,node,netty,wildfly,payara")
                 .split(",")).map(ComparedServer::byKey).toList();
         List<LoadBenchmark.Load> loads = Stream.of(System.getProperty("bench.loads", LOADS).split(","))
                 .map(LoadBenchmark.Load::parse).toList();
@@ -90,8 +95,10 @@ public final class PeerComparison {
         out.println();
         table.print(out, servers);
         out.println();
-        out.println("Each cell: the figure (ratio to the better of Python and Node; lower is better). Time per chunk: "
-                + "per reply, (last chunk's arrival - first's) / (chunks - 1), percentiles over replies. First chunk "
+        String each = rounds == 1 ? "the figure" : "the figure's median over " + rounds + " runs of the load "
+                + "(the lowest and highest in brackets where they differ)";
+        out.println("Each cell: " + each + " and its ratio to the best peer's (lower is better). Time per chunk: per "
+                + "reply, (last chunk's arrival - first's) / (chunks - 1), percentiles over replies. First chunk "
                 + "and lag from the moment the request was sent; lag = arrival - request - ideal arrival (echo: "
                 + "seq x 10 ms; simulated-model: (seq + 1) x 30 ms), at least 0, over all chunks. Server CPU, threads "
                 + "and RSS from /proc/<pid>, sampled every 200 ms. Rows marked max-lag 50 ms: ours started with "
@@ -121,9 +128,12 @@ public final class PeerComparison {
             for (LoadBenchmark.Load load : warmup) {
                 run(running, load, "warm-up, discarded");
             }
-            for (LoadBenchmark.Load load : loads) {
-                LoadBenchmark.Figures figures = run(running, load, "");
-                table.add(group.apply(load), label(load), server, figures);
+            for (int round = 1; round <= rounds; round++) {
+                for (LoadBenchmark.Load load : loads) {
+                    LoadBenchmark.Figures figures = run(running, load, rounds == 1 ? "" : "round " + round + " of "
+                            + rounds);
+                    table.add(group.apply(load), label(load), server, figures);
+                }
             }
         } catch (IOException | RuntimeException e) {
             out.printf(Locale.ROOT, "== %s FAILED: %s%n", server.title, e);
