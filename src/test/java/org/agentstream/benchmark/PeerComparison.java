@@ -2,6 +2,7 @@ package org.agentstream.benchmark;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class PeerComparison {
     private static final Map<String, String> OVERLOAD_SETTINGS = Map.of("agentstream.stream.max-lag-ms", "50");
     private static final Duration READY_WITHIN = Duration.ofMinutes(4);
     private static final Duration QUIET_WITHIN = Duration.ofSeconds(15);
+    /** A warm-up in which the JIT compiled for less than this share of the server's CPU time ends the warm-up. */
+    private static final double JIT_SETTLED = 0.05;
 
     private final ComparedServer.Paths paths = ComparedServer.Paths.fromSystemProperties();
     private final Duration timeout = Duration.ofSeconds(Long.getLong("bench.timeout-s", 120));
@@ -42,6 +45,14 @@ public final class PeerComparison {
     private final int basePort = Integer.getInteger("bench.base-port", 18080);
     /** Two: a second run of every load shows how far one run's figures can be trusted. */
     private final int rounds = Integer.getInteger("bench.rounds", 2);
+    /**
+     * More warm-ups (of the last one's load) while a server's JIT still compiles more than {@link #JIT_SETTLED} of
+     * the run's CPU time, at most this many; 0 for the fixed warm-ups only.
+     */
+    private final int moreWarmups = Integer.getInteger("bench.warmup-more", 10);
+    /** Where CPU profiles of the JVM servers' measured runs go ({@code -Dbench.profile=DIR}), or null for none. */
+    private final Path profiles = System.getProperty("bench.profile") == null ? null
+            : Path.of(System.getProperty("bench.profile")).toAbsolutePath();
     private final List<Process> started = new CopyOnWriteArrayList<>();
     private final ComparisonTable table = new ComparisonTable();
     private final PrintStream out = System.out;
@@ -125,13 +136,12 @@ public final class PeerComparison {
             running = RunningServer.start(server, paths, port, settings, READY_WITHIN, started);
             out.printf(Locale.ROOT, "== %s ready in %.1f s, pid %d%n", server.title,
                     (System.nanoTime() - startedAt) / 1e9, running.pid);
-            for (LoadBenchmark.Load load : warmup) {
-                run(running, load, "warm-up, discarded");
-            }
+            warmUp(running);
             for (int round = 1; round <= rounds; round++) {
                 for (LoadBenchmark.Load load : loads) {
-                    LoadBenchmark.Figures figures = run(running, load, rounds == 1 ? "" : "round " + round + " of "
-                            + rounds);
+                    String note = rounds == 1 ? "" : "round " + round + " of " + rounds;
+                    LoadBenchmark.Figures figures = profiles == null || server.peer && server != ComparedServer.NETTY
+                            ? run(running, load, note) : profiled(running, load, note, group.apply(load), round);
                     table.add(group.apply(load), label(load), server, figures);
                 }
             }
@@ -145,12 +155,63 @@ public final class PeerComparison {
         }
     }
 
+    /**
+     * The warm-up runs, then more of the last one while the server's JIT compiler (when it is a JVM's) still spends
+     * more than {@link #JIT_SETTLED} of the run's CPU time compiling.
+     */
+    private void warmUp(RunningServer running) throws IOException, InterruptedException {
+        for (LoadBenchmark.Load load : warmup) {
+            run(running, load, "warm-up, discarded");
+        }
+        if (warmup.isEmpty() || JitActivity.compileNanos(running.pid).isEmpty()) {
+            return;
+        }
+        LoadBenchmark.Load load = warmup.get(warmup.size() - 1);
+        for (int more = 1; more <= moreWarmups; more++) {
+            long before = JitActivity.compileNanos(running.pid).orElse(0);
+            LoadBenchmark.Figures figures = run(running, load, "warm-up until the JIT settles, discarded");
+            double share = (JitActivity.compileNanos(running.pid).orElse(before) - before)
+                    / Math.max(1, figures.serverCpuS() * 1e9);
+            out.printf(Locale.ROOT, "(the JIT compiled for %.0f%% of the server's CPU time in that run)%n",
+                    100 * share);
+            if (share < JIT_SETTLED) {
+                return;
+            }
+        }
+        out.printf(Locale.ROOT, "(%s: the JIT still compiles after %d more warm-ups; measuring anyway)%n",
+                running.server.title, moreWarmups);
+    }
+
+    /** A measured run with a CPU profile of the server over it, and the profile's breakdown per chunk printed. */
+    private LoadBenchmark.Figures profiled(RunningServer running, LoadBenchmark.Load load, String note,
+            String group, int round) throws IOException, InterruptedException {
+        String name = (running.server.key + "-" + group + "-" + round).replaceAll("[^A-Za-z0-9-]+", "-");
+        awaitQuiet(running);
+        CpuProfile profile = CpuProfile.start(CpuProfile.library(paths.target()), running.pid,
+                profiles.resolve(name + ".collapsed"));
+        LoadBenchmark.Figures figures = measure(running, load, note);
+        ProfileBreakdown breakdown = new ProfileBreakdown();
+        breakdown.add(profile.stop());
+        breakdown.print(out, "CPU profile of " + running.server.title + ", " + group + " (" + note + ")",
+                Math.max(1, figures.chunks()));
+        return figures;
+    }
+
     private LoadBenchmark.Figures run(RunningServer running, LoadBenchmark.Load load, String note)
             throws IOException, InterruptedException {
+        awaitQuiet(running);
+        return measure(running, load, note);
+    }
+
+    private void awaitQuiet(RunningServer running) throws IOException, InterruptedException {
         if (!ProcessWatch.awaitQuiet(running.pid, QUIET_WITHIN)) {
             out.printf(Locale.ROOT, "(%s still busy after %d s, running anyway)%n", running.server.title,
                     QUIET_WITHIN.toSeconds());
         }
+    }
+
+    private LoadBenchmark.Figures measure(RunningServer running, LoadBenchmark.Load load, String note)
+            throws IOException, InterruptedException {
         out.printf(Locale.ROOT, "-- %s, %s x %d chunks%s%n", running.server.title, load, load.chunks(),
                 note.isEmpty() ? "" : " (" + note + ")");
         LoadBenchmark.Figures figures = LoadBenchmark.run(running.base, running.pid, load, timeout, out);
