@@ -2,41 +2,67 @@ package org.agentstream.benchmark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * How long a HotSpot JVM's JIT compilers have compiled so far ({@code java.ci.totalTime} of its performance counters,
- * read with {@code jcmd PerfCounter.print}), so a warm-up can go on until the compilers are done with the load rather
- * than for a fixed count: with an application server's amount of code the C2 compiler was still busy after 1 500
- * replies, a third of the CPU of the runs that followed.
+ * What a HotSpot JVM's JIT compilers have done so far: the CPU time of its compiler threads (from
+ * {@code /proc/<pid>/task}, the threads named {@code C1/C2 CompilerThre…}), and how many methods they compiled and
+ * how many compiled methods were thrown away again (its performance counters, read with
+ * {@code jcmd PerfCounter.print}), so a warm-up can go on until the compilers are done with the load rather than for
+ * a fixed count.
  */
-final class JitActivity {
+record JitActivity(double cpuS, long compiles, long invalidated) {
 
-    private JitActivity() {
-    }
-
-    /** The JIT's compile time so far in nanoseconds, or empty when {@code pid} is no HotSpot JVM jcmd can read. */
-    static OptionalLong compileNanos(long pid) {
+    /** The JIT's work so far, or empty when {@code pid} is no HotSpot JVM jcmd can read. */
+    static Optional<JitActivity> of(long pid) {
         try {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
             Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "PerfCounter.print")
                     .redirectErrorStream(true).start();
             String counters = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                return OptionalLong.empty();
+                return Optional.empty();
             }
-            long ticks = counter(counters, "java.ci.totalTime");
-            long frequency = counter(counters, "sun.os.hrt.frequency");
-            return ticks < 0 || frequency <= 0 ? OptionalLong.empty()
-                    : OptionalLong.of((long) (ticks * (1e9 / frequency)));
+            long compiles = counter(counters, "sun.ci.totalCompiles");
+            return compiles < 0 ? Optional.empty() : Optional.of(new JitActivity(compilerCpuS(pid), compiles,
+                    Math.max(0, counter(counters, "sun.ci.totalInvalidates"))));
         } catch (IOException e) {
-            return OptionalLong.empty();
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OptionalLong.empty();
+            return Optional.empty();
         }
+    }
+
+    /** What the JIT did between {@code before} and this. */
+    JitActivity since(JitActivity before) {
+        return new JitActivity(cpuS - before.cpuS, compiles - before.compiles, invalidated - before.invalidated);
+    }
+
+    /** The CPU seconds of the JVM's compiler threads alive now (a thread the JVM ended took its time with it). */
+    private static double compilerCpuS(long pid) throws IOException {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int nameEnd = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        // after the name: state, then 10 fields, then utime and stime
+                        String[] fields = stat.substring(nameEnd + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        return ticks * ProcessWatch.NANOS_PER_TICK / 1e9;
     }
 
     private static long counter(String counters, String name) {

@@ -34,7 +34,7 @@ public final class PeerComparison {
     private static final Map<String, String> OVERLOAD_SETTINGS = Map.of("agentstream.stream.max-lag-ms", "50");
     private static final Duration READY_WITHIN = Duration.ofMinutes(4);
     private static final Duration QUIET_WITHIN = Duration.ofSeconds(15);
-    /** A warm-up in which the JIT compiled for less than this share of the server's CPU time ends the warm-up. */
+    /** A warm-up in which the JIT's threads used less than this share of the server's CPU time ends the warm-up. */
     private static final double JIT_SETTLED = 0.05;
 
     private final ComparedServer.Paths paths = ComparedServer.Paths.fromSystemProperties();
@@ -163,17 +163,17 @@ public final class PeerComparison {
         for (LoadBenchmark.Load load : warmup) {
             run(running, load, "warm-up, discarded");
         }
-        if (warmup.isEmpty() || JitActivity.compileNanos(running.pid).isEmpty()) {
+        if (warmup.isEmpty() || JitActivity.of(running.pid).isEmpty()) {
             return;
         }
         LoadBenchmark.Load load = warmup.get(warmup.size() - 1);
         for (int more = 1; more <= moreWarmups; more++) {
-            long before = JitActivity.compileNanos(running.pid).orElse(0);
+            JitActivity before = JitActivity.of(running.pid).orElseThrow();
             LoadBenchmark.Figures figures = run(running, load, "warm-up until the JIT settles, discarded");
-            double share = (JitActivity.compileNanos(running.pid).orElse(before) - before)
-                    / Math.max(1, figures.serverCpuS() * 1e9);
-            out.printf(Locale.ROOT, "(the JIT compiled for %.0f%% of the server's CPU time in that run)%n",
-                    100 * share);
+            JitActivity jit = JitActivity.of(running.pid).orElse(before).since(before);
+            double share = jit.cpuS() / Math.max(1e-9, figures.serverCpuS());
+            out.printf(Locale.ROOT, "(the JIT: %.0f%% of the server's CPU time in that run, %d methods compiled, "
+                    + "%d compiled ones thrown away)%n", 100 * share, jit.compiles(), jit.invalidated());
             if (share < JIT_SETTLED) {
                 return;
             }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 final class ProcessWatch {
 
     /** {@code /proc/<pid>/stat} counts CPU time in clock ticks of 1/USER_HZ s; USER_HZ is 100 on Linux. */
-    private static final long NANOS_PER_TICK = 10_000_000;
+    static final long NANOS_PER_TICK = 10_000_000;
     private static final long SAMPLE_MS = 200;
     /** {@code socket:[12345]} or {@code pipe:[12345]}: the kind without its inode. */
     private static final Pattern SPECIAL_FILE = Pattern.compile("^(socket|pipe):\\[[0-9]+\\]$");

@@ -50,7 +50,7 @@ final class ProfileBreakdown {
             Kind.ofFrames("flushBatch", "\\.flushBatch"),
             Kind.ofFrames("sendText (the container's send path)", "\\.sendText|WebSocketTransport\\.send"),
             Kind.ofThreads("I/O threads (the container's writes and reads)", "I/O|[Ss]elector|[Gg]rizzly|[Kk]ernel"
-                    + "|http-listener|http-thread-pool|nioEventLoop"),
+                    + "|http-listener|http-thread-pool|EventLoop"),
             Kind.ofFrames("our step (reply, pacing, resume log)", "org/agentstream/"),
             Kind.ofFrames("timer wake-ups and managed tasks", "ThreadPoolExecutor|org/glassfish/enterprise/concurrent"
                     + "|org/jboss/as/ee/concurrent|ManagedThread"));

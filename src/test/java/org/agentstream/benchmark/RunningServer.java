@@ -52,6 +52,12 @@ final class RunningServer {
         ProcessBuilder builder = new ProcessBuilder(server.command(paths, port, properties))
                 .directory(paths.basedir().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        String wildflyJavaOptions = System.getProperty("bench.wildfly.java-opts");
+        if (server == ComparedServer.WILDFLY && wildflyJavaOptions != null) {
+            // in place of standalone.conf's (-Xms64m -Xmx512m and these), e.g. to try another heap or collector
+            builder.environment().put("JAVA_OPTS", wildflyJavaOptions + " -Djava.net.preferIPv4Stack=true"
+                    + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true");
+        }
         // server-config/ gives every setting a value from the environment (WildFly's configure.cli reads
         // AGENTSTREAM_*, and its system properties win over -D), so settings go there too
         properties.forEach((name, value) -> builder.environment().put(
