@@ -1,6 +1,7 @@
 package org.agentstream.benchmark;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +11,13 @@ import java.util.stream.Stream;
 
 /**
  * What a HotSpot JVM's JIT compilers have done so far: the CPU time of its compiler threads (from
- * {@code /proc/<pid>/task}, the threads named {@code C1/C2 CompilerThre…}), and how many methods they compiled and
+ * {@code /proc/<pid>/task}, the threads named {@code C1/C2 CompilerThre…}) beside the whole process's, and how many
+ * methods they compiled and
  * how many compiled methods were thrown away again (its performance counters, read with
  * {@code jcmd PerfCounter.print}), so a warm-up can go on until the compilers are done with the load rather than for
  * a fixed count.
  */
-record JitActivity(double cpuS, long compiles, long invalidated) {
+record JitActivity(double cpuS, double processCpuS, long compiles, long invalidated) {
 
     /** The JIT's work so far, or empty when {@code pid} is no HotSpot JVM jcmd can read. */
     static Optional<JitActivity> of(long pid) {
@@ -28,9 +30,10 @@ record JitActivity(double cpuS, long compiles, long invalidated) {
                 return Optional.empty();
             }
             long compiles = counter(counters, "sun.ci.totalCompiles");
-            return compiles < 0 ? Optional.empty() : Optional.of(new JitActivity(compilerCpuS(pid), compiles,
-                    Math.max(0, counter(counters, "sun.ci.totalInvalidates"))));
-        } catch (IOException e) {
+            double processCpuS = ProcessWatch.read(pid).cpuNanos() / 1e9;
+            return compiles < 0 ? Optional.empty() : Optional.of(new JitActivity(compilerCpuS(pid), processCpuS,
+                    compiles, Math.max(0, counter(counters, "sun.ci.totalInvalidates"))));
+        } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -40,7 +43,13 @@ record JitActivity(double cpuS, long compiles, long invalidated) {
 
     /** What the JIT did between {@code before} and this. */
     JitActivity since(JitActivity before) {
-        return new JitActivity(cpuS - before.cpuS, compiles - before.compiles, invalidated - before.invalidated);
+        return new JitActivity(cpuS - before.cpuS, processCpuS - before.processCpuS, compiles - before.compiles,
+                invalidated - before.invalidated);
+    }
+
+    /** The compiler threads' share of the process's CPU time. */
+    double share() {
+        return processCpuS <= 0 ? 0 : cpuS / processCpuS;
     }
 
     /** The CPU seconds of the JVM's compiler threads alive now (a thread the JVM ended took its time with it). */
@@ -50,12 +59,9 @@ record JitActivity(double cpuS, long compiles, long invalidated) {
             for (Path task : tasks.toList()) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    int nameEnd = stat.lastIndexOf(')');
-                    String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
+                    String name = ProcessWatch.name(stat);
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        // after the name: state, then 10 fields, then utime and stime
-                        String[] fields = stat.substring(nameEnd + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += ProcessWatch.cpuTicks(stat);
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended while we looked

@@ -169,12 +169,12 @@ public final class PeerComparison {
         LoadBenchmark.Load load = warmup.get(warmup.size() - 1);
         for (int more = 1; more <= moreWarmups; more++) {
             JitActivity before = JitActivity.of(running.pid).orElseThrow();
-            LoadBenchmark.Figures figures = run(running, load, "warm-up until the JIT settles, discarded");
+            run(running, load, "warm-up until the JIT settles, discarded");
             JitActivity jit = JitActivity.of(running.pid).orElse(before).since(before);
-            double share = jit.cpuS() / Math.max(1e-9, figures.serverCpuS());
-            out.printf(Locale.ROOT, "(the JIT: %.0f%% of the server's CPU time in that run, %d methods compiled, "
-                    + "%d compiled ones thrown away)%n", 100 * share, jit.compiles(), jit.invalidated());
-            if (share < JIT_SETTLED) {
+            out.printf(Locale.ROOT, "(the JIT: %.0f%% of the server's CPU time from the wait before that run to its "
+                    + "end, %d methods compiled, %d compiled ones thrown away)%n", 100 * jit.share(), jit.compiles(),
+                    jit.invalidated());
+            if (jit.share() < JIT_SETTLED) {
                 return;
             }
         }

@@ -144,13 +144,22 @@ final class ProcessWatch {
         return kinds;
     }
 
+    /** The CPU time, in clock ticks, of a process's or thread's {@code stat} line. */
+    static long cpuTicks(String stat) {
+        // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime (14), stime (15)
+    }
+
+    /** The name a process or thread has in its {@code stat} line. */
+    static String name(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
     static Sample read(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            String stat = Files.readString(proc.resolve("stat"));
-            // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime (14), stime (15)
+            long ticks = cpuTicks(Files.readString(proc.resolve("stat")));
             int threads = 0;
             long rssKb = 0;
             for (String line : Files.readAllLines(proc.resolve("status"))) {
