@@ -42,8 +42,8 @@ final class ProfileBreakdown {
             Kind.ofThreads("JIT compiler", "CompilerThread|Compiler"),
             Kind.ofFrames("storing conversations (JPA, JDBC, JTA)", "org/agentstream/history/|org/hibernate/"
                     + "|org/eclipse/persistence/|org/h2/|org/postgresql/|com/arjuna/"),
-            Kind.ofFrames("inbound frames (read, decode, admit, start)", "ChatEndpoint\\.onMessage|FrameCodec\\.decode"
-                    + "|org/agentstream/turns/ChatTurns"),
+            Kind.ofFrames("inbound frames (read, decode, admit, start)", "ChatEndpoint\\.(receive|open)"
+                    + "|FrameCodec\\.decode|org/agentstream/turns/ChatTurns"),
             Kind.ofFrames("frame encoding (JSON)", "org/agentstream/wire/FrameCodec|org/eclipse/yasson"
                     + "|org/eclipse/parsson"),
             Kind.ofFrames("idle-timeout task per frame (Tyrus)", "tyrus/[^;]*[Ii]dle"),
