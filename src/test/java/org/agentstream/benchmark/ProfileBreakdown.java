@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * <p>{@code mvn test-compile exec:java@profile-breakdown -Dbench.chunks=10000 -Dbench.profiles=FILE,...} prints the
  * table for profiles written elsewhere; the comparison prints it for its own with {@code -Dbench.profile=DIR}.
  */
-final class ProfileBreakdown {
+public final class ProfileBreakdown {
 
     /** A kind of work: stacks on a thread whose name matches {@code thread}, or with a frame matching {@code frame}. */
     private record Kind(String name, Pattern thread, Pattern frame) {
