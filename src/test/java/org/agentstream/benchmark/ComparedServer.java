@@ -126,7 +126,10 @@ enum ComparedServer {
         }
     }
 
-    /** The command that starts this server on {@code port}; ours take {@code properties} as system properties. */
+    /**
+     * The command that starts this server on {@code port}; ours take {@code properties} as system properties. Payara
+     * Micro runs on the JDK at {@code -Dbench.java} (a Java home), else on the one running this.
+     */
     List<String> command(Paths paths, int port, Map<String, String> properties) {
         List<String> command = new ArrayList<>();
         List<String> systemProperties = properties.entrySet().stream()
@@ -145,7 +148,11 @@ enum ComparedServer {
                 command.addAll(systemProperties);
             }
             case PAYARA -> {
-                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                command.add(Path.of(System.getProperty("bench.java", System.getProperty("java.home")), "bin", "java")
+                        .toString());
+                if (ServerProfile.enabled()) {
+                    command.add(ServerProfile.START_OPTION);
+                }
                 command.addAll(systemProperties);
                 command.addAll(List.of("-jar", paths.payaraJar().toString(),
                         "--deploy", paths.war().toString(), "--contextroot", "agent-stream",

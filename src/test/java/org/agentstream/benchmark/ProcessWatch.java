@@ -147,10 +147,8 @@ final class ProcessWatch {
     static Sample read(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            String stat = Files.readString(proc.resolve("stat"));
-            // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime (14), stime (15)
+            long[] userAndSystem = userAndSystemTicks(Files.readString(proc.resolve("stat")));
+            long ticks = userAndSystem[0] + userAndSystem[1];
             int threads = 0;
             long rssKb = 0;
             for (String line : Files.readAllLines(proc.resolve("status"))) {
@@ -166,5 +164,12 @@ final class ProcessWatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The user and system CPU time in a {@code /proc/<pid>/stat} (or a thread's {@code task/<tid>/stat}), in ticks. */
+    static long[] userAndSystemTicks(String stat) {
+        // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])}; // utime (14), stime (15)
     }
 }
