@@ -72,7 +72,11 @@ public class ChatEndpoint {
     public void open(Session session) throws IOException {
         connectionId = session.getId();
         frame = new FrameAssembler(settings.maxFrameBytes());
-        session.setMaxIdleTimeout(settings.idleTimeoutMs());
+        long idleTimeoutMs = settings.idleTimeoutMs();
+        if (session.getMaxIdleTimeout() != idleTimeoutMs) {
+            // only when it changes: Payara's Tyrus schedules a managed task for each call (see WebSocketTransport)
+            session.setMaxIdleTimeout(idleTimeoutMs);
+        }
         outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
         connection = ChatConnection.of(Owners.of(session), outbox);
         slowClients.opened(session, outbox);

@@ -2,6 +2,7 @@ package org.agentstream.chat;
 
 import jakarta.websocket.RemoteEndpoint;
 import java.io.IOException;
+import org.agentstream.timing.ContextClassLoader;
 
 /**
  * The only code that touches {@link RemoteEndpoint.Basic}: send the text, then flush it out of any batch.
@@ -10,11 +11,9 @@ import java.io.IOException;
  * session's idle timer on its managed scheduled executor for every frame sent, even with no idle timeout, and each
  * such task captures context by a {@link java.util.ServiceLoader} scan of the context class loader: with the
  * application's loader that scan reads every jar the application sees, most of the CPU of a send in a JFR profile.
- * Writing text needs no class from the application, so the send does not offer it.
+ * Writing text needs no class from the application, so the send does not offer it (see {@link ContextClassLoader}).
  */
 final class WebSocketTransport implements FrameTransport {
-
-    private static final ClassLoader SEND_LOADER = ClassLoader.getPlatformClassLoader();
 
     private final RemoteEndpoint.Basic remote;
     private final boolean flush;
@@ -26,16 +25,11 @@ final class WebSocketTransport implements FrameTransport {
 
     @Override
     public void send(String text) throws IOException {
-        Thread thread = Thread.currentThread();
-        ClassLoader application = thread.getContextClassLoader();
-        thread.setContextClassLoader(SEND_LOADER);
-        try {
+        ContextClassLoader.with(ContextClassLoader.PLATFORM, () -> {
             remote.sendText(text);
             if (flush) {
                 remote.flushBatch();
             }
-        } finally {
-            thread.setContextClassLoader(application);
-        }
+        });
     }
 }

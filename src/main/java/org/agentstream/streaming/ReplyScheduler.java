@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.config.ServerResources;
+import org.agentstream.timing.ContextClassLoader;
 import org.agentstream.timing.StepTimer;
 import org.agentstream.timing.WakeUpTimer;
 
@@ -85,9 +86,25 @@ public class ReplyScheduler {
     }
 
     private void useTimerOn(ManagedScheduledExecutorService executor) {
-        wakeUps = new WakeUpTimer(StepTimer.on(executor), settings.executorLanes(), TIMER_SLACK_NANOS,
-                TIMER_STALL_NANOS, System::nanoTime);
+        wakeUps = new WakeUpTimer(offeringPlatformLoader(StepTimer.on(executor)), settings.executorLanes(),
+                TIMER_SLACK_NANOS, TIMER_STALL_NANOS, System::nanoTime);
         timer = wakeUps;
+    }
+
+    /**
+     * Schedules each wake-up with the platform class loader as the thread's context class loader, so that the
+     * container's capture of the task's context does not scan the application's jars (see {@link ContextClassLoader});
+     * the wake-up runs its steps with the application's loader, as it would have captured it.
+     */
+    private static StepTimer offeringPlatformLoader(StepTimer onExecutor) {
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        return (step, delayNanos) -> {
+            Runnable withApplicationLoader = () -> ContextClassLoader.with(application, step::run);
+            StepTimer.Timeout[] timeout = new StepTimer.Timeout[1];
+            ContextClassLoader.with(ContextClassLoader.PLATFORM,
+                    () -> timeout[0] = onExecutor.newTimeout(withApplicationLoader, delayNanos));
+            return timeout[0];
+        };
     }
 
     /** The timer replies stream on, for agents that pace themselves. */

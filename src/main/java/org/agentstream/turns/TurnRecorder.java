@@ -2,9 +2,9 @@ package org.agentstream.turns;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.List;
 import org.agentstream.history.ConversationHistory;
@@ -22,12 +22,18 @@ import org.agentstream.wire.WireTime;
 @ApplicationScoped
 public class TurnRecorder implements ReplyRecorder {
 
+    /**
+     * Looked up once: {@code Json.create*} looks the provider up on every call, a {@link java.util.ServiceLoader} scan
+     * of every jar the application sees (on Payara, JFR found it in each reply's start and end).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Inject
     private ConversationHistory history;
 
     /** The turn of a reply to {@code question}, as {@link #record} reads it. */
     String describe(String owner, UserTurn question, String agent, String clientId, long startedAt) {
-        var turn = Json.createObjectBuilder().add("owner", owner).add("conversationId", question.conversationId())
+        var turn = JSON.createObjectBuilder().add("owner", owner).add("conversationId", question.conversationId())
                 .add("position", question.replyPosition()).add("agent", agent).add("startedAt", startedAt);
         if (clientId != null) {
             turn.add("clientId", clientId);
@@ -38,7 +44,7 @@ public class TurnRecorder implements ReplyRecorder {
     @Override
     public void record(String turn, EndedReply ended) {
         JsonObject read;
-        try (JsonReader reader = Json.createReader(new StringReader(turn))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(turn))) {
             read = reader.readObject();
         }
         history.addReply(read.getString("owner"),

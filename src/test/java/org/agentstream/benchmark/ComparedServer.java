@@ -141,7 +141,11 @@ enum ComparedServer {
         }
     }
 
-    /** The command that starts this server on {@code port}; ours take {@code properties} as system properties. */
+    /**
+     * The command that starts this server on {@code port}; ours take {@code properties} as system properties. Payara
+     * Micro runs on the JDK at {@code -Dbench.java} (a Java home), else on the one running this, with the options in
+     * {@code -Dbench.payara.args} (e.g. {@code --maxHttpThreads 16}) besides its own.
+     */
     List<String> command(Paths paths, int port, Map<String, String> properties) {
         List<String> command = new ArrayList<>();
         List<String> systemProperties = properties.entrySet().stream()
@@ -164,14 +168,22 @@ enum ComparedServer {
                 command.addAll(systemProperties);
             }
             case PAYARA -> {
-                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                command.add(Path.of(System.getProperty("bench.java", System.getProperty("java.home")), "bin", "java")
+                        .toString());
+                if (ServerProfile.enabled()) {
+                    command.add(ServerProfile.START_OPTION);
+                }
                 command.addAll(systemProperties);
                 command.addAll(List.of("-jar", paths.payaraJar().toString(),
                         "--deploy", paths.war().toString(), "--contextroot", "agent-stream",
                         "--port", Integer.toString(port), "--nocluster",
+                        // configure.asadmin's http-thread-pool size, which Micro takes only on its command line
+                        "--maxHttpThreads", "16",
                         "--rootDir", paths.target().resolve("bench-payara-root").toString(),
                         "--postbootcommandfile",
                         paths.basedir().resolve("server-config/payara/configure.asadmin").toString()));
+                Stream.of(System.getProperty("bench.payara.args", "").split(" ")).filter(arg -> !arg.isBlank())
+                        .forEach(command::add);
             }
         }
         return command;

@@ -23,9 +23,12 @@ import java.util.stream.Stream;
  *
  * <p>{@code mvn package -DskipTests exec:java@compare}, with
  * {@code -Dbench.servers=python,node,netty,wildfly,payara}, {@code -Dbench.loads=echo:100,...,simulated-model:1000},
- * {@code -Dbench.warmup=echo:500,echo:500,echo:500}, {@code -Dbench.rounds=2}, {@code -Dbench.base-port=18080} and
- * {@code -Dbench.timeout-s=120} to change what it runs, and
- * {@code -Dbench.settings=agentstream.history.enabled=false,...} to start ours with other settings than shipped.
+ * {@code -Dbench.warmup=echo:500,echo:500,echo:500}, {@code -Dbench.warmup-more=10}, {@code -Dbench.rounds=2},
+ * {@code -Dbench.base-port=18080} and {@code -Dbench.timeout-s=120} to change what it runs, and
+ * {@code -Dbench.settings=agentstream.history.enabled=false,...} to start ours with other settings than shipped;
+ * {@code -Dbench.profile=<dir>} profiles the JVM servers' measured runs with async-profiler (see {@link CpuProfile});
+ * {@code -Dbench.jfr=<dir>} records each run of ours (warm-ups too) with JFR there (see {@link ServerProfile});
+ * {@code -Dbench.java=<java home>} runs Payara Micro on another JDK.
  */
 public final class PeerComparison {
 
@@ -214,8 +217,14 @@ public final class PeerComparison {
             throws IOException, InterruptedException {
         out.printf(Locale.ROOT, "-- %s, %s x %d chunks%s%n", running.server.title, load, load.chunks(),
                 note.isEmpty() ? "" : " (" + note + ")");
+        ServerProfile profile = running.server.peer ? null : ServerProfile.start(running.pid,
+                String.format(Locale.ROOT, "%s-%s-%d-%d", running.server.key, load.agent(), load.connections(),
+                        System.currentTimeMillis() / 1000));
         LoadBenchmark.Figures figures = LoadBenchmark.run(running.base, running.pid, load, timeout, out);
         figures.print(out);
+        if (profile != null) {
+            out.printf(Locale.ROOT, "(JFR recording %s)%n", profile.stop());
+        }
         return figures;
     }
 }

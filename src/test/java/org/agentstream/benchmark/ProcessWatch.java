@@ -146,9 +146,8 @@ final class ProcessWatch {
 
     /** The CPU time, in clock ticks, of a process's or thread's {@code stat} line. */
     static long cpuTicks(String stat) {
-        // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime (14), stime (15)
+        long[] userAndSystem = userAndSystemTicks(stat);
+        return userAndSystem[0] + userAndSystem[1];
     }
 
     /** The name a process or thread has in its {@code stat} line. */
@@ -175,5 +174,12 @@ final class ProcessWatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The user and system CPU time in a {@code /proc/<pid>/stat} (or a thread's {@code task/<tid>/stat}), in ticks. */
+    static long[] userAndSystemTicks(String stat) {
+        // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])}; // utime (14), stime (15)
     }
 }
