@@ -43,8 +43,8 @@ public class JpaConversationRepository implements ConversationRepository {
             conversation = new Conversation(conversationId, owner, content, now);
             em.persist(conversation);
         } else {
-            conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
-            if (conversation == null || !conversation.isOwnedBy(owner)) {
+            conversation = ownLocked(owner, conversationId);
+            if (conversation == null) {
                 return Optional.empty();
             }
         }
@@ -52,6 +52,20 @@ public class JpaConversationRepository implements ConversationRepository {
         List<Turn> earlier = create ? List.of() : earlierTurns(conversation, position, maxEarlierTurns);
         em.persist(Message.fromUser(conversation, position, agent, content, clientId, now));
         return Optional.of(new UserTurn(conversationId, position + 1, earlier));
+    }
+
+    /**
+     * The owner's conversation, locked (and read again under the lock), or null if it is unknown or another owner's:
+     * the owner is checked before the lock (it never changes), so a request naming another owner's conversation
+     * never holds that conversation's row, nor the transaction it shares with other owners' writes.
+     */
+    private Conversation ownLocked(String owner, String conversationId) {
+        Conversation conversation = em.find(Conversation.class, conversationId);
+        if (conversation == null || !conversation.isOwnedBy(owner)) {
+            return null;
+        }
+        em.refresh(conversation, LockModeType.PESSIMISTIC_WRITE);
+        return conversation;
     }
 
     private List<Turn> earlierTurns(Conversation conversation, int before, int max) {
@@ -193,8 +207,8 @@ public class JpaConversationRepository implements ConversationRepository {
 
     @Override
     public boolean delete(String owner, String conversationId) {
-        Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
-        if (conversation == null || !conversation.isOwnedBy(owner)) {
+        Conversation conversation = ownLocked(owner, conversationId);
+        if (conversation == null) {
             return false;
         }
         em.createQuery("DELETE FROM StoredChunks s WHERE s.conversation = :conversation")

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * {@link #WRITES_PER_TRANSACTION}, runs them all in one transaction, and only then completes them, so no one hears of a
  * write before it is committed. When that transaction fails, each of its writes runs again in a transaction of its
  * own, so one failing write costs the others only the retry. A write is a repository call that leaves nothing behind
- * when its transaction rolls back.
+ * when its transaction rolls back. A write waits for the slowest write of its transaction (the conversations' locks
+ * are taken only by their owners' writes, so no other owner can make it slow).
  */
 final class OwnerQueues {
 
@@ -58,12 +59,15 @@ final class OwnerQueues {
             done.complete(result);
         }
 
-        /** Runs the write in a transaction of its own, and completes with what it gave or how it failed. */
+        /**
+         * Runs the write in a transaction of its own, and completes with what it gave or how it failed (a commit's
+         * failure may come as a checked exception the transaction's interceptor does not wrap).
+         */
         void runAlone(Consumer<Runnable> transaction) {
             try {
                 transaction.accept(this::runInTransaction);
                 committed();
-            } catch (RuntimeException | Error failure) {
+            } catch (Throwable failure) {
                 done.completeExceptionally(failure);
             }
         }
@@ -180,7 +184,7 @@ final class OwnerQueues {
                     take(owner, owners, jobs);
                 }
             }
-            done += jobs.size();
+            done++; // a turn counts tasks run alone and transactions of writes
             try {
                 run(jobs);
             } finally {
@@ -225,7 +229,7 @@ final class OwnerQueues {
         }
         try {
             transaction.accept(() -> jobs.forEach(job -> job.write().runInTransaction()));
-        } catch (RuntimeException | Error failure) {
+        } catch (Throwable failure) { // a commit's failure may be a checked exception, unwrapped
             LOG.log(Level.FINE, "A transaction of " + jobs.size() + " writes failed; each runs again alone", failure);
             jobs.forEach(job -> job.write().runAlone(transaction));
             return;

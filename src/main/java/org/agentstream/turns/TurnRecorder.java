@@ -24,16 +24,28 @@ public class TurnRecorder implements ReplyRecorder {
 
     /**
      * Looked up once: {@code Json.create*} looks the provider up on every call, a {@link java.util.ServiceLoader} scan
-     * of every jar the application sees (on Payara, JFR found it in each reply's start and end).
+     * of every jar the application sees (on Payara, JFR found it in each reply's start and end). Once per deployment,
+     * with the application's loader whatever thread first asks (a grid's, in a cluster).
      */
-    private static final JsonProvider JSON = JsonProvider.provider();
+    private final JsonProvider json = provider();
+
+    private static JsonProvider provider() {
+        Thread thread = Thread.currentThread();
+        ClassLoader caller = thread.getContextClassLoader();
+        thread.setContextClassLoader(TurnRecorder.class.getClassLoader());
+        try {
+            return JsonProvider.provider();
+        } finally {
+            thread.setContextClassLoader(caller);
+        }
+    }
 
     @Inject
     private ConversationHistory history;
 
     /** The turn of a reply to {@code question}, as {@link #record} reads it. */
     String describe(String owner, UserTurn question, String agent, String clientId, long startedAt) {
-        var turn = JSON.createObjectBuilder().add("owner", owner).add("conversationId", question.conversationId())
+        var turn = json.createObjectBuilder().add("owner", owner).add("conversationId", question.conversationId())
                 .add("position", question.replyPosition()).add("agent", agent).add("startedAt", startedAt);
         if (clientId != null) {
             turn.add("clientId", clientId);
@@ -44,7 +56,7 @@ public class TurnRecorder implements ReplyRecorder {
     @Override
     public void record(String turn, EndedReply ended) {
         JsonObject read;
-        try (JsonReader reader = JSON.createReader(new StringReader(turn))) {
+        try (JsonReader reader = json.createReader(new StringReader(turn))) {
             read = reader.readObject();
         }
         history.addReply(read.getString("owner"),

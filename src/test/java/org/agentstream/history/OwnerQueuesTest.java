@@ -173,6 +173,31 @@ class OwnerQueuesTest {
     }
 
     @Test
+    void aCommitThatFailsWithACheckedExceptionFailsItsWritesAndLeavesTheWorkerFree() {
+        List<String> committed = new ArrayList<>();
+        OwnerQueues queues = new OwnerQueues(workers::add, 1, work -> {
+            work.run();
+            throw OwnerQueuesTest.<RuntimeException>sneaky(new Exception("RollbackException at commit"));
+        });
+        CompletableFuture<String> alice = queues.write("alice", () -> "alice's reply");
+        CompletableFuture<String> bob = queues.write("bob", () -> "bob's reply");
+
+        runWorkers();
+        queues.execute("carol", () -> committed.add("carol's read"));
+        runWorkers();
+
+        assertTrue(alice.isCompletedExceptionally(), "its transaction never committed");
+        assertTrue(bob.isCompletedExceptionally());
+        assertEquals(List.of("carol's read"), committed, "the worker went on with the next task");
+        assertEquals(0, queues.waiting());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable checked) throws T {
+        throw (T) checked;
+    }
+
+    @Test
     void aTransactionHoldsAtMostItsShareOfWrites() {
         Transactions transactions = new Transactions();
         OwnerQueues queues = new OwnerQueues(workers::add, 1, transactions::run);
