@@ -1,6 +1,7 @@
 package org.agentstream.testing.clients;
 
 import jakarta.json.Json;
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
@@ -153,7 +154,13 @@ public final class SignIn {
     private static JsonObject account(HttpClient http, URL base) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(get(TestUrls.resolve(base, "account")),
                 HttpResponse.BodyHandlers.ofString());
-        return Json.createReader(new StringReader(response.body())).readObject();
+        try {
+            return Json.createReader(new StringReader(response.body())).readObject();
+        } catch (JsonException notJson) {
+            // a server that stops or starts answers with its own HTML page
+            throw new IOException("/account answered " + response.statusCode() + " without JSON: "
+                    + response.body().substring(0, Math.min(200, response.body().length())), notJson);
+        }
     }
 
     private static HttpRequest get(URI uri) {
