@@ -100,10 +100,8 @@ public class ReplyScheduler {
         ClassLoader application = Thread.currentThread().getContextClassLoader();
         return (step, delayNanos) -> {
             Runnable withApplicationLoader = () -> ContextClassLoader.with(application, step::run);
-            StepTimer.Timeout[] timeout = new StepTimer.Timeout[1];
-            ContextClassLoader.with(ContextClassLoader.PLATFORM,
-                    () -> timeout[0] = onExecutor.newTimeout(withApplicationLoader, delayNanos));
-            return timeout[0];
+            return ContextClassLoader.get(ContextClassLoader.PLATFORM,
+                    () -> onExecutor.newTimeout(withApplicationLoader, delayNanos));
         };
     }
 

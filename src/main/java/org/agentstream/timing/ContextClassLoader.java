@@ -20,13 +20,27 @@ public final class ContextClassLoader {
         void run() throws E;
     }
 
+    /** A computation that may throw {@code E}. */
+    @FunctionalInterface
+    public interface Computation<T, E extends Exception> {
+        T get() throws E;
+    }
+
     /** Runs {@code action} with {@code loader} as the current thread's context class loader. */
     public static <E extends Exception> void with(ClassLoader loader, Action<E> action) throws E {
+        get(loader, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** What {@code computation} gives with {@code loader} as the current thread's context class loader. */
+    public static <T, E extends Exception> T get(ClassLoader loader, Computation<T, E> computation) throws E {
         Thread thread = Thread.currentThread();
         ClassLoader own = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
         try {
-            action.run();
+            return computation.get();
         } finally {
             thread.setContextClassLoader(own);
         }

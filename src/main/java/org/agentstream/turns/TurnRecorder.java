@@ -12,6 +12,7 @@ import org.agentstream.history.ReplyText;
 import org.agentstream.history.UserTurn;
 import org.agentstream.streaming.EndedReply;
 import org.agentstream.streaming.ReplyRecorder;
+import org.agentstream.timing.ContextClassLoader;
 import org.agentstream.wire.WireTime;
 
 /**
@@ -27,18 +28,8 @@ public class TurnRecorder implements ReplyRecorder {
      * of every jar the application sees (on Payara, JFR found it in each reply's start and end). Once per deployment,
      * with the application's loader whatever thread first asks (a grid's, in a cluster).
      */
-    private final JsonProvider json = provider();
-
-    private static JsonProvider provider() {
-        Thread thread = Thread.currentThread();
-        ClassLoader caller = thread.getContextClassLoader();
-        thread.setContextClassLoader(TurnRecorder.class.getClassLoader());
-        try {
-            return JsonProvider.provider();
-        } finally {
-            thread.setContextClassLoader(caller);
-        }
-    }
+    private final JsonProvider json = ContextClassLoader.get(TurnRecorder.class.getClassLoader(),
+            JsonProvider::provider);
 
     @Inject
     private ConversationHistory history;

@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A CPU profile of a running JVM over one load: async-profiler (the test dependency
@@ -49,13 +47,7 @@ record CpuProfile(Path library, long pid, Path file) {
     }
 
     private void agent(String options) throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         // quoted, or jcmd would read the options' '=' as its own argument syntax
-        Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), "JVMTI.agent_load",
-                library.toString(), '"' + options + '"')).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0 || output.contains("ERROR")) {
-            throw new IOException("jcmd " + pid + " JVMTI.agent_load " + options + " failed: " + output.strip());
-        }
+        Jcmd.run(pid, "JVMTI.agent_load", library.toString(), '"' + options + '"');
     }
 }

@@ -2,11 +2,9 @@ package org.agentstream.benchmark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -22,13 +20,7 @@ record JitActivity(double cpuS, double processCpuS, long compiles, long invalida
     /** The JIT's work so far, or empty when {@code pid} is no HotSpot JVM jcmd can read. */
     static Optional<JitActivity> of(long pid) {
         try {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "PerfCounter.print")
-                    .redirectErrorStream(true).start();
-            String counters = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                return Optional.empty();
-            }
+            String counters = Jcmd.run(pid, "PerfCounter.print");
             long compiles = counter(counters, "sun.ci.totalCompiles");
             double processCpuS = ProcessWatch.read(pid).cpuNanos() / 1e9;
             return compiles < 0 ? Optional.empty() : Optional.of(new JitActivity(compilerCpuS(pid), processCpuS,

@@ -6,11 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -77,14 +75,7 @@ final class ServerProfile {
     }
 
     private void jcmd(String... command) throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        List<String> line = Stream.concat(Stream.of(jcmd.toString(), Long.toString(pid)), Stream.of(command))
-                .toList();
-        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IOException(String.join(" ", line) + " failed: " + output);
-        }
+        Jcmd.run(pid, command);
     }
 
     /** Each thread's user and system CPU ticks, summed by name with its digits folded ({@code GC Thread#N}). */
