@@ -36,7 +36,7 @@ import org.agentstream.testing.fixtures.WildFlyCluster;
  * <p>{@code mvn package -DskipTests exec:java@compare-cluster -Dbench.cluster=wildfly|payara}, with
  * {@code -Dbench.loads=echo:100,echo:1000}, {@code -Dbench.warmup=echo:500,echo:500,echo:500} (each run every way,
  * discarded) and {@code -Dbench.timeout-s=120}. The server alone runs beside the cluster: WildFly on port offset 3300,
- * Payara Server's domain on ports from 47000.
+ * Payara Server's domain on ports from 27000.
  */
 public final class ClusterComparison {
 
@@ -45,8 +45,8 @@ public final class ClusterComparison {
     private static final List<Integer> WILDFLY_NODE_OFFSETS = List.of(3000, 3100);
     private static final int WILDFLY_BALANCER_OFFSET = 3200;
     private static final int WILDFLY_ALONE_OFFSET = 3300;
-    /** The server alone's Payara domain: admin port 47048, HTTP 47080. */
-    private static final int PAYARA_ALONE_PORT_BASE = 47000;
+    /** The server alone's Payara domain: admin port 27048, HTTP 27080. */
+    private static final int PAYARA_ALONE_PORT_BASE = 27000;
     private static final Duration QUIET_WITHIN = Duration.ofSeconds(15);
     private static final Duration OPEN_WITHIN = Duration.ofSeconds(60);
     private static final LoadBenchmark.Load PROBE = LoadBenchmark.Load.of(LoadBenchmark.Load.ECHO, 4, 5);
