@@ -125,6 +125,8 @@ export class Reply {
  *                   reply that was streaming when the last one dropped; reply.resuming until a frame about it comes
  * - `stream_end`   {reply, frame}  the server's stream_end; or, with status "interrupted", the error frame that ended
  *                   a resumed reply, or null when the reply could not be resumed (see below)
+ * - `timing_recorded` {frame}  the server counted this client's timing report of a reply (frame.batched: its
+ *                   verdict); sent after each stream_end while reportTiming is on
  * - `error`        {reply, frame}  an error frame; reply is null when it answers no message of this client.
  *                   An error frame refusing a request (listAgents, listConversations, history, deleteConversation)
  *                   rejects that request's promise instead.
@@ -149,6 +151,9 @@ export class Reply {
  */
 const FINAL_CLOSE_REASONS = new Set(["signed_out", "sign_in_required", "too_many_connections"]);
 
+/** A timing report's spans are at most a day (the server refuses more). */
+const MAX_SPAN_MS = 86400000;
+
 export class AgentStreamClient extends EventTarget {
   /**
    * @param {object} [options]
@@ -156,10 +161,16 @@ export class AgentStreamClient extends EventTarget {
    * @param {number} [options.initialDelayMs=500] first reconnect delay
    * @param {number} [options.maxDelayMs=15000] the delay doubles per failed attempt up to this
    * @param {boolean} [options.reconnect=true] reconnect after a dropped connection
+   * @param {boolean} [options.reportTiming=true] at each reply's stream_end, tell the server how the reply arrived (a
+   *   `timing` frame: its chunks, the gaps between them that arrived batched, the receive and send spans), so that
+   *   operators see in the server's metrics whether their users get the stream in real time
    */
-  constructor({ url = defaultChatUrl(), initialDelayMs = 500, maxDelayMs = 15000, reconnect = true } = {}) {
+  constructor({
+    url = defaultChatUrl(), initialDelayMs = 500, maxDelayMs = 15000, reconnect = true, reportTiming = true,
+  } = {}) {
     super();
     this.url = url;
+    this.reportTiming = reportTiming;
     this.initialDelayMs = initialDelayMs;
     this.maxDelayMs = maxDelayMs;
     this.reconnect = reconnect;
@@ -489,9 +500,15 @@ export class AgentStreamClient extends EventTarget {
       }
       case "stream_end": {
         const reply = this._byMessageId.get(frame.messageId);
-        if (reply) this._end(reply, frame.status, frame);
+        if (reply) {
+          this._end(reply, frame.status, frame);
+          if (this.reportTiming) this._reportTiming(reply);
+        }
         break;
       }
+      case "timing_recorded":
+        this._emit("timing_recorded", { frame });
+        break;
       case "error": {
         if (this._refuse(frame)) break;
         const reply = (frame.messageId && this._byMessageId.get(frame.messageId))
@@ -514,6 +531,17 @@ export class AgentStreamClient extends EventTarget {
       default:
         break;
     }
+  }
+
+  /** Tells the server how a reply that ended here arrived: the `timing` frame of docs/protocol.md. */
+  _reportTiming(reply) {
+    if (reply.chunks.length === 0) return;
+    const timing = reply.timing();
+    const ms = (value) => Math.min(MAX_SPAN_MS, Math.max(0, Math.round(value * 1000) / 1000));
+    this._send({
+      type: "timing", messageId: reply.messageId, chunks: timing.chunks, batched: timing.batchedGaps,
+      receiveSpanMs: ms(timing.receiveSpanMs), sendSpanMs: ms(timing.sendSpanMs),
+    });
   }
 
   _end(reply, status, frame) {

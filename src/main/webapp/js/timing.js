@@ -25,6 +25,7 @@
  * @property {number} p99Ms           99th percentile of |receive gap - send gap| over the judged gaps
  * @property {number} batchedChunks   chunks that arrived within 1 ms of a neighbour the server sent >= 1 ms apart
  *                                    (judged gaps only)
+ * @property {number} batchedGaps     judged gaps whose two chunks were sent >= 1 ms apart and arrived closer
  * @property {boolean} realTime       one judged gap or more, and at most maxBatchedShare of them batched
  * @property {string} verdict         "real-time" or "batched: N chunks arrived within 1 ms of each other", plus
  *                                    p50/p99, plus what was left out
@@ -95,7 +96,7 @@ export function analyzeTiming(chunks, { maxBatchedShare = 0.05 } = {}) {
   return {
     chunks: chunks.length, sendGapsMs, receiveGapsMs, judged, replayedChunks, sendSpanMs, receiveSpanMs,
     spanRatio: sendSpanMs > 0 ? receiveSpanMs / sendSpanMs : 0,
-    p50Ms, p99Ms, batchedChunks, realTime, verdict,
+    p50Ms, p99Ms, batchedChunks, batchedGaps, realTime, verdict,
   };
 }
 

@@ -16,6 +16,7 @@ import org.agentstream.access.AccessSettings;
 import org.agentstream.access.CloseReasons;
 import org.agentstream.access.OwnerConnections;
 import org.agentstream.access.Owners;
+import org.agentstream.metrics.ChatMeters;
 import org.agentstream.streaming.StreamSettings;
 import org.agentstream.turns.ChatConnection;
 import org.agentstream.turns.ChatTurns;
@@ -57,6 +58,9 @@ public class ChatEndpoint {
     @Inject
     private OwnerConnections connections;
 
+    @Inject
+    private ChatMeters meters;
+
     private String connectionId;
     private ChatConnection connection;
     private SessionOutbox outbox;
@@ -77,7 +81,8 @@ public class ChatEndpoint {
             // only when it changes: Payara's Tyrus schedules a managed task for each call (see WebSocketTransport)
             session.setMaxIdleTimeout(idleTimeoutMs);
         }
-        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec);
+        outbox = new SessionOutbox(new WebSocketTransport(session.getBasicRemote(), streamSettings.flush()), codec,
+                meters);
         connection = ChatConnection.of(Owners.of(session), outbox);
         slowClients.opened(session, outbox);
         if (session.getUserPrincipal() == null && access.signInRequired()) {

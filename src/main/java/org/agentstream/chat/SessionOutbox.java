@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.metrics.FrameMeters;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.StreamStatus;
 import org.agentstream.turns.Outbox;
@@ -38,6 +39,7 @@ final class SessionOutbox implements Outbox {
 
     private final FrameTransport transport;
     private final FrameCodec codec;
+    private final FrameMeters meters;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private volatile boolean closed;
@@ -46,12 +48,20 @@ final class SessionOutbox implements Outbox {
     private static final long IDLE = Long.MIN_VALUE;
 
     SessionOutbox(FrameTransport transport, FrameCodec codec) {
+        this(transport, codec, FrameMeters.NONE);
+    }
+
+    SessionOutbox(FrameTransport transport, FrameCodec codec, FrameMeters meters) {
         this.transport = transport;
         this.codec = codec;
+        this.meters = meters;
     }
 
     @Override
     public void send(OutboundFrame frame) {
+        if (frame instanceof OutboundFrame.Error error) {
+            meters.errorSent(error.code());
+        }
         enqueue(new Pending(frame, null, 0, null, null, LIVE));
     }
 
@@ -79,6 +89,7 @@ final class SessionOutbox implements Outbox {
 
     @Override
     public void replayed(String messageId, int seq, String delta, long sentNanos) {
+        meters.replayedChunk();
         enqueue(new Pending(null, messageId, seq, delta, null, sentNanos));
     }
 

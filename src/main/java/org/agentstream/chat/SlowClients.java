@@ -1,5 +1,6 @@
 package org.agentstream.chat;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.metrics.ChatMeters;
 
 /**
  * The open chat connections, watched for clients that stopped reading. A send to such a client blocks once the
@@ -35,8 +37,16 @@ public class SlowClients {
     @Inject
     private ChatSettings settings;
 
+    @Inject
+    private ChatMeters meters;
+
     private final Map<Session, SessionOutbox> open = new ConcurrentHashMap<>();
     private ScheduledFuture<?> watch;
+
+    @PostConstruct
+    void countConnections() {
+        meters.gauge("agentstream.connections", "Chat connections open on this node", null, open::size);
+    }
 
     void opened(Session session, SessionOutbox outbox) {
         open.put(session, outbox);

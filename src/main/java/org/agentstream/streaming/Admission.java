@@ -25,6 +25,8 @@ public final class Admission {
     private final ReplyStream stream;
     private final Duration resumeWindow;
     private final StreamingCore core;
+    /** When the message arrived ({@link StreamingCore#nanoClock()}): its reply's first chunk is timed from then. */
+    private final long arrivedNanos;
     private final AtomicBoolean settled = new AtomicBoolean();
     /** The connection the reply streams on, or null once it ended; guarded by this. */
     private ConnectionStreams holder;
@@ -40,6 +42,7 @@ public final class Admission {
         this.replyTo = replyTo;
         this.resumeWindow = values.resumeWindow();
         this.core = core;
+        this.arrivedNanos = core.nanoClock().getAsLong();
         String messageId = UUID.randomUUID().toString();
         this.stream = new ReplyStream(messageId, replyTo, sink, core.timer(), core.nanoClock(),
                 values.pause().toNanos(), values.bufferChunks(), values.resumption(),
@@ -106,6 +109,7 @@ public final class Admission {
             return;
         }
         String messageId = stream.messageId();
+        stream.observe(core.observers().reply(agentName, messageId), arrivedNanos);
         core.directory().started(this, turn);
         try {
             core.timer().newTimeout(() -> {

@@ -58,6 +58,7 @@ record ReplyEffects(ReplyStream reply, String replyTo, ReplyLife life, StepTimer
         ending.logFailure(messageId());
         // The end is recorded (the reply queued for storage, its place freed) before the client hears of it, so
         // whatever the client asks once it has stream_end (the history, the next turn) comes after it.
+        reply.observeEnd(ending);
         onEnd.accept(reply, ending.status());
         toClient(() -> ending.tell(messageId(), replyTo));
     }

@@ -33,8 +33,7 @@ public final class ReplyStream implements ConnectionReply {
         public static final Resumption NONE = new Resumption(0, 0);
     }
 
-    /** What a {@code resume} did. */
-    public enum Resumed { RESUMED, ALREADY_HERE }
+    public enum Resumed { RESUMED, ALREADY_HERE } // what a resume did
 
     /**
      * One client's hold on the reply, with the chunk in flight to it and, after a resume, what it is to be sent from
@@ -42,9 +41,8 @@ public final class ReplyStream implements ConnectionReply {
      */
     final class Attachment implements ReplySink.Delivery {
         final ReplySink sink;
-        /** The chunk handed to this client and not yet reported written, or -1; guarded by the stream's lock. */
+        /** The chunk handed to this client and not yet reported written (or -1), and when; under the stream's lock. */
         private int inFlightSeq = -1;
-        /** When that chunk was handed over. */
         private long inFlightAt;
         /** What this client is still to be sent from the log, or null; guarded by the stream's lock. */
         private Replay replay;
@@ -96,6 +94,11 @@ public final class ReplyStream implements ConnectionReply {
     private int owedDemand;
     /** The end of the window a resume closed, to be cancelled by its {@link #sendOn()}. */
     private StepTimer.Timeout staleWindow;
+    /** When the last live chunk to the attached client was written; Long.MIN_VALUE: none since it attached. */
+    private long lastLiveSend = Long.MIN_VALUE;
+    /** Hears each write, for the metrics, with when its message arrived; set before the reply starts. */
+    private volatile ReplyObserver observer = ReplyObserver.NONE;
+    private volatile long arrivedNanos;
 
     /** A reply whose chunks are logged in this node's memory. */
     public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
@@ -139,7 +142,17 @@ public final class ReplyStream implements ConnectionReply {
 
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
     public void start(Supplier<Flow.Publisher<String>> reply) {
-        life.start(reply);
+        observer.starting(() -> life.start(reply));
+    }
+
+    /** Reports the reply's writes and end to {@code to}, timed from {@code arrived}; called before it starts. */
+    void observe(ReplyObserver to, long arrived) {
+        arrivedNanos = arrived;
+        observer = to;
+    }
+
+    void observeEnd(Ending ending) {
+        observer.ended(ending.status(), ending.outcome().chunks(), nanoClock.getAsLong() - arrivedNanos);
     }
 
     /** The client asked to stop: the agent is told to stop and the reply ends as cancelled. */
@@ -204,6 +217,7 @@ public final class ReplyStream implements ConnectionReply {
                 }
                 generation = window.open(client.sink);
                 attached = null;
+                lastLiveSend = Long.MIN_VALUE;
             }
         }
         if (ending != null) {
@@ -271,6 +285,7 @@ public final class ReplyStream implements ConnectionReply {
                 owedDemand++; // its delivery is ignored from now on
             }
             attached = new Attachment(sink, new Replay(Math.max(-1, afterSeq), ended));
+            lastLiveSend = Long.MIN_VALUE; // a gap across the resume measures the client's absence, not the pacing
             StepTimer.Timeout closed = window.close();
             if (closed != null) {
                 staleWindow = closed;
@@ -293,17 +308,31 @@ public final class ReplyStream implements ConnectionReply {
     }
 
     private void delivered(Attachment to, long sentNanos) {
+        boolean first;
+        boolean live;
+        long gap;
         synchronized (lock) {
             if (!to.inFlight()) {
                 return;
             }
             // written, even if the reply was lost or moved meanwhile: the log keeps when, for a replay
             log.written(to.inFlightSeq, sentNanos);
+            first = to.inFlightSeq == 0;
             to.inFlightSeq = -1;
-            if (to != attached) {
-                return;
+            live = to == attached;
+            gap = live && lastLiveSend != Long.MIN_VALUE ? sentNanos - lastLiveSend : -1;
+            if (live) {
+                lastLiveSend = sentNanos;
+                pace.sent(sentNanos);
             }
-            pace.sent(sentNanos);
+        }
+        if (first) {
+            observer.firstChunk(sentNanos - arrivedNanos);
+        } else if (gap >= 0) {
+            observer.sendGap(gap);
+        }
+        if (!live) {
+            return;
         }
         // Ask the agent for one more chunk while holding the loop, so a chunk it produces at once is sent from
         // here (a sending thread) rather than through another timer.

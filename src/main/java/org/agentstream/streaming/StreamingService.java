@@ -36,6 +36,9 @@ public class StreamingService {
     @Inject
     private ReplyDirectory directory;
 
+    @Inject
+    private ReplyObserver.Factory observers;
+
     private LongSupplier nanoClock = System::nanoTime;
     private final ActiveReplies active = new ActiveReplies();
     private final StreamCounters counters = new StreamCounters();
@@ -55,11 +58,18 @@ public class StreamingService {
     /** Outside a container, with the timer's own clock and {@code directory} to resume replies through. */
     public StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings,
             ReplyDirectory directory) {
+        this(timer, nanoClock, settings, directory, ReplyObserver.Factory.NONE);
+    }
+
+    /** Outside a container, with {@code observers} timing each reply. */
+    public StreamingService(StepTimer timer, LongSupplier nanoClock, StreamSettings settings,
+            ReplyDirectory directory, ReplyObserver.Factory observers) {
         this.nanoClock = nanoClock;
         this.settings = settings;
         this.scheduler = new ReplyScheduler(timer);
         this.owners = new LocalOwnerReplies();
         this.directory = directory;
+        this.observers = observers;
         assemble();
     }
 
@@ -67,7 +77,7 @@ public class StreamingService {
     @PostConstruct
     void assemble() {
         AdmissionRules rules = new AdmissionRules(active, owners, scheduler.measuredTimer(), counters);
-        core = new StreamingCore(scheduler.timer(), nanoClock, rules, overdue, directory, counters);
+        core = new StreamingCore(scheduler.timer(), nanoClock, rules, overdue, directory, counters, observers);
     }
 
     /**

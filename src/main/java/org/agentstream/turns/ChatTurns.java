@@ -3,6 +3,7 @@ package org.agentstream.turns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,6 +18,8 @@ import org.agentstream.history.ConversationHistory;
 import org.agentstream.history.ReplyText;
 import org.agentstream.history.StoredReply;
 import org.agentstream.history.UserTurn;
+import org.agentstream.metrics.ChatMeters;
+import org.agentstream.metrics.ClientVerdict;
 import org.agentstream.streaming.Admission;
 import org.agentstream.streaming.StreamingService;
 import org.agentstream.wire.ErrorCode;
@@ -36,6 +39,8 @@ public class ChatTurns {
     private static final CompletionStage<Void> ANSWERED = CompletableFuture.completedStage(null);
     /** The rate's key for an owner's requests for stored conversations, beside the key of their messages. */
     private static final String REQUESTS = "requests ";
+    /** The rate's key for an owner's timing reports, which may come as often as their messages. */
+    private static final String TIMING = "timing ";
 
     @Inject
     private AgentDirectory agents;
@@ -55,6 +60,9 @@ public class ChatTurns {
     @Inject
     private TurnRecorder recorder;
 
+    @Inject
+    private ChatMeters meters;
+
     /** Answers one well-formed frame of the protocol on {@code connection}. */
     public CompletionStage<Void> handle(ChatConnection connection, InboundFrame inbound) {
         return switch (inbound.type()) {
@@ -67,6 +75,10 @@ public class ChatTurns {
             }
             case "conversations", "history", "delete_conversation" ->
                     withinRequestRate(connection, inbound) ? stored(connection, inbound) : ANSWERED;
+            case "timing" -> {
+                timing(connection, inbound);
+                yield ANSWERED;
+            }
             default -> throw new IllegalStateException("decode accepts no other type: " + inbound.type());
         };
     }
@@ -163,7 +175,10 @@ public class ChatTurns {
     private CompletionStage<Void> resume(ChatConnection connection, InboundFrame inbound) {
         Outbox outbox = connection.outbox();
         return switch (streaming.resume(connection.streams(), outbox, inbound.messageId(), inbound.afterSeq())) {
-            case RESUMED -> ANSWERED; // the outbox sends what the client missed, then the rest
+            case RESUMED -> {
+                meters.resumed(true);
+                yield ANSWERED; // the outbox sends what the client missed, then the rest
+            }
             case ALREADY_HERE -> {
                 outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.ALREADY_STREAMING,
                         "reply \"" + inbound.messageId() + "\" already streams on this connection; nothing is sent"
@@ -172,11 +187,44 @@ public class ChatTurns {
             }
             case UNKNOWN -> !withinRequestRate(connection, inbound) ? ANSWERED
                     : answer(history.storedReply(connection.owner(), inbound.messageId()),
-                    stored -> stored.ifPresentOrElse(found -> replayStored(outbox, found, inbound.afterSeq()),
+                    stored -> stored.ifPresentOrElse(found -> {
+                        meters.resumed(false);
+                        replayStored(outbox, found, inbound.afterSeq());
+                    },
                             () -> outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(),
                                     ErrorCode.UNKNOWN_MESSAGE, "there is no reply \"" + inbound.messageId()
                                             + "\" to resume", null))));
         };
+    }
+
+    /**
+     * A client's report of how a reply that ended on this connection arrived: counted once per reply, for replies of
+     * no more chunks than it sent, at most as often as its owner may send messages; anything else changes no meter.
+     */
+    private void timing(ChatConnection connection, InboundFrame inbound) {
+        Outbox outbox = connection.outbox();
+        int perMinute = access.maxMessagesPerMinute();
+        OptionalLong wait = messageRate.tryTake(TIMING + connection.owner(), perMinute, System.nanoTime());
+        if (wait.isPresent()) {
+            rateLimited(outbox, inbound.id(), inbound.messageId(), perMinute, "timing reports", wait.getAsLong());
+            return;
+        }
+        OptionalInt sent = connection.outbox().claimReport(inbound.messageId());
+        if (sent.isEmpty()) {
+            outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.UNKNOWN_MESSAGE,
+                    "no reply \"" + inbound.messageId() + "\" ended on this connection without a timing report", null));
+            return;
+        }
+        if (inbound.chunks() > sent.getAsInt()) {
+            outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.BAD_FRAME,
+                    "reply \"" + inbound.messageId() + "\" sent " + sent.getAsInt() + " chunks, not "
+                            + inbound.chunks() + "; the report is not counted", null));
+            return;
+        }
+        ClientVerdict verdict = ClientVerdict.of(inbound.chunks(), inbound.batched(), inbound.receiveSpanMs(),
+                inbound.sendSpanMs());
+        meters.clientReported(verdict);
+        outbox.send(new OutboundFrame.TimingRecorded(inbound.id(), inbound.messageId(), verdict.batched()));
     }
 
     /**

@@ -67,11 +67,14 @@ public class FrameCodec {
                 continue;
             }
             boolean fits = field.getType() == String.class ? kind == FrameScanner.Kind.STRING
-                    : kind == FrameScanner.Kind.INTEGER;
+                    : field.getType() == Double.class
+                            ? kind == FrameScanner.Kind.INTEGER || kind == FrameScanner.Kind.NUMBER
+                            : kind == FrameScanner.Kind.INTEGER;
             if (!fits) {
                 throw new BadFrame(replyTo, "\"" + field.getName() + "\" must be a JSON "
-                        + (field.getType() == String.class ? "string" : "integer of at most 32 bits") + ", not "
-                        + kind.name().toLowerCase(java.util.Locale.ROOT));
+                        + (field.getType() == String.class ? "string"
+                                : field.getType() == Double.class ? "number" : "integer of at most 32 bits")
+                        + ", not " + kind.name().toLowerCase(java.util.Locale.ROOT));
             }
         }
     }

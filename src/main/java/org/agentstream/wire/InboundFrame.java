@@ -3,13 +3,17 @@ package org.agentstream.wire;
 /**
  * A frame from the client, any type: {@code message} uses id, agent, content and conversationId; {@code cancel}
  * uses messageId; {@code resume} uses messageId and afterSeq; {@code history} and {@code delete_conversation} use
- * conversationId; {@code agents} and {@code conversations} use nothing else.
+ * conversationId; {@code agents} and {@code conversations} use nothing else; {@code timing} (a client's report of
+ * how one reply arrived) uses messageId, chunks, batched, receiveSpanMs and sendSpanMs.
  */
 public record InboundFrame(String type, String id, String agent, String content, String conversationId,
-        String messageId, Integer afterSeq) {
+        String messageId, Integer afterSeq, Integer chunks, Integer batched, Double receiveSpanMs,
+        Double sendSpanMs) {
 
     /** Longer is no conversation id the server gave out. */
     static final int MAX_CONVERSATION_ID = 64;
+    /** A timing report's spans are at most a day: no reply streams that long. */
+    public static final double MAX_SPAN_MS = 86_400_000;
 
     /** What is missing, empty or malformed for this frame's type, or null when the frame is complete. */
     public String problem() {
@@ -31,9 +35,29 @@ public record InboundFrame(String type, String id, String agent, String content,
             case "history", "delete_conversation" ->
                     isBlank(conversationId) ? "a " + type + " needs a non-empty \"conversationId\"" : null;
             case "agents", "conversations" -> null;
+            case "timing" -> timingProblem();
             default -> "unknown frame type \"" + type + "\"; expected message, cancel, resume, agents, "
-                    + "conversations, history or delete_conversation";
+                    + "conversations, history, delete_conversation or timing";
         };
+    }
+
+    private String timingProblem() {
+        if (isBlank(messageId)) {
+            return "a timing report needs a non-empty \"messageId\"";
+        }
+        if (chunks == null || batched == null || receiveSpanMs == null || sendSpanMs == null) {
+            return "a timing report needs \"chunks\", \"batched\", \"receiveSpanMs\" and \"sendSpanMs\"";
+        }
+        if (chunks < 1) {
+            return "\"chunks\" is 1 or more";
+        }
+        if (batched < 0 || batched >= chunks) {
+            return "\"batched\" counts gaps between the chunks: 0 to chunks - 1";
+        }
+        if (!(receiveSpanMs >= 0 && receiveSpanMs <= MAX_SPAN_MS && sendSpanMs >= 0 && sendSpanMs <= MAX_SPAN_MS)) {
+            return "\"receiveSpanMs\" and \"sendSpanMs\" are milliseconds from 0 to " + (long) MAX_SPAN_MS;
+        }
+        return null;
     }
 
     private static boolean isBlank(String value) {

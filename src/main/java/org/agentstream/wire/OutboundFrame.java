@@ -43,6 +43,17 @@ public sealed interface OutboundFrame {
         }
     }
 
+    /**
+     * The answer to a client's {@code timing} report: it was counted, and whether the server judges the reply to have
+     * arrived batched (the rule of docs/protocol.md).
+     */
+    @JsonbPropertyOrder({"type", "replyTo", "messageId", "batched"})
+    record TimingRecorded(String type, String replyTo, String messageId, boolean batched) implements OutboundFrame {
+        public TimingRecorded(String replyTo, String messageId, boolean batched) {
+            this("timing_recorded", replyTo, messageId, batched);
+        }
+    }
+
     @JsonbPropertyOrder({"type", "replyTo", "messageId", "code", "message", "retryAfterMs"})
     record Error(String type, String replyTo, String messageId, String code, String message, Long retryAfterMs)
             implements OutboundFrame {

@@ -366,4 +366,35 @@ class StreamingServiceTest {
         assertEquals(StreamStatus.COMPLETE, ended.get(0).status());
         assertEquals(soFar.sentNanos()[1], ended.get(0).sentNanos()[1], "a chunk keeps its send time");
     }
+
+    @Test
+    void eachReplyIsTimedFromItsArrivalToItsFirstChunkBetweenItsChunksAndToItsEnd() {
+        List<String> heard = new ArrayList<>();
+        ReplyObserver.Factory observers = (agent, messageId) -> new ReplyObserver() {
+            @Override
+            public void firstChunk(long nanos) {
+                heard.add(agent + " first " + TimeUnit.NANOSECONDS.toMillis(nanos));
+            }
+
+            @Override
+            public void sendGap(long nanos) {
+                heard.add("gap " + TimeUnit.NANOSECONDS.toMillis(nanos));
+            }
+
+            @Override
+            public void ended(StreamStatus status, int chunks, long nanos) {
+                heard.add(status + " " + chunks + " chunks " + TimeUnit.NANOSECONDS.toMillis(nanos));
+            }
+        };
+        StreamingService service = new StreamingService(time, time::nanoTime, limits(3, 16),
+                new LocalReplyDirectory(time), observers);
+        ConnectionStreams connection = new ConnectionStreams("owner", sink);
+        service.admit(connection, sink, "c1").orElseThrow().start("echo", null, () -> {
+            time.advance(TimeUnit.MILLISECONDS.toNanos(7)); // the agent takes 7 ms to produce its first chunk
+            return ChunkPublisher.immediate(List.of("a ", "b ", "c").iterator());
+        }, null);
+        time.runUntilIdle(TimeUnit.SECONDS.toNanos(10));
+
+        assertEquals(List.of("echo first 7", "gap 10", "gap 10", "COMPLETE 3 chunks 27"), heard);
+    }
 }

@@ -10,6 +10,7 @@ import org.agentstream.access.LocalMessageRate;
 import org.agentstream.access.LocalOwnerConnections;
 import org.agentstream.access.LocalSignInFailures;
 import org.agentstream.cluster.ClusterSeams;
+import org.agentstream.metrics.ChatMeters;
 import org.agentstream.testing.doubles.RecordingSink;
 import org.agentstream.timing.StepTimer;
 import org.jboss.weld.junit5.EnableWeld;
@@ -27,7 +28,7 @@ class StreamingWiringTest {
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(StreamingService.class, ReplyScheduler.class, StreamSettings.class,
             LocalReplyDirectory.class, LocalOwnerReplies.class, ClusterSeams.class, LocalOwnerConnections.class,
-            LocalMessageRate.class, LocalSignInFailures.class).build();
+            LocalMessageRate.class, LocalSignInFailures.class, ChatMeters.class).build();
 
     @Inject
     StreamingService streaming;

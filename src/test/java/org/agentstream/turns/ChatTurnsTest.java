@@ -22,6 +22,7 @@ import org.agentstream.history.ConversationHistory;
 import org.agentstream.history.ConversationRepository;
 import org.agentstream.history.HistoryDatabase;
 import org.agentstream.history.HistorySettings;
+import org.agentstream.metrics.ChatMeters;
 import org.agentstream.streaming.StreamSettings;
 import org.agentstream.streaming.StreamingService;
 import org.agentstream.testing.doubles.RecordingOutbox;
@@ -73,7 +74,8 @@ class ChatTurnsTest {
     };
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(ChatTurns.class, TurnRecorder.class, AgentDirectory.class, EchoAgent.class)
+    WeldInitiator weld = WeldInitiator.from(ChatTurns.class, TurnRecorder.class, AgentDirectory.class, EchoAgent.class,
+                    ChatMeters.class)
             .addBeans(MockBean.builder().types(StepTimer.class).creating(time).build(),
                     MockBean.builder().types(StreamingService.class).creating(streaming).build(),
                     MockBean.builder().types(ConversationHistory.class).creating(history).build(),
@@ -83,6 +85,9 @@ class ChatTurnsTest {
 
     @Inject
     ChatTurns turns;
+
+    @Inject
+    ChatMeters meters;
 
     @AfterEach
     void closeDatabase() {
@@ -99,11 +104,11 @@ class ChatTurnsTest {
     }
 
     private static InboundFrame message(String id, String content, String conversationId) {
-        return new InboundFrame("message", id, "echo", content, conversationId, null, null);
+        return frame("message", id, "echo", content, conversationId, null, null);
     }
 
     private static InboundFrame request(String type, String id, String conversationId) {
-        return new InboundFrame(type, id, null, null, conversationId, null, null);
+        return frame(type, id, null, null, conversationId, null, null);
     }
 
     private static void answered(CompletionStage<Void> stage) throws Exception {
@@ -115,8 +120,12 @@ class ChatTurnsTest {
         answered(turns.handle(connection, message("first", content, null)));
         time.runUntilIdle(TEN_SECONDS);
         answered(turns.handle(connection, request("conversations", "list", null)));
-        return ((RecordingOutbox) connection.outbox()).frames(OutboundFrame.Conversations.class).get(0)
+        return recorded(connection).frames(OutboundFrame.Conversations.class).get(0)
                 .conversations().get(0).conversationId();
+    }
+
+    private static RecordingOutbox recorded(ChatConnection connection) {
+        return (RecordingOutbox) connection.outbox().delegate();
     }
 
     private static List<String> kinds(RecordingOutbox outbox) {
@@ -129,7 +138,7 @@ class ChatTurnsTest {
         answered(turns.handle(alice, message("m1", "hello there", null)));
         time.runUntilIdle(TEN_SECONDS);
 
-        RecordingOutbox outbox = (RecordingOutbox) alice.outbox();
+        RecordingOutbox outbox = recorded(alice);
         assertEquals(List.of("start", "chunk", "end:complete"), kinds(outbox));
         assertEquals("hello there", String.join("", outbox.replies().chunks().stream().map(Event::text).toList()));
         assertTrue(history.awaitPending(Duration.ofSeconds(5)));
@@ -147,9 +156,9 @@ class ChatTurnsTest {
     @Test
     void anUnknownAgentGetsAnErrorFrameAndNothingStreams() throws Exception {
         ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
-        answered(turns.handle(alice, new InboundFrame("message", "m1", "nobody", "hi", null, null, null)));
+        answered(turns.handle(alice, frame("message", "m1", "nobody", "hi", null, null, null)));
 
-        RecordingOutbox outbox = (RecordingOutbox) alice.outbox();
+        RecordingOutbox outbox = recorded(alice);
         assertEquals("unknown_agent", outbox.frames(OutboundFrame.Error.class).get(0).code());
         assertEquals(List.of(), outbox.replies().events());
         assertEquals(0, streaming.stats().activeStreams());
@@ -162,7 +171,7 @@ class ChatTurnsTest {
         answered(turns.handle(alice, message("m1", "one", null)));
         answered(turns.handle(alice, message("m2", "two", null)));
 
-        OutboundFrame.Error refused = ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Error.class).get(0);
+        OutboundFrame.Error refused = recorded(alice).frames(OutboundFrame.Error.class).get(0);
         assertEquals("rate_limited", refused.code());
         assertEquals("m2", refused.replyTo());
         assertNotNull(refused.retryAfterMs());
@@ -173,7 +182,7 @@ class ChatTurnsTest {
         ChatConnection bob = ChatConnection.of("user:bob", new RecordingOutbox(time::nanoTime));
         answered(turns.handle(bob, message("m3", "three", null)));
         time.runUntilIdle(TEN_SECONDS);
-        assertTrue(kinds((RecordingOutbox) bob.outbox()).contains("end:complete"),
+        assertTrue(kinds(recorded(bob)).contains("end:complete"),
                 "another owner has a rate of their own");
     }
 
@@ -184,9 +193,9 @@ class ChatTurnsTest {
         answered(turns.handle(flood, request("conversations", "l1", null)));
         answered(turns.handle(flood, request("history", "h1", "no-such-conversation")));
         answered(turns.handle(flood, request("delete_conversation", "d1", "no-such-conversation")));
-        answered(turns.handle(flood, new InboundFrame("resume", "r1", null, null, null, "no-such-reply", 0)));
+        answered(turns.handle(flood, frame("resume", "r1", null, null, null, "no-such-reply", 0)));
 
-        List<OutboundFrame.Error> errors = ((RecordingOutbox) flood.outbox()).frames(OutboundFrame.Error.class);
+        List<OutboundFrame.Error> errors = recorded(flood).frames(OutboundFrame.Error.class);
         assertEquals(List.of("unknown_conversation", "rate_limited", "rate_limited"),
                 errors.stream().map(OutboundFrame.Error::code).toList());
         assertEquals(List.of("d1", "r1"), errors.subList(1, 3).stream().map(OutboundFrame.Error::replyTo).toList());
@@ -194,7 +203,7 @@ class ChatTurnsTest {
 
         ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
         answered(turns.handle(alice, request("conversations", "l2", null)));
-        assertEquals(1, ((RecordingOutbox) alice.outbox()).frames(OutboundFrame.Conversations.class).size(),
+        assertEquals(1, recorded(alice).frames(OutboundFrame.Conversations.class).size(),
                 "another owner's requests count for them alone");
     }
 
@@ -208,7 +217,7 @@ class ChatTurnsTest {
         answered(turns.handle(mallory, message("m2", "mine now", aliceConversation)));
         answered(turns.handle(mallory, request("delete_conversation", "d1", aliceConversation)));
 
-        RecordingOutbox outbox = (RecordingOutbox) mallory.outbox();
+        RecordingOutbox outbox = recorded(mallory);
         assertEquals(List.of("unknown_conversation", "unknown_conversation", "unknown_conversation"),
                 outbox.frames(OutboundFrame.Error.class).stream().map(OutboundFrame.Error::code).toList());
         assertEquals(List.of(), outbox.replies().events());
@@ -233,16 +242,16 @@ class ChatTurnsTest {
         ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
         answered(turns.handle(alice, message("m1", "one two three", null)));
         time.runUntilIdle(TEN_SECONDS);
-        List<Event> sent = ((RecordingOutbox) alice.outbox()).replies().chunks();
+        List<Event> sent = recorded(alice).replies().chunks();
         String messageId = sent.get(0).messageId();
         assertTrue(history.awaitPending(Duration.ofSeconds(5)));
         time.advance(TimeUnit.SECONDS.toNanos(31)); // past the resume window: only the database has it
         time.runUntilIdle(TEN_SECONDS);
 
         ChatConnection reloaded = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
-        answered(turns.handle(reloaded, new InboundFrame("resume", "r1", null, null, null, messageId, 0)));
+        answered(turns.handle(reloaded, frame("resume", "r1", null, null, null, messageId, 0)));
 
-        RecordingOutbox outbox = (RecordingOutbox) reloaded.outbox();
+        RecordingOutbox outbox = recorded(reloaded);
         List<Event> replayed = outbox.replies().events();
         assertEquals(sent.subList(1, sent.size()).stream().map(Event::text).toList(),
                 replayed.stream().map(Event::text).toList(), "every chunk after seq 0, once");
@@ -252,8 +261,107 @@ class ChatTurnsTest {
         assertEquals(sent.size(), end.chunks());
 
         ChatConnection mallory = ChatConnection.of("user:mallory", new RecordingOutbox(time::nanoTime));
-        answered(turns.handle(mallory, new InboundFrame("resume", "r2", null, null, null, messageId, 0)));
+        answered(turns.handle(mallory, frame("resume", "r2", null, null, null, messageId, 0)));
         assertEquals("unknown_message",
-                ((RecordingOutbox) mallory.outbox()).frames(OutboundFrame.Error.class).get(0).code());
+                recorded(mallory).frames(OutboundFrame.Error.class).get(0).code());
+    }
+
+    private static InboundFrame timing(String id, String messageId, int chunks, int batched, double receiveSpanMs,
+            double sendSpanMs) {
+        return new InboundFrame("timing", id, null, null, null, messageId, null, chunks, batched, receiveSpanMs,
+                sendSpanMs);
+    }
+
+    /** The local figure of a client-report counter, or of the gap-difference timer's count. */
+    private long clientFigure(String name) {
+        var figures = meters.figures();
+        for (var counter : figures.getJsonArray("counters").getValuesAs(jakarta.json.JsonObject.class)) {
+            if (counter.getString("name").equals(name)) {
+                return counter.getJsonNumber("value").longValue();
+            }
+        }
+        for (var timer : figures.getJsonArray("timers").getValuesAs(jakarta.json.JsonObject.class)) {
+            if (timer.getString("name").equals(name)) {
+                return timer.getJsonNumber("count").longValue();
+            }
+        }
+        throw new AssertionError("no figure " + name);
+    }
+
+    private List<Long> clientFigures() {
+        return List.of(clientFigure("agentstream.client.reports"), clientFigure("agentstream.client.batched"),
+                clientFigure("agentstream.client.gap.difference"));
+    }
+
+    /** Streams one echo reply of three chunks on {@code connection} to its end and returns its message id. */
+    private String endedReply(ChatConnection connection, String id) throws Exception {
+        answered(turns.handle(connection, message(id, "one two three", null)));
+        time.runUntilIdle(TEN_SECONDS);
+        return recorded(connection).replies().events().stream().filter(e -> e.kind().equals("end:complete"))
+                .reduce((first, second) -> second).orElseThrow().messageId();
+    }
+
+    @Test
+    void aClientsTimingReportIsCountedOnceWithTheServersVerdict() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        String realTime = endedReply(alice, "m1");
+        String batched = endedReply(alice, "m2");
+
+        answered(turns.handle(alice, timing("t1", realTime, 3, 0, 20.5, 20.0)));
+        answered(turns.handle(alice, timing("t2", batched, 3, 2, 0.2, 20.0)));
+
+        List<OutboundFrame.TimingRecorded> recorded = recorded(alice).frames(OutboundFrame.TimingRecorded.class);
+        assertEquals(List.of(false, true), recorded.stream().map(OutboundFrame.TimingRecorded::batched).toList());
+        assertEquals(List.of("t1", "t2"), recorded.stream().map(OutboundFrame.TimingRecorded::replyTo).toList());
+        assertEquals(List.of(2L, 1L, 2L), clientFigures(), "reports, batched, gap differences");
+    }
+
+    @Test
+    void hostileTimingReportsGetErrorFramesAndChangeNoMeter() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        ChatConnection mallory = ChatConnection.of("user:mallory", new RecordingOutbox(time::nanoTime));
+        ChatConnection alicesOtherTab = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        String reply = endedReply(alice, "m1");
+        List<Long> before = clientFigures();
+
+        answered(turns.handle(mallory, timing("x1", reply, 3, 0, 20, 20)));
+        answered(turns.handle(alicesOtherTab, timing("x2", reply, 3, 0, 20, 20)));
+        answered(turns.handle(alice, timing("x3", "no-such-reply", 3, 0, 20, 20)));
+        answered(turns.handle(alice, timing("x4", reply, 4, 0, 20, 20)));
+        assertEquals(List.of("unknown_message"), recorded(mallory).frames(OutboundFrame.Error.class).stream()
+                .map(OutboundFrame.Error::code).toList(), "another user's reply is as unknown as no reply");
+        assertEquals(List.of("unknown_message"), recorded(alicesOtherTab).frames(OutboundFrame.Error.class).stream()
+                .map(OutboundFrame.Error::code).toList(), "only the connection it ended on reports it");
+        assertEquals(List.of("unknown_message", "bad_frame"), recorded(alice).frames(OutboundFrame.Error.class)
+                .stream().map(OutboundFrame.Error::code).toList(), "no reply; more chunks than it sent");
+        assertEquals(before, clientFigures());
+
+        String another = endedReply(alice, "m2");
+        answered(turns.handle(alice, timing("x5", another, 3, 0, 20, 20)));
+        answered(turns.handle(alice, timing("x6", another, 3, 0, 20, 20)));
+        List<OutboundFrame.Error> errors = recorded(alice).frames(OutboundFrame.Error.class);
+        assertEquals("unknown_message", errors.get(errors.size() - 1).code(), "a reply is reported once");
+        assertEquals("x6", errors.get(errors.size() - 1).replyTo());
+        assertEquals(before.get(0) + 1, clientFigure("agentstream.client.reports"));
+    }
+
+    @Test
+    void aFloodOfTimingReportsIsRateLimitedLikeMessages() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        messagesPerMinute.set(5);
+        for (int i = 0; i < 20; i++) {
+            answered(turns.handle(alice, timing("f" + i, "flood-" + i, 3, 0, 20, 20)));
+        }
+        List<String> codes = recorded(alice).frames(OutboundFrame.Error.class).stream().map(OutboundFrame.Error::code)
+                .toList();
+        assertEquals(20, codes.size(), "every frame is answered");
+        assertEquals(5, codes.stream().filter("unknown_message"::equals).count(), codes::toString);
+        assertEquals(15, codes.stream().filter("rate_limited"::equals).count(), codes::toString);
+    }
+
+    /** A frame of the types before timing reports, which have none of its fields. */
+    private static InboundFrame frame(String type, String id, String agent, String content, String conversationId,
+            String messageId, Integer afterSeq) {
+        return new InboundFrame(type, id, agent, content, conversationId, messageId, afterSeq, null, null, null, null);
     }
 }

@@ -24,13 +24,13 @@ class FrameCodecTest {
         InboundFrame frame = codec.decode("{\"type\":\"message\",\"id\":\"c1\",\"agent\":\"echo\",\"content\":\"hi\","
                 + "\"conversationId\":\"conv\",\"extra\":[1,2]}");
 
-        assertEquals(new InboundFrame("message", "c1", "echo", "hi", "conv", null, null), frame);
+        assertEquals(frame("message", "c1", "echo", "hi", "conv", null, null), frame);
         assertNull(frame.problem());
     }
 
     @Test
     void aResumeFrameDecodesItsSeqAsAnIntegerAndNothingElse() throws Exception {
-        assertEquals(new InboundFrame("resume", null, null, null, null, "m1", 41),
+        assertEquals(frame("resume", null, null, null, null, "m1", 41),
                 codec.decode("{\"type\":\"resume\",\"messageId\":\"m1\",\"afterSeq\":41}"));
         for (String seq : List.of("\"41\"", "41.5", "true", "[41]", "99999999999999999999")) {
             FrameCodec.BadFrame bad = assertThrows(FrameCodec.BadFrame.class, () -> codec.decode(
@@ -66,7 +66,7 @@ class FrameCodecTest {
         InboundFrame frame = codec.decode("{\"type\":\"message\",\"id\":\"c1\",\"agent\":\"echo\",\"content\":\"hi\","
                 + "\"conversationId\":null,\"future\":{\"a\":[[[true]]],\"b\":-1e3}}");
 
-        assertEquals(new InboundFrame("message", "c1", "echo", "hi", null, null, null), frame);
+        assertEquals(frame("message", "c1", "echo", "hi", null, null, null), frame);
     }
 
     @Test
@@ -80,18 +80,54 @@ class FrameCodecTest {
 
     @Test
     void incompleteFramesSayWhatIsMissing() {
-        assertTrue(new InboundFrame(null, "1", null, null, null, null, null).problem().contains("type"));
-        assertTrue(new InboundFrame("dance", null, null, null, null, null, null).problem()
+        assertTrue(frame(null, "1", null, null, null, null, null).problem().contains("type"));
+        assertTrue(frame("dance", null, null, null, null, null, null).problem()
                 .contains("unknown frame type"));
-        assertTrue(new InboundFrame("message", " ", "echo", "x", null, null, null).problem().contains("\"id\""));
-        assertTrue(new InboundFrame("message", "1", "", "x", null, null, null).problem().contains("\"agent\""));
-        assertTrue(new InboundFrame("message", "1", "echo", "", null, null, null).problem().contains("\"content\""));
-        assertTrue(new InboundFrame("cancel", null, null, null, null, null, null).problem().contains("\"messageId\""));
-        assertTrue(new InboundFrame("resume", null, null, null, null, "m", null).problem().contains("\"afterSeq\""));
-        assertTrue(new InboundFrame("resume", null, null, null, null, "m", -2).problem().contains("\"afterSeq\""));
-        assertTrue(new InboundFrame("resume", null, null, null, null, " ", 3).problem().contains("\"messageId\""));
-        assertNull(new InboundFrame("resume", null, null, null, null, "m", -1).problem());
-        assertNull(new InboundFrame("agents", null, null, null, null, null, null).problem());
+        assertTrue(frame("message", " ", "echo", "x", null, null, null).problem().contains("\"id\""));
+        assertTrue(frame("message", "1", "", "x", null, null, null).problem().contains("\"agent\""));
+        assertTrue(frame("message", "1", "echo", "", null, null, null).problem().contains("\"content\""));
+        assertTrue(frame("cancel", null, null, null, null, null, null).problem().contains("\"messageId\""));
+        assertTrue(frame("resume", null, null, null, null, "m", null).problem().contains("\"afterSeq\""));
+        assertTrue(frame("resume", null, null, null, null, "m", -2).problem().contains("\"afterSeq\""));
+        assertTrue(frame("resume", null, null, null, null, " ", 3).problem().contains("\"messageId\""));
+        assertNull(frame("resume", null, null, null, null, "m", -1).problem());
+        assertNull(frame("agents", null, null, null, null, null, null).problem());
+    }
+
+    @Test
+    void aTimingReportDecodesItsCountsAsIntegersAndItsSpansAsNumbers() throws Exception {
+        assertEquals(new InboundFrame("timing", "t1", null, null, null, "m1", null, 12, 0, 110.5, 110.0),
+                codec.decode("{\"type\":\"timing\",\"id\":\"t1\",\"messageId\":\"m1\",\"chunks\":12,"
+                        + "\"batched\":0,\"receiveSpanMs\":110.5,\"sendSpanMs\":110}"));
+    }
+
+    @Test
+    void aTimingReportOfTheWrongTypesOrOutOfBoundsIsABadFrame() {
+        String good = "\"type\":\"timing\",\"id\":\"t1\",\"messageId\":\"m1\"";
+        for (String numbers : List.of(
+                "\"chunks\":\"12\",\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":12.5,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":true,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":[1],\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":\"1\",\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":{},\"sendSpanMs\":1",
+                "\"chunks\":99999999999,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":0,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":-3,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":-1,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":12,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":-0.5,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1e300",
+                "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":1e999,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":86400001,\"sendSpanMs\":1",
+                "\"chunks\":12,\"batched\":0,\"sendSpanMs\":1",
+                "\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1")) {
+            String text = "{" + good + "," + numbers + "}";
+            FrameCodec.BadFrame bad = assertThrows(FrameCodec.BadFrame.class, () -> codec.decode(text), text);
+            assertEquals("t1", bad.replyTo(), text);
+        }
+        assertThrows(FrameCodec.BadFrame.class, () -> codec.decode("{\"type\":\"timing\",\"chunks\":2,"
+                + "\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1}"), "no messageId");
     }
 
     @Test
@@ -145,5 +181,11 @@ class FrameCodecTest {
     private static String escapeForMessage(String text) {
         return text.chars().limit(40).mapToObj(c -> c < 0x20 || c > 0x7e ? String.format("\\u%04x", c)
                 : String.valueOf((char) c)).collect(java.util.stream.Collectors.joining());
+    }
+
+    /** A frame of the types before timing reports, which have none of its fields. */
+    private static InboundFrame frame(String type, String id, String agent, String content, String conversationId,
+            String messageId, Integer afterSeq) {
+        return new InboundFrame(type, id, agent, content, conversationId, messageId, afterSeq, null, null, null, null);
     }
 }

@@ -11,9 +11,11 @@ import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.ModelObserver;
 import org.agentstream.agent.OneSubscriber;
 import org.agentstream.agent.Turn;
 import org.agentstream.timing.Demand;
@@ -40,6 +43,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
     private final ModelConnection connection;
     private final StepTimer timer;
     private final LongSupplier nanoClock;
+    private final ModelObserver observer;
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final Queue<String> tokens = new ConcurrentLinkedQueue<>();
@@ -47,6 +51,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
     private final DrainLoop loop = new DrainLoop();
     private final Runnable emitDue = this::emitDue;
     private final AtomicBoolean modelDone = new AtomicBoolean();
+    private final AtomicBoolean callEnded = new AtomicBoolean();
     private volatile Flow.Subscriber<? super String> subscriber;
     private volatile Throwable failure;
     private volatile boolean cancelled;
@@ -54,14 +59,23 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
     private volatile long lastHeardNanos;
     private volatile StepTimer.Timeout watchdog;
     private volatile StreamingHandle streamingHandle;
+    /** When the model was called, until its first token came; then {@link #HEARD}. */
+    private volatile long calledNanos = HEARD;
+    private static final long HEARD = Long.MIN_VALUE;
 
     ModelReply(OpenAiAgentConfig config, AgentRequest request, ModelConnection connection,
             StepTimer timer, LongSupplier nanoClock) {
+        this(config, request, connection, timer, nanoClock, ModelObserver.NONE);
+    }
+
+    ModelReply(OpenAiAgentConfig config, AgentRequest request, ModelConnection connection,
+            StepTimer timer, LongSupplier nanoClock, ModelObserver observer) {
         this.config = config;
         this.request = request;
         this.connection = connection;
         this.timer = timer;
         this.nanoClock = nanoClock;
+        this.observer = observer;
     }
 
     @Override
@@ -75,6 +89,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
             return;
         }
         lastHeardNanos = nanoClock.getAsLong();
+        calledNanos = lastHeardNanos;
         watch(config.stallTimeout().toNanos());
         try {
             model().chat(chatRequest(), this);
@@ -127,6 +142,14 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
         cancelled = true;
         tokens.clear();
         stopModel();
+        callEnded(new CancellationException("the reply was cancelled"));
+    }
+
+    /** The observer hears once that the model call is over. */
+    private void callEnded(Throwable failure) {
+        if (callEnded.compareAndSet(false, true)) {
+            observer.ended(failure);
+        }
     }
 
     @Override
@@ -137,12 +160,21 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
             return;
         }
         lastHeardNanos = nanoClock.getAsLong();
+        long called = calledNanos;
+        if (called != HEARD) {
+            calledNanos = HEARD; // the model's callbacks come one at a time, on the thread that reads its stream
+            observer.firstToken(lastHeardNanos - called);
+        }
         tokens.add(partial.text());
         loop.run(emitDue);
     }
 
     @Override
     public void onCompleteResponse(ChatResponse response) {
+        TokenUsage usage = response.tokenUsage();
+        if (usage != null && usage.inputTokenCount() != null && usage.outputTokenCount() != null) {
+            observer.usage(usage.inputTokenCount(), usage.outputTokenCount());
+        }
         finish(null);
     }
 
@@ -157,6 +189,7 @@ final class ModelReply implements Flow.Publisher<String>, Flow.Subscription, Str
             return;
         }
         failure = problem;
+        callEnded(problem);
         if (problem == null) {
             cancelWatchdog();
         } else {

@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.ModelObserver;
 import org.agentstream.timing.StepTimer;
 
 /**
@@ -20,12 +21,15 @@ final class OpenAiAgent implements Agent {
     private final OpenAiAgentSettings settings;
     private final ModelHttpClient http;
     private final StepTimer timer;
+    private final ModelObserver.Factory observers;
 
-    OpenAiAgent(String name, OpenAiAgentSettings settings, ModelHttpClient http, StepTimer timer) {
+    OpenAiAgent(String name, OpenAiAgentSettings settings, ModelHttpClient http, StepTimer timer,
+            ModelObserver.Factory observers) {
         this.name = name;
         this.settings = settings;
         this.http = http;
         this.timer = timer;
+        this.observers = observers;
     }
 
     @Override
@@ -38,6 +42,7 @@ final class OpenAiAgent implements Agent {
         OpenAiAgentConfig config = settings.agent(name).orElseThrow(() -> new AgentFailure(
                 AgentFailure.Kind.AGENT_FAILED, "the agent \"" + name + "\" is no longer configured"));
         LOG.log(Level.FINE, "Remote-model reply: {0}", config);
-        return new ModelReply(config, request, http.connection(), timer, System::nanoTime);
+        return new ModelReply(config, request, http.connection(), timer, System::nanoTime,
+                observers.call(name, config.model()));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentInfo;
 import org.agentstream.agent.ConfiguredAgents;
+import org.agentstream.agent.ModelObserver;
 import org.agentstream.timing.StepTimer;
 
 /** The remote-model agents defined by {@code agentstream.agents.openai}, as the settings say now. */
@@ -22,6 +23,9 @@ public class OpenAiAgents implements ConfiguredAgents {
     @Inject
     private StepTimer timer;
 
+    @Inject
+    private ModelObserver.Factory observers;
+
     @Override
     public List<AgentInfo> list() {
         return settings.names().stream()
@@ -32,6 +36,6 @@ public class OpenAiAgents implements ConfiguredAgents {
 
     @Override
     public Optional<Agent> find(String name) {
-        return settings.agent(name).map(config -> new OpenAiAgent(name, settings, http, timer));
+        return settings.agent(name).map(config -> new OpenAiAgent(name, settings, http, timer, observers));
     }
 }

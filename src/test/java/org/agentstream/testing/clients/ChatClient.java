@@ -162,6 +162,32 @@ public final class ChatClient implements AutoCloseable {
         return GapAnalysis.of(reply).sendGapsMs();
     }
 
+    /**
+     * Reports to the server how {@code reply} arrived here, as the JavaScript client does at each stream_end (a
+     * {@code timing} frame: its chunks, the gaps between them that arrived batched, the receive and send spans), and
+     * returns the server's answer: {@code timing_recorded} with its verdict, or an error frame.
+     */
+    public Frame reportTiming(String id, Reply reply, Duration timeout) throws InterruptedException, IOException {
+        GapAnalysis gaps = GapAnalysis.of(reply);
+        send(Json.createObjectBuilder().add("type", "timing").add("id", id)
+                .add("messageId", reply.start().text("messageId")).add("chunks", reply.chunks().size())
+                .add("batched", gaps.batchedGaps()).add("receiveSpanMs", gaps.receiveSpanMs())
+                .add("sendSpanMs", gaps.sendSpanMs()).build().toString());
+        return answerTo(id, timeout);
+    }
+
+    /** The next frame answering the request {@code id} (its replyTo), skipping others; fails the test if none comes. */
+    public Frame answerTo(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Frame frame = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            assertNotNull(frame, "no answer to " + id + " within " + timeout);
+            if (id.equals(frame.text("replyTo"))) {
+                return frame;
+            }
+        }
+    }
+
     public void cancel(String messageId) throws IOException {
         send(Conversations.cancel(messageId));
     }

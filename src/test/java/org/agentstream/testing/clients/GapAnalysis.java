@@ -44,10 +44,14 @@ public record GapAnalysis(double[] sendGapsMs, double[] receiveGapsMs, double se
                 reply.chunks().stream().map(ChatClient.Frame::receivedNanos).toList());
     }
 
-    /** Share of the gaps that were batched (see {@link #BATCHED_GAP_MS}). */
+    /** How many gaps were batched (see {@link #BATCHED_GAP_MS}). */
+    public long batchedGaps() {
+        return IntStream.range(0, receiveGapsMs.length).filter(i -> batched(sendGapsMs[i], receiveGapsMs[i])).count();
+    }
+
+    /** Share of the gaps that were batched. */
     public double batchedShare() {
-        return IntStream.range(0, receiveGapsMs.length).filter(i -> batched(sendGapsMs[i], receiveGapsMs[i])).count()
-                / (double) receiveGapsMs.length;
+        return batchedGaps() / (double) receiveGapsMs.length;
     }
 
     public double spanRatio() {

@@ -1,0 +1,289 @@
+package org.agentstream.metrics;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.agentstream.agent.ModelObserver;
+import org.agentstream.config.ServerConfig;
+import org.agentstream.streaming.ReplyObserver;
+import org.agentstream.streaming.StreamStatus;
+import org.agentstream.streaming.StreamingService;
+import org.agentstream.wire.ErrorCode;
+
+/**
+ * The application's meters, named once here (docs/observability.md lists them): each is recorded in the server's own
+ * metrics system when it has one (WildFly's Micrometer registry, Payara Server's MicroProfile Metrics), chosen when
+ * the application starts by what the server offers, and in this node's {@link LocalFigures} for the dashboard.
+ * {@code agentstream.metrics.enabled=false} stops the recording for replies that start after it is set.
+ */
+@ApplicationScoped
+public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory, FrameMeters {
+
+    private static final Logger LOG = Logger.getLogger(ChatMeters.class.getName());
+    static final String MICROMETER = "io.micrometer.core.instrument.MeterRegistry";
+    static final String MICROPROFILE = "org.eclipse.microprofile.metrics.MetricRegistry";
+
+    @Inject
+    private StreamingService streaming;
+
+    private final LocalFigures local = new LocalFigures();
+    private final List<MetricsSystem> systems = new ArrayList<>();
+    private final Map<String, AgentMeters> agents = new ConcurrentHashMap<>();
+    private final Map<String, Model> models = new ConcurrentHashMap<>();
+    private final Map<String, MetricsSystem.Count> errors = new ConcurrentHashMap<>();
+    private MetricsSystem.Count resumedLive;
+    private MetricsSystem.Count resumedStored;
+    private MetricsSystem.Count replayedChunks;
+    private MetricsSystem.Count reports;
+    private MetricsSystem.Count batchedReports;
+    private MetricsSystem.Timing gapDifference;
+    private final LongAdder reportCount = new LongAdder();
+    private final LongAdder batchedCount = new LongAdder();
+
+    public ChatMeters() {
+        // for CDI
+    }
+
+    /** Outside a container, as unit tests use it: into {@code systems} and the local figures only. */
+    ChatMeters(List<MetricsSystem> systems) {
+        this.systems.addAll(systems);
+        register();
+    }
+
+    @PostConstruct
+    void start() {
+        serverSystem().ifPresent(systems::add);
+        LOG.log(Level.INFO, "Metrics go to {0}", describe());
+        register();
+        gauge("agentstream.replies.active", "Replies streaming now on this node", null,
+                () -> streaming.stats().activeStreams());
+        gauge("agentstream.timer.lag", "How far the streaming timer runs behind its schedule", "seconds",
+                () -> streaming.timerLagNanos() / 1e9);
+    }
+
+    /** The server's own metrics system: Micrometer (WildFly), else MicroProfile Metrics (Payara Server), else none. */
+    private static Optional<MetricsSystem> serverSystem() {
+        try {
+            if (offers(MICROMETER)) {
+                Optional<MetricsSystem> micrometer = MicrometerSystem.fromContainer();
+                if (micrometer.isPresent()) {
+                    return micrometer;
+                }
+            }
+            if (offers(MICROPROFILE)) {
+                return MicroProfileSystem.fromContainer();
+            }
+        } catch (RuntimeException | LinkageError unusable) {
+            LOG.log(Level.WARNING, "The server's metrics system cannot be used; the dashboard's figures are kept",
+                    unusable);
+        }
+        return Optional.empty();
+    }
+
+    /** The container's bean of {@code type}, if it has exactly one. */
+    static <T> Optional<T> fromContainer(Class<T> type) {
+        Instance<T> found = CDI.current().select(type);
+        return found.isResolvable() ? Optional.of(found.get()) : Optional.empty();
+    }
+
+    private static boolean offers(String className) {
+        try {
+            Class.forName(className, false, ChatMeters.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    private void register() {
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code.wireName(), counter("agentstream.errors", "Error frames sent, by code", "code",
+                    code.wireName()));
+        }
+        resumedLive = counter("agentstream.resumes", "Replies resumed, from this node's memory (live) or the store",
+                "from", "live");
+        resumedStored = counter("agentstream.resumes",
+                "Replies resumed, from this node's memory (live) or the store", "from", "stored");
+        replayedChunks = counter("agentstream.replayed.chunks", "Chunks sent again to clients that resumed");
+        reports = counter("agentstream.client.reports", "Replies whose client reported how they arrived (timing)");
+        batchedReports = counter("agentstream.client.batched",
+                "Replies whose client reported them arriving batched");
+        gapDifference = timer("agentstream.client.gap.difference",
+                "Per reported reply: mean |receive gap - send gap| between its chunks, as its client measured");
+        gauge("agentstream.client.batched.fraction", "Share of the reported replies that arrived batched", null,
+                () -> reportCount.sum() == 0 ? 0 : batchedCount.sum() / (double) reportCount.sum());
+    }
+
+    /** Whether meters are recorded now ({@code agentstream.metrics.enabled}, true by default). */
+    public boolean enabled() {
+        return ServerConfig.getBoolean("agentstream.metrics.enabled", true);
+    }
+
+    /** Which systems the meters go to, for the log and the dashboard. */
+    public String describe() {
+        List<String> names = new ArrayList<>();
+        systems.forEach(system -> names.add(system.describe()));
+        names.add(local.describe());
+        return String.join(" and ", names);
+    }
+
+    @Override
+    public ReplyObserver reply(String agent, String messageId) {
+        return enabled() ? agent(agent) : ReplyObserver.NONE;
+    }
+
+    @Override
+    public ModelObserver call(String agent, String model) {
+        return enabled() ? models.computeIfAbsent(agent, Model::new) : ModelObserver.NONE;
+    }
+
+    private AgentMeters agent(String agent) {
+        return agents.computeIfAbsent(agent, AgentMeters::new);
+    }
+
+    @Override
+    public void errorSent(String code) {
+        MetricsSystem.Count count = errors.get(code);
+        if (count != null && enabled()) {
+            count.add(1);
+        }
+    }
+
+    /** A reply was resumed, from the streaming core ({@code live}) or from the store. */
+    public void resumed(boolean live) {
+        if (enabled()) {
+            (live ? resumedLive : resumedStored).add(1);
+        }
+    }
+
+    @Override
+    public void replayedChunk() {
+        if (enabled()) {
+            replayedChunks.add(1);
+        }
+    }
+
+    /** A client's report of how one reply arrived, judged. */
+    public void clientReported(ClientVerdict verdict) {
+        if (!enabled()) {
+            return;
+        }
+        reports.add(1);
+        reportCount.increment();
+        if (verdict.batched()) {
+            batchedReports.add(1);
+            batchedCount.increment();
+        }
+        gapDifference.record(verdict.meanGapDifferenceNanos());
+    }
+
+    /** A gauge of this node, read when the metrics are read; {@code unit} null for a count. */
+    public void gauge(String name, String help, String unit, DoubleSupplier value) {
+        systems.forEach(system -> system.gauge(name, help, unit, value));
+        local.gauge(name, help, unit, value);
+    }
+
+    /** Every figure of this node since it started, for the dashboard (see {@link LocalFigures#snapshot()}). */
+    public JsonObject figures() {
+        return local.snapshot();
+    }
+
+    private MetricsSystem.Count counter(String name, String help, String... tags) {
+        List<MetricsSystem.Count> counts = new ArrayList<>();
+        systems.forEach(system -> counts.add(system.counter(name, help, tags)));
+        counts.add(local.counter(name, help, tags));
+        return counts.size() == 1 ? counts.get(0) : n -> counts.forEach(count -> count.add(n));
+    }
+
+    private MetricsSystem.Timing timer(String name, String help, String... tags) {
+        List<MetricsSystem.Timing> timings = new ArrayList<>();
+        systems.forEach(system -> timings.add(system.timer(name, help, tags)));
+        timings.add(local.timer(name, help, tags));
+        return timings.size() == 1 ? timings.get(0) : nanos -> timings.forEach(timing -> timing.record(nanos));
+    }
+
+    @PreDestroy
+    void stop() {
+        systems.forEach(MetricsSystem::close);
+        local.close();
+    }
+
+    /** One agent's meters, made when its first reply starts; agents are named by the server, so they are few. */
+    private final class AgentMeters implements ReplyObserver {
+        private final MetricsSystem.Timing firstChunk;
+        private final MetricsSystem.Timing sendGap;
+        private final MetricsSystem.Timing duration;
+        private final Map<StreamStatus, MetricsSystem.Count> replies = new EnumMap<>(StreamStatus.class);
+
+        AgentMeters(String agent) {
+            firstChunk = timer("agentstream.reply.first.chunk",
+                    "From a message's arrival to its reply's first chunk written", "agent", agent);
+            sendGap = timer("agentstream.reply.send.gap", "Between two live chunks of a reply written to its client",
+                    "agent", agent);
+            duration = timer("agentstream.reply.duration", "From a message's arrival to its reply's end", "agent",
+                    agent);
+            for (StreamStatus status : StreamStatus.values()) {
+                replies.put(status, counter("agentstream.replies", "Replies ended, by agent and status", "agent",
+                        agent, "status", status.name().toLowerCase(Locale.ROOT)));
+            }
+        }
+
+        @Override
+        public void firstChunk(long nanos) {
+            firstChunk.record(nanos);
+        }
+
+        @Override
+        public void sendGap(long nanos) {
+            sendGap.record(nanos);
+        }
+
+        @Override
+        public void ended(StreamStatus status, int chunks, long nanos) {
+            replies.get(status).add(1);
+            duration.record(nanos);
+        }
+    }
+
+    /** A remote model's meters, per agent. */
+    private final class Model implements ModelObserver {
+        private final MetricsSystem.Timing firstToken;
+        private final MetricsSystem.Count inputTokens;
+        private final MetricsSystem.Count outputTokens;
+
+        Model(String agent) {
+            firstToken = timer("agentstream.model.first.token", "From a model call to its first token", "agent",
+                    agent);
+            inputTokens = counter("agentstream.model.tokens", "Tokens the model reported, by agent and kind", "agent",
+                    agent, "kind", "input");
+            outputTokens = counter("agentstream.model.tokens", "Tokens the model reported, by agent and kind",
+                    "agent", agent, "kind", "output");
+        }
+
+        @Override
+        public void firstToken(long nanos) {
+            firstToken.record(nanos);
+        }
+
+        @Override
+        public void usage(long input, long output) {
+            inputTokens.add(input);
+            outputTokens.add(output);
+        }
+    }
+}
