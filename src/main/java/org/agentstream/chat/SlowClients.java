@@ -6,6 +6,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -43,9 +45,14 @@ public class SlowClients {
     private final Map<Session, SessionOutbox> open = new ConcurrentHashMap<>();
     private ScheduledFuture<?> watch;
 
+    /** Made when the application starts, so that its gauge is there before the first connection. */
+    void startWithTheApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        LOG.log(Level.FINE, "{0} chat connections open", open.size());
+    }
+
     @PostConstruct
     void countConnections() {
-        meters.gauge("agentstream.connections", "Chat connections open on this node", null, open::size);
+        meters.gauge("agentstream.connections", "Chat connections open on this node", open::size);
     }
 
     void opened(Session session, SessionOutbox outbox) {

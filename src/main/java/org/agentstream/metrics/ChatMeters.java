@@ -3,11 +3,16 @@ package org.agentstream.metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import java.lang.annotation.Annotation;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,10 +75,18 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
         serverSystem().ifPresent(systems::add);
         LOG.log(Level.INFO, "Metrics go to {0}", describe());
         register();
-        gauge("agentstream.replies.active", "Replies streaming now on this node", null,
+        gauge("agentstream.replies.active", "Replies streaming now on this node",
                 () -> streaming.stats().activeStreams());
-        gauge("agentstream.timer.lag", "How far the streaming timer runs behind its schedule", "seconds",
+        gauge("agentstream.timer.lag.seconds", "How far the streaming timer runs behind its schedule",
                 () -> streaming.timerLagNanos() / 1e9);
+    }
+
+    /** Registers the meters when the application starts, so that a scrape finds them before the first reply. */
+    void startWithTheApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        // the gauges read the streaming core from the scraper's thread, which cannot create it (Payara's has none of
+        // the application's resources): it is made now, on the deployment's
+        LOG.log(Level.FINE, "Meters registered in {0}; {1} replies streaming", new Object[] {describe(),
+            streaming.stats().activeStreams()});
     }
 
     /** The server's own metrics system: Micrometer (WildFly), else MicroProfile Metrics (Payara Server), else none. */
@@ -96,8 +109,8 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
     }
 
     /** The container's bean of {@code type}, if it has exactly one. */
-    static <T> Optional<T> fromContainer(Class<T> type) {
-        Instance<T> found = CDI.current().select(type);
+    static <T> Optional<T> fromContainer(Class<T> type, Annotation... qualifiers) {
+        Instance<T> found = CDI.current().select(type, qualifiers);
         return found.isResolvable() ? Optional.of(found.get()) : Optional.empty();
     }
 
@@ -125,7 +138,7 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
                 "Replies whose client reported them arriving batched");
         gapDifference = timer("agentstream.client.gap.difference",
                 "Per reported reply: mean |receive gap - send gap| between its chunks, as its client measured");
-        gauge("agentstream.client.batched.fraction", "Share of the reported replies that arrived batched", null,
+        gauge("agentstream.client.batched.fraction", "Share of the reported replies that arrived batched",
                 () -> reportCount.sum() == 0 ? 0 : batchedCount.sum() / (double) reportCount.sum());
     }
 
@@ -192,10 +205,18 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
         gapDifference.record(verdict.meanGapDifferenceNanos());
     }
 
-    /** A gauge of this node, read when the metrics are read; {@code unit} null for a count. */
-    public void gauge(String name, String help, String unit, DoubleSupplier value) {
-        systems.forEach(system -> system.gauge(name, help, unit, value));
-        local.gauge(name, help, unit, value);
+    /** A gauge of this node, read when the metrics are read; a unit is part of its name ({@code ….seconds}). */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        DoubleSupplier safe = () -> {
+            try {
+                return value.getAsDouble();
+            } catch (RuntimeException failed) {
+                LOG.log(Level.FINE, "Gauge " + name + " cannot be read now", failed);
+                return Double.NaN;
+            }
+        };
+        systems.forEach(system -> system.gauge(name, help, safe));
+        local.gauge(name, help, safe);
     }
 
     /** Every figure of this node since it started, for the dashboard (see {@link LocalFigures#snapshot()}). */
@@ -210,11 +231,38 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
         return counts.size() == 1 ? counts.get(0) : n -> counts.forEach(count -> count.add(n));
     }
 
+    /**
+     * A timer in every system; each server system also gets the local figures' buckets as counters
+     * {@code <name>_seconds_le_total{le=…}}, cumulative like a Prometheus histogram's buckets, read when it is
+     * scraped: neither server's application registry exports exact buckets (WildFly 39 none at all, Payara Server's
+     * from a decaying sample), and a {@code _bucket} name clashes with the timer's own family in Micrometer's.
+     */
     private MetricsSystem.Timing timer(String name, String help, String... tags) {
+        LocalFigures.Timed figures = local.timer(name, help, tags);
         List<MetricsSystem.Timing> timings = new ArrayList<>();
-        systems.forEach(system -> timings.add(system.timer(name, help, tags)));
-        timings.add(local.timer(name, help, tags));
-        return timings.size() == 1 ? timings.get(0) : nanos -> timings.forEach(timing -> timing.record(nanos));
+        for (MetricsSystem system : systems) {
+            timings.add(system.timer(name, help, tags));
+            for (int i = 0; i <= MetricsSystem.BUCKET_MS.length; i++) {
+                int bound = i;
+                String le = i == MetricsSystem.BUCKET_MS.length ? "+Inf" : BUCKET_SECONDS[i];
+                system.countedBy(name + ".seconds.le", help + " (how many took at most le seconds)",
+                        () -> figures.atMost(bound), withTag(tags, "le", le));
+            }
+        }
+        timings.add(figures);
+        return timings.size() == 1 ? figures : nanos -> timings.forEach(timing -> timing.record(nanos));
+    }
+
+    /** The buckets' bounds in seconds, as Prometheus writes {@code le}. */
+    private static final String[] BUCKET_SECONDS = Arrays.stream(MetricsSystem.BUCKET_MS)
+            .mapToObj(ms -> BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString())
+            .toArray(String[]::new);
+
+    private static String[] withTag(String[] tags, String name, String value) {
+        String[] more = Arrays.copyOf(tags, tags.length + 2);
+        more[tags.length] = name;
+        more[tags.length + 1] = value;
+        return more;
     }
 
     @PreDestroy

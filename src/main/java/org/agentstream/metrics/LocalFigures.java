@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The application's own copy of its meters, in this node's memory, for the dashboard: counts and bucketed timers
@@ -27,14 +28,25 @@ final class LocalFigures implements MetricsSystem {
     private record Counted(String name, String[] tags, LongAdder value) {
     }
 
-    private record Timed(String name, String[] tags, LongAdder[] buckets, LongAdder sumNanos) {
-        void record(long nanos) {
+    /** A timer's figures: a count per bucket of {@link #BUCKET_MS} (and one past them all), and the sum. */
+    record Timed(String name, String[] tags, LongAdder[] buckets, LongAdder sumNanos) implements Timing {
+        @Override
+        public void record(long nanos) {
             buckets[bucket(nanos)].increment();
             sumNanos.add(nanos);
         }
+
+        /** How many durations took at most the {@code bound}th bound (the last index: all of them). */
+        long atMost(int bound) {
+            long count = 0;
+            for (int i = 0; i <= bound; i++) {
+                count += buckets[i].sum();
+            }
+            return count;
+        }
     }
 
-    private record Gauged(String name, DoubleSupplier value) {
+    private record Gauged(String name, String[] tags, DoubleSupplier value) {
     }
 
     /** The first bucket whose bound {@code nanos} does not pass; the last one (no bound) past them all. */
@@ -60,25 +72,31 @@ final class LocalFigures implements MetricsSystem {
     }
 
     @Override
-    public Timing timer(String name, String help, String... tags) {
+    public Timed timer(String name, String help, String... tags) {
         LongAdder[] buckets = new LongAdder[BUCKET_NANOS.length + 1];
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new LongAdder();
         }
         Timed timed = new Timed(name, tags, buckets, new LongAdder());
         timers.add(timed);
-        return timed::record;
+        return timed;
     }
 
     @Override
-    public void gauge(String name, String help, String unit, DoubleSupplier value) {
-        gauges.add(new Gauged(name, value));
+    public void gauge(String name, String help, DoubleSupplier value, String... tags) {
+        gauges.add(new Gauged(name, tags, value));
+    }
+
+    /** The figures keep a timer's buckets themselves: a count read from elsewhere is not needed here. */
+    @Override
+    public void countedBy(String name, String help, LongSupplier value, String... tags) {
+        gauge(name, help, value::getAsLong, tags);
     }
 
     /**
      * Every figure now: {@code counters} (name, tags, value), {@code timers} (name, tags, count, sumMs, and counts
      * per bucket: {@code counts[i]} took at most {@code bucketsMs[i]}, the last one more than them all) and
-     * {@code gauges} (name, value).
+     * {@code gauges} (name, tags, value).
      */
     JsonObject snapshot() {
         JsonArrayBuilder counted = Json.createArrayBuilder();
@@ -100,8 +118,7 @@ final class LocalFigures implements MetricsSystem {
         JsonArrayBuilder gauged = Json.createArrayBuilder();
         for (Gauged gauge : gauges) {
             double value = gauge.value().getAsDouble();
-            gauged.add(Json.createObjectBuilder().add("name", gauge.name())
-                    .add("value", Double.isFinite(value) ? value : 0));
+            gauged.add(named(gauge.name(), gauge.tags()).add("value", Double.isFinite(value) ? value : 0));
         }
         JsonArrayBuilder bounds = Json.createArrayBuilder();
         for (long bound : BUCKET_MS) {

@@ -1,11 +1,13 @@
 package org.agentstream.metrics;
 
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * The little of a metrics system the application needs: counters, timers with fixed buckets and gauges, each named
- * once with its tags (name, value, name, value…) and then recorded to through its handle. WildFly's Micrometer
- * registry, Payara Server's MicroProfile Metrics and the dashboard's own figures each implement it.
+ * The little of a metrics system the application needs: counters, timers and gauges, each named once with its tags
+ * (name, value, name, value…) and then recorded to through its handle. WildFly's Micrometer registry, Payara Server's
+ * MicroProfile Metrics and the dashboard's own figures each implement it. A timer's buckets are the figures' own,
+ * exported as gauges (see {@link ChatMeters}): neither server's application registry keeps exact buckets.
  */
 public interface MetricsSystem {
 
@@ -27,8 +29,14 @@ public interface MetricsSystem {
 
     Timing timer(String name, String help, String... tags);
 
-    /** A value read when the metrics are read, such as the replies streaming now; {@code unit} null for a count. */
-    void gauge(String name, String help, String unit, DoubleSupplier value);
+    /** A value read when the metrics are read, such as the replies streaming now; a unit is part of its name. */
+    void gauge(String name, String help, DoubleSupplier value, String... tags);
+
+    /**
+     * A count kept elsewhere, read when the metrics are read, exported as a counter ({@code <name>_total}): how a
+     * timer's buckets leave (see {@link ChatMeters}).
+     */
+    void countedBy(String name, String help, LongSupplier value, String... tags);
 
     /** Removes what this system registered (the application stops); a handle taken before may record into nothing. */
     void close();

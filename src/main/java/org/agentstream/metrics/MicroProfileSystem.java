@@ -1,11 +1,13 @@
 package org.agentstream.metrics;
 
+import jakarta.enterprise.util.AnnotationLiteral;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricID;
@@ -13,6 +15,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
+import org.eclipse.microprofile.metrics.annotation.RegistryType;
 
 /**
  * Payara Server's metrics: MicroProfile Metrics' application registry, served at {@code /metrics}. Loaded only where
@@ -27,9 +30,23 @@ final class MicroProfileSystem implements MetricsSystem {
         this.registry = registry;
     }
 
-    /** The server's registry, if the container has one for this deployment. */
+    /**
+     * The application registry, if the container has one. Looked up with its {@link RegistryType} qualifier: Payara's
+     * producer for the unqualified type reads the injection point's annotations, which a lookup does not have.
+     */
+    @SuppressWarnings("deprecation")
     static Optional<MetricsSystem> fromContainer() {
-        return ChatMeters.fromContainer(MetricRegistry.class).map(MicroProfileSystem::new);
+        return ChatMeters.fromContainer(MetricRegistry.class, new ApplicationRegistry()).map(MicroProfileSystem::new);
+    }
+
+    @SuppressWarnings("deprecation")
+    private static final class ApplicationRegistry extends AnnotationLiteral<RegistryType> implements RegistryType {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public MetricRegistry.Type type() {
+            return MetricRegistry.Type.APPLICATION;
+        }
     }
 
     @Override
@@ -43,18 +60,24 @@ final class MicroProfileSystem implements MetricsSystem {
     @Override
     public Timing timer(String name, String help, String... tags) {
         Tag[] tagged = tags(tags);
-        Timer timer = registry.timer(Metadata.builder().withName(name).withDescription(help).build(), tagged);
+        Timer timer = registry.timer(Metadata.builder().withName(name).withDescription(help)
+                .withUnit(MetricUnits.NANOSECONDS).build(), tagged);
         registered.add(new MetricID(name, tagged));
         return nanos -> timer.update(Duration.ofNanos(nanos));
     }
 
     @Override
-    public void gauge(String name, String help, String unit, DoubleSupplier value) {
-        registry.gauge(Metadata.builder().withName(name).withDescription(help)
-                .withUnit(unit == null ? MetricUnits.NONE : unit)
-                .build(), value,
-                DoubleSupplier::getAsDouble);
-        registered.add(new MetricID(name));
+    public void gauge(String name, String help, DoubleSupplier value, String... tags) {
+        Tag[] tagged = tags(tags);
+        registry.gauge(Metadata.builder().withName(name).withDescription(help).withUnit(MetricUnits.NONE).build(),
+                value, DoubleSupplier::getAsDouble, tagged);
+        registered.add(new MetricID(name, tagged));
+    }
+
+    /** MicroProfile Metrics has no counter read from elsewhere: a gauge named as a counter is. */
+    @Override
+    public void countedBy(String name, String help, LongSupplier value, String... tags) {
+        gauge(name + ".total", help, value::getAsLong, tags);
     }
 
     private static Tag[] tags(String... pairs) {

@@ -25,6 +25,7 @@ class ChatMetersTest {
     private static final class RecordedSystem implements MetricsSystem {
         final Map<String, Long> values = new TreeMap<>();
         final Map<String, List<Long>> timings = new TreeMap<>();
+        final Map<String, DoubleSupplier> gauges = new TreeMap<>();
 
         private static String key(String name, String... tags) {
             List<String> pairs = new ArrayList<>();
@@ -57,8 +58,13 @@ class ChatMetersTest {
         }
 
         @Override
-        public void gauge(String name, String help, String unit, DoubleSupplier value) {
-            values.put(name, (long) value.getAsDouble());
+        public void gauge(String name, String help, DoubleSupplier value, String... tags) {
+            gauges.put(key(name, tags), value);
+        }
+
+        @Override
+        public void countedBy(String name, String help, java.util.function.LongSupplier value, String... tags) {
+            gauges.put(key(name, tags), value::getAsLong);
         }
 
         @Override
@@ -146,6 +152,21 @@ class ChatMetersTest {
         assertEquals(1, counts.get(bounds.size()));
         assertEquals(3, gaps.getInt("count"));
         assertEquals("echo", gaps.getJsonObject("tags").getString("agent"));
+    }
+
+    @Test
+    void eachTimersBucketsReachTheServerAsCumulativeCountsInSeconds() {
+        ReplyObserver reply = meters.reply("echo", "m1");
+        reply.sendGap(TimeUnit.MILLISECONDS.toNanos(10));
+        reply.sendGap(TimeUnit.MICROSECONDS.toNanos(10_500));
+        reply.sendGap(TimeUnit.MINUTES.toNanos(5));
+
+        String bucket = "agentstream.reply.send.gap.seconds.le[agent=echo, le=";
+        assertEquals(0.0, server.gauges.get(bucket + "0.008]").getAsDouble());
+        assertEquals(1.0, server.gauges.get(bucket + "0.01]").getAsDouble());
+        assertEquals(2.0, server.gauges.get(bucket + "0.011]").getAsDouble());
+        assertEquals(2.0, server.gauges.get(bucket + "60]").getAsDouble());
+        assertEquals(3.0, server.gauges.get(bucket + "+Inf]").getAsDouble());
     }
 
     @Test

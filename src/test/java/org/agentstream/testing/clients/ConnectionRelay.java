@@ -1,5 +1,6 @@
 package org.agentstream.testing.clients;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * way a network or a proxy does (reset, no WebSocket close frame) while the server keeps running. The server sees
  * its side of each connection close too. Test-side only: the application has no hook for this. It can also send the
  * connections that come after to another server ({@link #retarget}), as a balancer that moves a client, or a network
- * that changed, does.
+ * that changed, does; and it can hold what the server sends until the test releases it ({@link #holdFromServer}), as
+ * a buffering proxy does, so that the client gets a reply's frames in one burst.
  */
 public final class ConnectionRelay implements AutoCloseable {
 
@@ -29,6 +33,9 @@ public final class ConnectionRelay implements AutoCloseable {
     private final Set<Pair> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean closed;
+    /** While holding, what the server sent on each connection, not yet forwarded; guarded by itself. */
+    private final Map<Socket, ByteArrayOutputStream> held = new HashMap<>();
+    private boolean holding;
 
     private ConnectionRelay(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -51,6 +58,30 @@ public final class ConnectionRelay implements AutoCloseable {
     /** {@code base} with its host and port replaced by the relay's. */
     public String relayed(URL base) {
         return "http://" + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort() + base.getPath();
+    }
+
+    /** Holds what the server sends on every connection from now on, until {@link #release()}. */
+    public void holdFromServer() {
+        synchronized (held) {
+            holding = true;
+        }
+    }
+
+    /** Forwards what was held, each connection's bytes in one write, and stops holding; returns the bytes. */
+    public int release() throws IOException {
+        int bytes = 0;
+        synchronized (held) {
+            holding = false;
+            for (var entry : held.entrySet()) {
+                byte[] burst = entry.getValue().toByteArray();
+                bytes += burst.length;
+                OutputStream out = entry.getKey().getOutputStream();
+                out.write(burst);
+                out.flush();
+            }
+            held.clear();
+        }
+        return bytes;
     }
 
     /** Connections accepted so far. */
@@ -77,8 +108,8 @@ public final class ConnectionRelay implements AutoCloseable {
                 server.connect(target, 5_000);
                 Pair pair = new Pair(client, server);
                 open.add(pair);
-                pump(pair, client, server, "relay-up");
-                pump(pair, server, client, "relay-down");
+                pump(pair, client, server, "relay-up", false);
+                pump(pair, server, client, "relay-down", true);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -87,14 +118,22 @@ public final class ConnectionRelay implements AutoCloseable {
         }
     }
 
-    private void pump(Pair pair, Socket from, Socket to, String name) {
+    private void pump(Pair pair, Socket from, Socket to, String name, boolean fromServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, read);
-                    out.flush();
+                    synchronized (held) {
+                        if (fromServer && holding) {
+                            held.computeIfAbsent(to, socket -> new ByteArrayOutputStream())
+                                    .write(buffer, 0, read);
+                            continue;
+                        }
+                        // in order after what was held: a release writes under this lock too
+                        out.write(buffer, 0, read);
+                        out.flush();
+                    }
                 }
             } catch (IOException e) {
                 // one side went away: the pair is done
