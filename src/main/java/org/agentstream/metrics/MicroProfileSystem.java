@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
+import org.agentstream.config.ServerOffers;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricID;
@@ -29,7 +30,7 @@ final class MicroProfileSystem implements MetricsSystem {
 
     /** The server's registry, if the container has one for this deployment. */
     static Optional<MetricsSystem> fromContainer() {
-        return ChatMeters.fromContainer(MetricRegistry.class).map(MicroProfileSystem::new);
+        return ServerOffers.bean(MetricRegistry.class).map(MicroProfileSystem::new);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import org.agentstream.config.ServerOffers;
 
 /**
  * WildFly's metrics: the {@link MeterRegistry} its {@code micrometer} subsystem gives a deployment, which its
@@ -31,7 +32,7 @@ final class MicrometerSystem implements MetricsSystem {
 
     /** The server's registry, if the container has one for this deployment. */
     static Optional<MetricsSystem> fromContainer() {
-        return ChatMeters.fromContainer(MeterRegistry.class).map(MicrometerSystem::new);
+        return ServerOffers.bean(MeterRegistry.class).map(MicrometerSystem::new);
     }
 
     @Override
