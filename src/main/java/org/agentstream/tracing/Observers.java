@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.ModelObserver;
+import org.agentstream.config.ServerConfig;
 import org.agentstream.config.ServerOffers;
 import org.agentstream.metrics.ChatMeters;
 import org.agentstream.streaming.ReplyObserver;
@@ -21,6 +22,11 @@ public class Observers implements ReplyObserver.Factory, ModelObserver.Factory {
 
     private static final Logger LOG = Logger.getLogger(Observers.class.getName());
     static final String OPENTELEMETRY = "io.opentelemetry.api.OpenTelemetry";
+    /**
+     * MicroProfile Telemetry's switch, true unless the server sets it: read here too, because with it true Payara gives
+     * an SDK without exporters (whose spans still record) rather than OpenTelemetry's no-op.
+     */
+    static final String SDK_DISABLED = "otel.sdk.disabled";
 
     @Inject
     private ChatMeters meters;
@@ -42,7 +48,7 @@ public class Observers implements ReplyObserver.Factory, ModelObserver.Factory {
     @PostConstruct
     void start() {
         try {
-            if (ServerOffers.hasClass(OPENTELEMETRY)) {
+            if (!ServerConfig.getBoolean(SDK_DISABLED, true) && ServerOffers.hasClass(OPENTELEMETRY)) {
                 OpenTelemetryTraces.fromContainer().ifPresent(traces -> {
                     replyTraces = traces;
                     callTraces = traces;
@@ -51,9 +57,9 @@ public class Observers implements ReplyObserver.Factory, ModelObserver.Factory {
         } catch (RuntimeException | LinkageError unusable) {
             LOG.log(Level.WARNING, "The server's OpenTelemetry cannot be used; replies are not traced", unusable);
         }
-        LOG.log(Level.INFO, "Replies are {0}traced (the server's OpenTelemetry {1})", new Object[] {
-            replyTraces == ReplyObserver.Factory.NONE ? "not " : "",
-            replyTraces == ReplyObserver.Factory.NONE ? "is off or absent" : "records"});
+        LOG.log(Level.INFO, replyTraces == ReplyObserver.Factory.NONE
+                ? "Replies are not traced (otel.sdk.disabled is not false, or the server gives no OpenTelemetry)"
+                : "Replies are traced through the server's OpenTelemetry");
     }
 
     @Override

@@ -41,8 +41,8 @@ final class OpenTelemetryTraces implements ReplyObserver.Factory, ModelObserver.
     }
 
     /**
-     * The tracer of the deployment's OpenTelemetry, if the container gives it one that can record: with the SDK
-     * disabled ({@code otel.sdk.disabled}, true by default on both servers) it is OpenTelemetry's no-op.
+     * The tracer of the deployment's OpenTelemetry, if the container gives it one that is not OpenTelemetry's no-op
+     * (WildFly's with {@code otel.sdk.disabled} true, its default).
      */
     static Optional<OpenTelemetryTraces> fromContainer() {
         return ServerOffers.bean(OpenTelemetry.class).flatMap(OpenTelemetryTraces::of);
