@@ -5,11 +5,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import java.lang.annotation.Annotation;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +22,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.ModelObserver;
 import org.agentstream.config.ServerConfig;
+import org.agentstream.config.ServerOffers;
 import org.agentstream.streaming.ReplyObserver;
 import org.agentstream.streaming.StreamStatus;
 import org.agentstream.streaming.StreamingService;
@@ -34,10 +32,11 @@ import org.agentstream.wire.ErrorCode;
  * The application's meters, named once here (docs/observability.md lists them): each is recorded in the server's own
  * metrics system when it has one (WildFly's Micrometer registry, Payara Server's MicroProfile Metrics), chosen when
  * the application starts by what the server offers, and in this node's {@link LocalFigures} for the dashboard.
- * {@code agentstream.metrics.enabled=false} stops the recording for replies that start after it is set.
+ * {@code agentstream.metrics.enabled=false} stops the recording for replies that start after it is set. Replies and
+ * model calls reach it through {@code tracing.Observers}, beside the traces.
  */
 @ApplicationScoped
-public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory, FrameMeters {
+public class ChatMeters implements FrameMeters {
 
     private static final Logger LOG = Logger.getLogger(ChatMeters.class.getName());
     static final String MICROMETER = "io.micrometer.core.instrument.MeterRegistry";
@@ -92,13 +91,13 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
     /** The server's own metrics system: Micrometer (WildFly), else MicroProfile Metrics (Payara Server), else none. */
     private static Optional<MetricsSystem> serverSystem() {
         try {
-            if (offers(MICROMETER)) {
+            if (ServerOffers.hasClass(MICROMETER)) {
                 Optional<MetricsSystem> micrometer = MicrometerSystem.fromContainer();
                 if (micrometer.isPresent()) {
                     return micrometer;
                 }
             }
-            if (offers(MICROPROFILE)) {
+            if (ServerOffers.hasClass(MICROPROFILE)) {
                 return MicroProfileSystem.fromContainer();
             }
         } catch (RuntimeException | LinkageError unusable) {
@@ -106,21 +105,6 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
                     unusable);
         }
         return Optional.empty();
-    }
-
-    /** The container's bean of {@code type}, if it has exactly one. */
-    static <T> Optional<T> fromContainer(Class<T> type, Annotation... qualifiers) {
-        Instance<T> found = CDI.current().select(type, qualifiers);
-        return found.isResolvable() ? Optional.of(found.get()) : Optional.empty();
-    }
-
-    private static boolean offers(String className) {
-        try {
-            Class.forName(className, false, ChatMeters.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError absent) {
-            return false;
-        }
     }
 
     private void register() {
@@ -155,12 +139,12 @@ public class ChatMeters implements ReplyObserver.Factory, ModelObserver.Factory,
         return String.join(" and ", names);
     }
 
-    @Override
+    /** The observer that times one reply of {@code agent}, or none while metrics are off. */
     public ReplyObserver reply(String agent, String messageId) {
         return enabled() ? agent(agent) : ReplyObserver.NONE;
     }
 
-    @Override
+    /** The observer of one call of a remote model, or none while metrics are off. */
     public ModelObserver call(String agent, String model) {
         return enabled() ? models.computeIfAbsent(agent, Model::new) : ModelObserver.NONE;
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import org.agentstream.config.ServerOffers;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricID;
@@ -36,7 +37,7 @@ final class MicroProfileSystem implements MetricsSystem {
      */
     @SuppressWarnings("deprecation")
     static Optional<MetricsSystem> fromContainer() {
-        return ChatMeters.fromContainer(MetricRegistry.class, new ApplicationRegistry()).map(MicroProfileSystem::new);
+        return ServerOffers.bean(MetricRegistry.class, new ApplicationRegistry()).map(MicroProfileSystem::new);
     }
 
     @SuppressWarnings("deprecation")

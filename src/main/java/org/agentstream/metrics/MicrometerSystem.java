@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import org.agentstream.config.ServerOffers;
 
 /**
  * WildFly's metrics: the {@link MeterRegistry} its {@code micrometer} subsystem gives a deployment, which its
@@ -32,7 +33,7 @@ final class MicrometerSystem implements MetricsSystem {
 
     /** The server's registry, if the container has one for this deployment. */
     static Optional<MetricsSystem> fromContainer() {
-        return ChatMeters.fromContainer(MeterRegistry.class).map(MicrometerSystem::new);
+        return ServerOffers.bean(MeterRegistry.class).map(MicrometerSystem::new);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.agentstream.cluster.ClusterSeams;
 import org.agentstream.metrics.ChatMeters;
 import org.agentstream.testing.doubles.RecordingSink;
 import org.agentstream.timing.StepTimer;
+import org.agentstream.tracing.Observers;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -28,7 +29,7 @@ class StreamingWiringTest {
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(StreamingService.class, ReplyScheduler.class, StreamSettings.class,
             LocalReplyDirectory.class, LocalOwnerReplies.class, ClusterSeams.class, LocalOwnerConnections.class,
-            LocalMessageRate.class, LocalSignInFailures.class, ChatMeters.class).build();
+            LocalMessageRate.class, LocalSignInFailures.class, ChatMeters.class, Observers.class).build();
 
     @Inject
     StreamingService streaming;
