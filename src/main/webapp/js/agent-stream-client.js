@@ -125,8 +125,9 @@ export class Reply {
  *                   reply that was streaming when the last one dropped; reply.resuming until a frame about it comes
  * - `stream_end`   {reply, frame}  the server's stream_end; or, with status "interrupted", the error frame that ended
  *                   a resumed reply, or null when the reply could not be resumed (see below)
- * - `timing_recorded` {frame}  the server counted this client's timing report of a reply (frame.batched: its
- *                   verdict); sent after each stream_end while reportTiming is on
+ * - `timing_recorded` {frame}  the server's answer to this client's timing report of a reply: timing_recorded
+ *                   (frame.batched: its verdict) or the error frame that refused it; reports go after each
+ *                   stream_end of a reply with two live chunks or more, while reportTiming is on
  * - `error`        {reply, frame}  an error frame; reply is null when it answers no message of this client.
  *                   An error frame refusing a request (listAgents, listConversations, history, deleteConversation)
  *                   rejects that request's promise instead.
@@ -189,6 +190,8 @@ export class AgentStreamClient extends EventTarget {
     this._counter = 0;
     /** Connections opened so far: the number of the one open now. */
     this._connection = 0;
+    /** Ids of timing reports not answered yet: their answers are no reply's. */
+    this._timingReports = new Set();
     /** @type {PendingRequest[]} in the order they were sent */
     this._requests = [];
     /** @type {{resolve: function(): void, reject: function(Error): void}[]} */
@@ -413,6 +416,7 @@ export class AgentStreamClient extends EventTarget {
   _failWaiters(message, closed) {
     const failure = new Error(message);
     this._requests.splice(0).forEach(({ reject }) => reject(failure));
+    this._timingReports.clear();
     if (closed) this._openWaiters.splice(0).forEach(({ reject }) => reject(failure));
   }
 
@@ -507,10 +511,15 @@ export class AgentStreamClient extends EventTarget {
         break;
       }
       case "timing_recorded":
+        this._timingReports.delete(frame.replyTo);
         this._emit("timing_recorded", { frame });
         break;
       case "error": {
         if (this._refuse(frame)) break;
+        if (this._timingReports.delete(frame.replyTo)) {
+          this._emit("timing_recorded", { frame });   // a report not counted (rate_limited, say): no reply's error
+          break;
+        }
         const reply = (frame.messageId && this._byMessageId.get(frame.messageId))
           || (frame.replyTo && this.pending.get(frame.replyTo))
           // too_large names no message: the server answers frames in order, so it is the oldest not yet started
@@ -533,13 +542,20 @@ export class AgentStreamClient extends EventTarget {
     }
   }
 
-  /** Tells the server how a reply that ended here arrived: the `timing` frame of docs/protocol.md. */
+  /**
+   * Tells the server how a reply that ended here arrived: the `timing` frame of docs/protocol.md, over its live
+   * chunks (those the server sent again after a resume say nothing about real time), when it has two or more. The
+   * answer (timing_recorded, or an error such as rate_limited) names the report's id and is only emitted as an event.
+   */
   _reportTiming(reply) {
-    if (reply.chunks.length === 0) return;
-    const timing = reply.timing();
+    const live = reply.chunks.filter((chunk) => !chunk.replayed);
+    if (live.length < 2) return;
+    const timing = analyzeTiming(live);
     const ms = (value) => Math.min(MAX_SPAN_MS, Math.max(0, Math.round(value * 1000) / 1000));
+    const id = this._nextId("t");
+    this._timingReports.add(id);
     this._send({
-      type: "timing", messageId: reply.messageId, chunks: timing.chunks, batched: timing.batchedGaps,
+      type: "timing", id, messageId: reply.messageId, chunks: timing.chunks, batched: timing.batchedGaps,
       receiveSpanMs: ms(timing.receiveSpanMs), sendSpanMs: ms(timing.sendSpanMs),
     });
   }

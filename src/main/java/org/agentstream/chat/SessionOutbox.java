@@ -107,6 +107,16 @@ final class SessionOutbox implements Outbox {
         send(new OutboundFrame.StreamEnd(messageId, replyTo, status.wireName(), chunks));
     }
 
+    /** The same frames, but the reply's failure was counted when it ended, not each time a client resumes it. */
+    @Override
+    public void replayedEnd(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+        if (failure != null) {
+            enqueue(new Pending(new OutboundFrame.Error(replyTo, messageId, ErrorCode.of(failure.kind()),
+                    failure.message(), null), null, 0, null, null, LIVE));
+        }
+        send(new OutboundFrame.StreamEnd(messageId, replyTo, status.wireName(), chunks));
+    }
+
     @Override
     public void busy(String replyTo, String reason, Duration retryAfter) {
         send(new OutboundFrame.Error(replyTo, null, ErrorCode.BUSY, reason, retryAfter.toMillis()));

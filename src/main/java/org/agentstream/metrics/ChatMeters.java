@@ -56,6 +56,7 @@ public class ChatMeters implements FrameMeters {
     private MetricsSystem.Count reports;
     private MetricsSystem.Count batchedReports;
     private MetricsSystem.Timing gapDifference;
+    private volatile boolean stopped;
     private final LongAdder reportCount = new LongAdder();
     private final LongAdder batchedCount = new LongAdder();
 
@@ -121,7 +122,7 @@ public class ChatMeters implements FrameMeters {
         batchedReports = counter("agentstream.client.batched",
                 "Replies whose client reported them arriving batched");
         gapDifference = timer("agentstream.client.gap.difference",
-                "Per reported reply: mean |receive gap - send gap| between its chunks, as its client measured");
+                "Per reported reply: |mean(receive gap - send gap)| between its chunks, as its client measured");
         gauge("agentstream.client.batched.fraction", "Share of the reported replies that arrived batched",
                 () -> reportCount.sum() == 0 ? 0 : batchedCount.sum() / (double) reportCount.sum());
     }
@@ -141,12 +142,12 @@ public class ChatMeters implements FrameMeters {
 
     /** The observer that times one reply of {@code agent}, or none while metrics are off. */
     public ReplyObserver reply(String agent, String messageId) {
-        return enabled() ? agent(agent) : ReplyObserver.NONE;
+        return enabled() && !stopped ? agent(agent) : ReplyObserver.NONE;
     }
 
     /** The observer of one call of a remote model, or none while metrics are off. */
     public ModelObserver call(String agent, String model) {
-        return enabled() ? models.computeIfAbsent(agent, Model::new) : ModelObserver.NONE;
+        return enabled() && !stopped ? models.computeIfAbsent(agent, Model::new) : ModelObserver.NONE;
     }
 
     private AgentMeters agent(String agent) {
@@ -251,6 +252,7 @@ public class ChatMeters implements FrameMeters {
 
     @PreDestroy
     void stop() {
+        stopped = true; // an agent's first reply from now on registers no meter that nothing would remove
         systems.forEach(MetricsSystem::close);
         local.close();
     }

@@ -7,6 +7,7 @@ import jakarta.json.JsonObjectBuilder;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -29,7 +30,7 @@ final class LocalFigures implements MetricsSystem {
     }
 
     /** A timer's figures: a count per bucket of {@link #BUCKET_MS} (and one past them all), and the sum. */
-    record Timed(String name, String[] tags, LongAdder[] buckets, LongAdder sumNanos) implements Timing {
+    record Timed(String name, String[] tags, LongAdder[] buckets, DoubleAdder sumNanos) implements Timing {
         @Override
         public void record(long nanos) {
             buckets[bucket(nanos)].increment();
@@ -77,7 +78,7 @@ final class LocalFigures implements MetricsSystem {
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new LongAdder();
         }
-        Timed timed = new Timed(name, tags, buckets, new LongAdder());
+        Timed timed = new Timed(name, tags, buckets, new DoubleAdder());
         timers.add(timed);
         return timed;
     }

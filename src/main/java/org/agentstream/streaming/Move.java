@@ -57,7 +57,7 @@ interface Move {
                     to.sink.replayed(out.messageId(), missed.seq(), missed.delta(), missed.sentNanos());
                 }
                 if (end != null) {
-                    to.sink.streamEnded(out.messageId(), out.replyTo(), end.status(), end.chunks(), end.failure());
+                    to.sink.replayedEnd(out.messageId(), out.replyTo(), end.status(), end.chunks(), end.failure());
                 }
             });
             return end == null;

@@ -25,6 +25,15 @@ public interface ReplySink {
     /** Ends a reply; a non-null {@code failure} says what went wrong (an error frame precedes the end). */
     void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure);
 
+    /**
+     * Ends a reply again, for a client that resumed it after it had ended: the same frames as {@link #streamEnded},
+     * which a sink that counts what happens to replies (not frames) tells apart.
+     */
+    default void replayedEnd(String messageId, String replyTo, StreamStatus status, int chunks,
+            ReplyFailure failure) {
+        streamEnded(messageId, replyTo, status, chunks, failure);
+    }
+
     /** The request was not taken: too many replies stream already. */
     void busy(String replyTo, String reason, Duration retryAfter);
 

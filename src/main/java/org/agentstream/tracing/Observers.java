@@ -62,14 +62,80 @@ public class Observers implements ReplyObserver.Factory, ModelObserver.Factory {
                 : "Replies are traced through the server's OpenTelemetry");
     }
 
+    /**
+     * The observer of one reply; a meter or tracer that fails is logged and leaves the reply alone (its end is
+     * recorded, its place freed, its agent started), whatever it throws.
+     */
     @Override
     public ReplyObserver reply(String agent, String messageId) {
-        return both(meters.reply(agent, messageId), replyTraces.reply(agent, messageId));
+        try {
+            ReplyObserver observer = both(meters.reply(agent, messageId), replyTraces.reply(agent, messageId));
+            return observer == ReplyObserver.NONE ? observer : new Guarded(observer);
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, "Reply " + messageId + " is not observed", failed);
+            return ReplyObserver.NONE;
+        }
     }
 
     @Override
     public ModelObserver call(String agent, String model) {
-        return both(meters.call(agent, model), callTraces.call(agent, model));
+        try {
+            return both(meters.call(agent, model), callTraces.call(agent, model));
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, "A call of " + model + " is not observed", failed);
+            return ModelObserver.NONE;
+        }
+    }
+
+    /** A reply's observer whose failures are logged, never thrown into the streaming core. */
+    record Guarded(ReplyObserver observer) implements ReplyObserver {
+
+        @Override
+        public void starting(Runnable start) {
+            boolean[] started = {false};
+            try {
+                observer.starting(() -> {
+                    started[0] = true;
+                    start.run();
+                });
+            } catch (RuntimeException failed) {
+                failed("starting", failed);
+                if (!started[0]) {
+                    start.run();
+                }
+            }
+        }
+
+        @Override
+        public void firstChunk(long nanos) {
+            try {
+                observer.firstChunk(nanos);
+            } catch (RuntimeException failed) {
+                failed("firstChunk", failed);
+            }
+        }
+
+        @Override
+        public void sendGap(long nanos) {
+            try {
+                observer.sendGap(nanos);
+            } catch (RuntimeException failed) {
+                failed("sendGap", failed);
+            }
+        }
+
+        @Override
+        public void ended(StreamStatus status, int chunks, long nanos) {
+            try {
+                observer.ended(status, chunks, nanos);
+            } catch (RuntimeException failed) {
+                failed("ended", failed);
+            }
+        }
+
+        private static void failed(String call, RuntimeException failure) {
+            LOG.log(Level.WARNING, "A reply's observer failed in " + call, failure);
+        }
     }
 
     private static ReplyObserver both(ReplyObserver first, ReplyObserver second) {

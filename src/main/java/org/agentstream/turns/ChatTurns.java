@@ -209,7 +209,7 @@ public class ChatTurns {
             rateLimited(outbox, inbound.id(), inbound.messageId(), perMinute, "timing reports", wait.getAsLong());
             return;
         }
-        OptionalInt sent = connection.outbox().claimReport(inbound.messageId());
+        OptionalInt sent = connection.outbox().claimReport(inbound.messageId(), inbound.chunks());
         if (sent.isEmpty()) {
             outbox.send(new OutboundFrame.Error(inbound.id(), inbound.messageId(), ErrorCode.UNKNOWN_MESSAGE,
                     "no reply \"" + inbound.messageId() + "\" ended on this connection without a timing report", null));

@@ -9,9 +9,10 @@ import org.agentstream.streaming.StreamStatus;
 import org.agentstream.wire.OutboundFrame;
 
 /**
- * A connection's outbox that remembers the replies that ended on it, so that its client may report once how each
- * one arrived ({@code timing}): the newest {@value #KEPT}, each with the chunks it sent. A reply replayed from the
- * store, another connection's and another owner's are not among them.
+ * A connection's outbox that remembers the replies that ended on it while it streamed them, so that its client may
+ * report once how each one arrived ({@code timing}): the newest {@value #KEPT}, each with the chunks it sent. A reply
+ * whose end is sent again (resumed after it ended, or from the store), another connection's and another owner's are
+ * not among them: a reply ends live once, so it is reported once.
  */
 public final class ReportingOutbox implements Outbox {
 
@@ -38,13 +39,19 @@ public final class ReportingOutbox implements Outbox {
         return to;
     }
 
-    /** The chunks of a reply that ended here and was not reported yet, which it is from now on; else empty. */
-    OptionalInt claimReport(String messageId) {
-        Integer chunks;
+    /**
+     * Takes the report of a reply that ended here and was not reported yet, if it claims no more chunks than the
+     * reply sent: then the reply is reported from now on. Returns the chunks the reply sent, or empty if it is not
+     * one of this connection's to report; a report of too many chunks leaves it to report.
+     */
+    OptionalInt claimReport(String messageId, int chunksReported) {
         synchronized (ended) {
-            chunks = ended.remove(messageId);
+            Integer sent = ended.get(messageId);
+            if (sent != null && chunksReported <= sent) {
+                ended.remove(messageId);
+            }
+            return sent == null ? OptionalInt.empty() : OptionalInt.of(sent);
         }
-        return chunks == null ? OptionalInt.empty() : OptionalInt.of(chunks);
     }
 
     @Override
@@ -53,6 +60,12 @@ public final class ReportingOutbox implements Outbox {
             ended.put(messageId, chunks);
         }
         to.streamEnded(messageId, replyTo, status, chunks, failure);
+    }
+
+    /** An end sent again after a resume is not a reply that ended here: its chunks were replayed. */
+    @Override
+    public void replayedEnd(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+        to.replayedEnd(messageId, replyTo, status, chunks, failure);
     }
 
     @Override

@@ -48,8 +48,8 @@ public record InboundFrame(String type, String id, String agent, String content,
         if (chunks == null || batched == null || receiveSpanMs == null || sendSpanMs == null) {
             return "a timing report needs \"chunks\", \"batched\", \"receiveSpanMs\" and \"sendSpanMs\"";
         }
-        if (chunks < 1) {
-            return "\"chunks\" is 1 or more";
+        if (chunks < 2) {
+            return "\"chunks\" is 2 or more: a report judges the gaps between chunks";
         }
         if (batched < 0 || batched >= chunks) {
             return "\"batched\" counts gaps between the chunks: 0 to chunks - 1";

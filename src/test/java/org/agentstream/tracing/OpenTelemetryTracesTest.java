@@ -130,7 +130,8 @@ class OpenTelemetryTracesTest {
         Observers observers = new Observers(meters, OpenTelemetryTraces
                 .of(OpenTelemetrySdk.builder().setTracerProvider(sampledOut).build()).orElseThrow());
 
-        assertSame(meters.reply("echo", "m1"), observers.reply("echo", "m2"));
+        assertSame(meters.reply("echo", "m1"), ((Observers.Guarded) observers.reply("echo", "m2")).observer(),
+                "the meters' observer, guarded, and no span");
         assertSame(meters.call("gpt", "some-model"), observers.call("gpt", "some-model"));
         sampledOut.close();
     }

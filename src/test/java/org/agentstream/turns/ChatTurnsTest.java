@@ -336,13 +336,18 @@ class ChatTurnsTest {
                 .stream().map(OutboundFrame.Error::code).toList(), "no reply; more chunks than it sent");
         assertEquals(before, clientFigures());
 
+        answered(turns.handle(alice, timing("x4b", reply, 3, 0, 20, 20)));
+        assertEquals(List.of(true), recorded(alice).frames(OutboundFrame.TimingRecorded.class).stream()
+                .map(recorded -> recorded.replyTo().equals("x4b")).toList(), "a bad count leaves the reply to report");
+        assertEquals(before.get(0) + 1, clientFigure("agentstream.client.reports"));
+
         String another = endedReply(alice, "m2");
         answered(turns.handle(alice, timing("x5", another, 3, 0, 20, 20)));
         answered(turns.handle(alice, timing("x6", another, 3, 0, 20, 20)));
         List<OutboundFrame.Error> errors = recorded(alice).frames(OutboundFrame.Error.class);
         assertEquals("unknown_message", errors.get(errors.size() - 1).code(), "a reply is reported once");
         assertEquals("x6", errors.get(errors.size() - 1).replyTo());
-        assertEquals(before.get(0) + 1, clientFigure("agentstream.client.reports"));
+        assertEquals(before.get(0) + 2, clientFigure("agentstream.client.reports"));
     }
 
     @Test
@@ -363,5 +368,25 @@ class ChatTurnsTest {
     private static InboundFrame frame(String type, String id, String agent, String content, String conversationId,
             String messageId, Integer afterSeq) {
         return new InboundFrame(type, id, agent, content, conversationId, messageId, afterSeq, null, null, null, null);
+    }
+
+    @Test
+    void aReplyResumedAfterItEndedCannotBeReportedAgain() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        ChatConnection alicesNextTab = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        String reply = endedReply(alice, "m1");
+        answered(turns.handle(alice, timing("t1", reply, 3, 0, 20, 20)));
+        long reported = clientFigure("agentstream.client.reports");
+
+        for (ChatConnection connection : List.of(alice, alicesNextTab)) {
+            answered(turns.handle(connection, frame("resume", "r", null, null, null, reply, -1)));
+            time.runUntilIdle(TEN_SECONDS);
+            assertTrue(kinds(recorded(connection)).contains("end:complete"), "the end is sent again");
+            answered(turns.handle(connection, timing("again", reply, 3, 0, 20, 20)));
+            List<OutboundFrame.Error> errors = recorded(connection).frames(OutboundFrame.Error.class);
+            assertEquals("unknown_message", errors.get(errors.size() - 1).code(),
+                    "a reply ends live once, so it is reported once");
+        }
+        assertEquals(reported, clientFigure("agentstream.client.reports"));
     }
 }

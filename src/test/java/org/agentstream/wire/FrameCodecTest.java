@@ -112,7 +112,7 @@ class FrameCodecTest {
                 "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":\"1\",\"sendSpanMs\":1",
                 "\"chunks\":12,\"batched\":0,\"receiveSpanMs\":{},\"sendSpanMs\":1",
                 "\"chunks\":99999999999,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
-                "\"chunks\":0,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
+                "\"chunks\":1,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
                 "\"chunks\":-3,\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1",
                 "\"chunks\":12,\"batched\":-1,\"receiveSpanMs\":1,\"sendSpanMs\":1",
                 "\"chunks\":12,\"batched\":12,\"receiveSpanMs\":1,\"sendSpanMs\":1",
