@@ -5,8 +5,8 @@ import { element } from "./element.js";
 
 /**
  * What the server's /account answers. signIn: "required" or "off"; user: null when nobody is signed in; chat: false
- * for a user without the role chat-user.
- * @typedef {{signIn: string, user: string | null, chat?: boolean}} Account
+ * for a user without the role chat-user; admin: true for a user with the role chat-admin.
+ * @typedef {{signIn: string, user: string | null, chat?: boolean, admin?: boolean}} Account
  */
 
 /** What the page says when the server closed the connection for good (close code 1008, the reason). */
@@ -41,7 +41,7 @@ export async function signedIn(place) {
     goToSignIn();
     return null;
   }
-  showAccount(place, account.user);
+  showAccount(place, account);
   return account;
 }
 
@@ -72,7 +72,7 @@ function goToSignIn() {
   window.location.assign("signin");
 }
 
-function showAccount(place, user) {
+function showAccount(place, { user, admin }) {
   if (!user) return;
   const form = element("form");
   form.method = "post";
@@ -84,4 +84,10 @@ function showAccount(place, user) {
   const name = element("span", "", `Signed in as ${user}`);
   name.id = "user";
   place.replaceChildren(name, form);
+  if (admin) {
+    const dashboard = element("a", "", "Dashboard");
+    dashboard.id = "dashboard-link";
+    dashboard.href = "admin/dashboard.html";
+    place.prepend(dashboard);
+  }
 }

@@ -1,7 +1,8 @@
 // The timing panel of the chat page: a toggle that shows or hides it, and a chart of the last reply that ended, send
 // gaps against receive gaps per chunk, with the verdict from timing.js (through reply.timing()).
 
-const SVG = "http://www.w3.org/2000/svg";
+import { niceStep, svgElement } from "./svg.js";
+
 const [WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM] = [640, 240, 44, 10, 10, 26];
 
 export class TimingView {
@@ -93,13 +94,6 @@ export class TimingView {
   }
 }
 
-function svgElement(owner, tag, attributes, text) {
-  const node = owner.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 /** The runs of replayed chunks, as [first, last] indexes in arrival order. */
 function replayedRuns(chunks) {
   const runs = [];
@@ -110,9 +104,4 @@ function replayedRuns(chunks) {
     else runs.push([i, i]);
   });
   return runs;
-}
-
-function niceStep(rough) {
-  const power = 10 ** Math.floor(Math.log10(rough));
-  return [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
 }

@@ -12,7 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -29,7 +31,9 @@ import javax.security.auth.callback.UnsupportedCallbackException;
  * {@link SignInFailures} whether that user name and address may try now: past their failed sign-ins they get 429
  * with {@code Retry-After} and {@code login-locked.html}, whatever the password. Being a Jakarta Security
  * mechanism, it replaces the container's FORM login, so no {@code j_security_check} of the container's is left to
- * go around it. How it behaves: docs/configuration.md, Sign-in throttle.
+ * go around it. How it behaves: docs/configuration.md, Sign-in throttle. A protected page in a folder
+ * ({@code /admin/dashboard.html}) sends the browser to {@code /signin?return=…} instead of showing the form at its
+ * own address, where the form's relative addresses would miss.
  *
  * <p>The session keeps the user's name only ({@link #SIGNED_IN}, a string, which a cluster's session store carries
  * to any node), and every request of the session names that user to the container again, whose realm supplies their
@@ -47,6 +51,9 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
     static final String RETURN_TO = SignInMechanism.class.getName() + ".returnTo";
     /** The session attribute with the signed-in user's name. */
     static final String SIGNED_IN = SignInMechanism.class.getName() + ".user";
+    /** The protected address that shows the form; {@code ?return=} names the page to go back to. */
+    static final String SIGN_IN = "/signin";
+    static final String RETURN_PARAMETER = "return";
     private static final String FORM = "/login.html";
     private static final String FAILED = "/login-failed.html";
     private static final String LOCKED = "/login-locked.html";
@@ -81,13 +88,32 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         }
         if (context.isProtected()) {
             if ("GET".equals(request.getMethod())) {
-                String query = request.getQueryString();
-                request.getSession().setAttribute(RETURN_TO,
-                        request.getRequestURI() + (query == null ? "" : "?" + query));
+                String asked = returnTo(request);
+                request.getSession().setAttribute(RETURN_TO, asked);
+                if (request.getServletPath().indexOf('/', 1) > 0) {
+                    // the form's addresses (its style, j_security_check) are relative to the application's root
+                    return context.redirect(request.getContextPath() + SIGN_IN + "?" + RETURN_PARAMETER + "="
+                            + URLEncoder.encode(asked, StandardCharsets.UTF_8));
+                }
             }
             return context.forward(FORM);
         }
         return context.doNothing();
+    }
+
+    /**
+     * The address to go back to after the sign-in: the one asked for, or, for {@code /signin} (where a protected page
+     * in a folder sends the browser), the address it names in {@code return} when that is one of the application's.
+     */
+    private static String returnTo(HttpServletRequest request) {
+        String named = request.getParameter(RETURN_PARAMETER);
+        if (SIGN_IN.equals(request.getServletPath()) && named != null
+                && named.startsWith(request.getContextPath() + "/") && !named.startsWith("//")
+                && named.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '\\')) {
+            return named;
+        }
+        String query = request.getQueryString();
+        return request.getRequestURI() + (query == null ? "" : "?" + query);
     }
 
     private AuthenticationStatus signIn(HttpServletRequest request, HttpServletResponse response,

@@ -27,6 +27,9 @@ class SignInMechanismTest {
     /** What the mechanism told the container: user, groups. */
     private final List<Object> notified = new ArrayList<>();
     private final List<String> forwardedTo = new ArrayList<>();
+    private final List<String> redirectedTo = new ArrayList<>();
+    /** The request's parameters ({@code return}). */
+    private final Map<String, String> parameters = new HashMap<>();
 
     @Test
     void anIpv4AddressCountsOnItsOwn() {
@@ -64,6 +67,36 @@ class SignInMechanismTest {
         assertEquals(List.of(), notified);
     }
 
+    /**
+     * The form at a folder's address would post to {@code /admin/j_security_check} and miss its style: the browser is
+     * sent to the form at {@code /signin}, which names the page to go back to.
+     */
+    @Test
+    void aProtectedPageInAFolderSendsTheBrowserToTheFormAtTheRoot() throws Exception {
+        AuthenticationStatus status = new SignInMechanism().validateRequest(
+                request("GET", "/admin/dashboard.html"), null, context());
+
+        assertEquals(AuthenticationStatus.SEND_CONTINUE, status);
+        assertEquals(List.of("/agent-stream/signin?return=%2Fagent-stream%2Fadmin%2Fdashboard.html"), redirectedTo);
+        assertEquals(List.of(), forwardedTo);
+        assertEquals("/agent-stream/admin/dashboard.html", attributes.get(SignInMechanism.RETURN_TO));
+    }
+
+    @Test
+    void theFormAtSignInGoesBackToAPageOfTheApplicationItNamesAndNowhereElse() throws Exception {
+        parameters.put("return", "/agent-stream/admin/dashboard.html");
+        new SignInMechanism().validateRequest(request("GET", "/signin"), null, context());
+        assertEquals(List.of("/login.html"), forwardedTo);
+        assertEquals("/agent-stream/admin/dashboard.html", attributes.get(SignInMechanism.RETURN_TO));
+
+        for (String elsewhere : List.of("https://example.com/", "//example.com/", "/agent-stream/\\example.com",
+                "/another-app/")) {
+            parameters.put("return", elsewhere);
+            new SignInMechanism().validateRequest(request("GET", "/signin"), null, context());
+            assertEquals("/agent-stream/signin", attributes.get(SignInMechanism.RETURN_TO), elsewhere);
+        }
+    }
+
     @Test
     void signingOutForgetsTheSessionsUser() {
         attributes.put(SignInMechanism.SIGNED_IN, "demo");
@@ -76,12 +109,16 @@ class SignInMechanismTest {
     private HttpServletRequest request(String method, String servletPath) {
         HttpSession session = proxy(HttpSession.class, (self, called, args) -> switch (called.getName()) {
             case "getAttribute" -> attributes.get(args[0]);
+            case "setAttribute" -> attributes.put((String) args[0], args[1]);
             case "removeAttribute" -> attributes.remove(args[0]);
             default -> null;
         });
         return proxy(HttpServletRequest.class, (self, called, args) -> switch (called.getName()) {
             case "getMethod" -> method;
             case "getServletPath" -> servletPath;
+            case "getContextPath" -> "/agent-stream";
+            case "getRequestURI" -> "/agent-stream" + servletPath;
+            case "getParameter" -> parameters.get(args[0]);
             case "getSession" -> session;
             default -> null;
         });
@@ -95,6 +132,10 @@ class SignInMechanismTest {
             }
             case "forward" -> {
                 forwardedTo.add((String) args[0]);
+                yield AuthenticationStatus.SEND_CONTINUE;
+            }
+            case "redirect" -> {
+                redirectedTo.add((String) args[0]);
                 yield AuthenticationStatus.SEND_CONTINUE;
             }
             case "isProtected" -> true;

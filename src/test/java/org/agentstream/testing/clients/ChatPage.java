@@ -7,16 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.agentstream.testing.fixtures.BuildUsers;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.Wait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The chat page as a user drives it in a browser; every wait is bounded and fails the test when it runs out. */
@@ -53,23 +50,12 @@ public final class ChatPage {
      * form, and signs in there as {@code user} with the password the build made; returns once the form is sent.
      */
     public void signIn(String url, String user) {
-        driver.get(url);
-        awaitSignInForm();
-        driver.findElement(By.id("j_username")).sendKeys(user);
-        driver.findElement(By.id("j_password")).sendKeys(BuildUsers.passwordOf(user));
-        WebElement form = driver.findElement(By.id("j_username"));
-        driver.findElement(By.id("sign-in")).click();
-        // the form's post and its redirect to the chat are over before anything else asks the browser for a page
-        new WebDriverWait(driver, timeout).ignoring(WebDriverException.class).until(ExpectedConditions.and(
-                ExpectedConditions.stalenessOf(form),
-                ExpectedConditions.presenceOfElementLocated(By.id("connection"))));
+        SignIn.inBrowser(driver, timeout, url, user, By.id("connection"));
     }
 
     /** Waits until the browser shows the server's sign-in form, where the page sends it when nobody is signed in. */
     public void awaitSignInForm() {
-        // the page goes to the form by itself: a look that a navigation aborts looks again
-        Wait<WebDriver> navigating = new WebDriverWait(driver, timeout).ignoring(WebDriverException.class);
-        navigating.until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
+        SignIn.awaitForm(driver, timeout);
     }
 
     /** Opens the page and waits until it is connected and lists {@code agent}. */

@@ -23,11 +23,19 @@ import java.util.stream.Collectors;
 import org.agentstream.testing.fixtures.BuildTlsKey;
 import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.fixtures.TestUrls;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Wait;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Signs a user in through the application's form sign-in, as a browser does (the protected {@code /signin}, the
  * form's post to {@code j_security_check}), and gives the session's cookies for the chat's handshake and for
  * {@code /status}. A session is kept per application and user until {@link #forget()} (a server restart ends it).
+ * {@link #inBrowser} signs in through the same form in a browser.
  */
 public final class SignIn {
 
@@ -98,6 +106,30 @@ public final class SignIn {
             throw new IOException("interrupted", e);
         }
         return cookies.getCookieStore().get(TestUrls.resolve(base, ""));
+    }
+
+    /**
+     * Opens {@code url} in the browser while nobody is signed in there, which shows the server's sign-in form (a
+     * protected address, or a page that goes to the form), signs in as {@code user} with the password the build made,
+     * and waits until the form is gone and the page it returns to shows {@code shown}.
+     */
+    public static void inBrowser(WebDriver driver, Duration timeout, String url, String user, By shown) {
+        driver.get(url);
+        awaitForm(driver, timeout);
+        driver.findElement(By.id("j_username")).sendKeys(user);
+        driver.findElement(By.id("j_password")).sendKeys(BuildUsers.passwordOf(user));
+        WebElement form = driver.findElement(By.id("j_username"));
+        driver.findElement(By.id("sign-in")).click();
+        // the form's post and its redirect back are over before anything else asks the browser for a page
+        new WebDriverWait(driver, timeout).ignoring(WebDriverException.class).until(ExpectedConditions.and(
+                ExpectedConditions.stalenessOf(form), ExpectedConditions.presenceOfElementLocated(shown)));
+    }
+
+    /** Waits until the browser shows the server's sign-in form. */
+    public static void awaitForm(WebDriver driver, Duration timeout) {
+        // a page may go to the form by itself: a look that a navigation aborts looks again
+        Wait<WebDriver> navigating = new WebDriverWait(driver, timeout).ignoring(WebDriverException.class);
+        navigating.until(ExpectedConditions.presenceOfElementLocated(By.id("j_username")));
     }
 
     /** What the server answered one sign-in attempt (status, {@code Retry-After}, page), and who it signed in. */
