@@ -13,11 +13,16 @@ import java.util.stream.IntStream;
 import org.agentstream.testing.clients.ChatClient;
 import org.agentstream.testing.clients.ChatClient.Frame;
 import org.agentstream.testing.clients.ChatClient.Reply;
+import org.agentstream.testing.clients.ChatPage;
 import org.agentstream.testing.clients.ConnectionRelay;
+import org.agentstream.testing.clients.DashboardPage;
 import org.agentstream.testing.clients.GapAnalysis;
+import org.agentstream.testing.clients.HeadlessChromium;
+import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerStatus;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Dimension;
 
 /**
  * The original incident, caught in production by the clients themselves: a proxy that buffers what the server sends
@@ -74,5 +79,30 @@ class BufferingProxyIT extends DeployedApp {
 
     private static long counted(JsonObject before, JsonObject after, String name) {
         return ServerStatus.counter(after, name) - ServerStatus.counter(before, name);
+    }
+
+    /**
+     * The same through a browser: the chat page reached through the buffering proxy gets each reply in one burst, its
+     * JavaScript client reports so, and an admin's dashboard, open meanwhile, shows all of those replies batched.
+     */
+    @Test
+    void theDashboardShowsTheRepliesOfABrowserBehindTheProxyArrivingBatched() throws Exception {
+        try (HeadlessChromium adminsBrowser = HeadlessChromium.start();
+                HeadlessChromium usersBrowser = HeadlessChromium.start();
+                ConnectionRelay proxy = ConnectionRelay.to(base)) {
+            DashboardPage dashboard = new DashboardPage(adminsBrowser.driver(), WAIT).signIn(base, BuildUsers.ADMIN);
+            ChatPage page = new ChatPage(usersBrowser.driver(), WAIT).open(proxy.relayed(base), "echo");
+            for (int i = 0; i < REPLIES; i++) {
+                proxy.holdFromServer();
+                page.send("echo", TWENTY_WORDS);
+                assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "the server sent the whole reply");
+                assertTrue(proxy.release() > 0, "the proxy held the reply");
+                page.awaitLastReply("complete");
+            }
+            dashboard.until(d -> dashboard.text("batched-now").startsWith("100% of " + REPLIES + " reported replies"),
+                    "every reply the browser reported, counted batched");
+            adminsBrowser.driver().manage().window().setSize(new Dimension(1000, 1300));
+            System.out.println("[buffering proxy] dashboard: " + adminsBrowser.screenshot("dashboard-batched.png"));
+        }
     }
 }
