@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.ModelObserver;
 import org.agentstream.agent.Turn;
 import org.agentstream.testing.doubles.FakeOpenAiServer;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Ending;
@@ -93,6 +95,34 @@ class ModelReplyTest {
         } finally {
             warm.stop();
         }
+    }
+
+    @Test
+    void itsObserverHearsTheFirstTokenTheUsageAndTheEndOnce() throws Exception {
+        model.answer(Script.tokens(List.of("Hello", ", ", "world", "!"), Duration.ofMillis(5)));
+        List<String> heard = new CopyOnWriteArrayList<>();
+        Tokens tokens = new Tokens(32);
+        new ModelReply(config(model.baseUrl(), WAIT), new AgentRequest("Hi there", null, List.of()),
+                new ModelConnection(http, executor, WAIT), StepTimer.on(timer), System::nanoTime,
+                new ModelObserver() {
+                    @Override
+                    public void firstToken(long nanos) {
+                        heard.add(nanos > 0 ? "first token" : "first token at " + nanos);
+                    }
+
+                    @Override
+                    public void usage(long inputTokens, long outputTokens) {
+                        heard.add("usage " + inputTokens + " in, " + outputTokens + " out");
+                    }
+
+                    @Override
+                    public void ended(Throwable failure) {
+                        heard.add("ended " + failure);
+                    }
+                }).subscribe(tokens);
+
+        assertNull(tokens.awaitEnd(), "completed without error");
+        assertEquals(List.of("first token", "usage 5 in, 4 out", "ended null"), heard);
     }
 
     @Test
