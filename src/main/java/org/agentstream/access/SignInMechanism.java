@@ -89,7 +89,7 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
         if (context.isProtected()) {
             if ("GET".equals(request.getMethod())) {
                 String asked = returnTo(request);
-                request.getSession().setAttribute(RETURN_TO, asked);
+                remember(request, asked);
                 if (request.getServletPath().indexOf('/', 1) > 0) {
                     // the form's addresses (its style, j_security_check) are relative to the application's root
                     return context.redirect(request.getContextPath() + SIGN_IN + "?" + RETURN_PARAMETER + "="
@@ -99,6 +99,20 @@ public class SignInMechanism implements HttpAuthenticationMechanism {
             return context.forward(FORM);
         }
         return context.doNothing();
+    }
+
+    /**
+     * Keeps where to go back to after the sign-in in the session. A sign-out on another request of the same session
+     * (a page that heard its connection close as signed out goes to the form at once) may be ending that session
+     * meanwhile, and WildFly's distributable session manager then refuses it (IllegalStateException): the form is
+     * shown all the same, and the sign-in goes back to the chat.
+     */
+    private static void remember(HttpServletRequest request, String asked) {
+        try {
+            request.getSession().setAttribute(RETURN_TO, asked);
+        } catch (IllegalStateException ending) {
+            LOG.log(Level.FINE, "The session ends meanwhile; the sign-in will go back to the chat", ending);
+        }
     }
 
     /**

@@ -86,6 +86,7 @@ class ChatPageIT extends DeployedApp {
         page.signIn(base.toExternalForm(), BuildUsers.ALICE);
 
         page.awaitConnection("open");
+        page.awaitAgent("echo");
         assertEquals("Signed in as " + BuildUsers.ALICE, driver.findElement(By.id("user")).getText());
         page.send("echo", "signed in and streaming");
         assertEquals("signed in and streaming", page.text(page.awaitLastReply("complete")));
