@@ -1,7 +1,9 @@
 // The conversation on screen: the user's messages, the agents' replies as they stream (with their status), the
-// stored messages of a conversation loaded from history, and errors. Texts go in as text, never as HTML.
+// stored messages of a conversation loaded from history, and errors. The user's texts go in as text; an agent's
+// reply is shown as Markdown, sanitised (markdown.js), parsed again at most once an animation frame as it streams.
 
 import { element } from "./element.js";
+import { showMarkdown } from "./markdown.js";
 
 /** @typedef {import("./agent-stream-client.js").Reply} Reply */
 
@@ -17,6 +19,8 @@ const STATUS_TEXT = {
 const RECONNECTING_TEXT = "reconnecting…";
 const RESUMING_TEXT = "resuming…";
 const MOVED_TEXT = "moved: it goes on in another tab or window";
+/** A reply's text is shown at the next animation frame, or after this long where there are none (a hidden tab). */
+const NO_FRAME_MS = 250;
 
 export class ConversationView {
   /**
@@ -28,12 +32,18 @@ export class ConversationView {
     this._list = page.getElementById("conversation");
     this._errors = page.getElementById("errors");
     this._client = client;
-    /** client message id -> {item, textNode, status, errors}: the replies shown in this view */
+    /** client message id -> {item, text, source, status, errors}: the replies shown in this view */
     this._replies = new Map();
+    /** The views of replies whose text grew since they were last shown, and the frame (or timer) that shows them. */
+    this._stale = new Set();
+    this._frame = 0;
+    this._timer = 0;
   }
 
   /** Empties the view, for another conversation. */
   clear() {
+    this._stale.clear();
+    this._cancelShowing();
     this._replies.clear();
     this._list.replaceChildren();
     this._errors.replaceChildren();
@@ -61,13 +71,37 @@ export class ConversationView {
     this.showStatus(reply);
   }
 
-  /** Adds a chunk's text to its reply, if shown; a reply that was waiting to be resumed streams again. */
+  /**
+   * Adds a chunk's text to its reply, if shown; a reply that was waiting to be resumed streams again. The text is
+   * shown at the next animation frame with whatever else came by then, so a long reply is parsed once a frame, not
+   * once a chunk.
+   */
   addChunk(reply, delta) {
     const view = this._replies.get(reply.id);
     if (!view) return;
     if (view.item.hasAttribute("data-resuming")) this.showStatus(reply);
-    view.textNode.appendData(delta);
+    view.source += delta;
+    this._stale.add(view);
+    if (this._frame === 0) {
+      const show = () => this._showStale();
+      this._frame = requestAnimationFrame(show);
+      this._timer = setTimeout(show, NO_FRAME_MS);
+    }
+  }
+
+  /** Shows the text that grew since it was last shown, and the end of the conversation. */
+  _showStale() {
+    this._cancelShowing();
+    for (const view of this._stale) showMarkdown(view.text, view.source);
+    this._stale.clear();
     this.scrollToEnd();
+  }
+
+  _cancelShowing() {
+    cancelAnimationFrame(this._frame);
+    clearTimeout(this._timer);
+    this._frame = 0;
+    this._timer = 0;
   }
 
   /**
@@ -78,6 +112,7 @@ export class ConversationView {
   showStatus(reply) {
     const view = this._replies.get(reply.id);
     if (!view) return;
+    if (this._stale.has(view)) this._showStale();   // a reply that ended shows all its text with its status
     setStatus(view, reply.status);
     const waiting = reply.status === "streaming" && (this._client.state !== "open" || reply.resuming);
     view.item.toggleAttribute("data-resuming", waiting);
@@ -131,18 +166,16 @@ function agentMessage(agent) {
   const status = element("span", "status");
   meta.append(element("span", "who", agent), status);
   const text = element("div", "text");
-  const textNode = document.createTextNode("");
-  text.append(textNode);
   const errors = element("div", "errors-of-reply");
   item.append(meta, text, errors);
-  return { item, textNode, status, errors };
+  return { item, text, source: "", status, errors };
 }
 
 /** @param {import("./agent-stream-client.js").StoredMessage} message */
 function storedMessage(message) {
   if (message.role === "user") return userMessage(message.content);
   const view = agentMessage(message.agent);
-  view.textNode.data = message.content;
+  showMarkdown(view.text, message.content);
   setStatus(view, message.status);
   return view.item;
 }

@@ -1,5 +1,5 @@
 // Makes the chat page's HTML elements. A text goes in as text (textContent), never as HTML: every text from a user
-// or an agent reaches the page through here or through a Text node.
+// or an agent reaches the page through here, but for an agent's reply, which markdown.js shows sanitised.
 
 /**
  * @template {keyof HTMLElementTagNameMap} K

@@ -306,19 +306,111 @@ class ChatPageIT extends DeployedApp {
         assertTrue(ServerStatus.awaitIdle(base, WAIT).getBoolean("idle"), "the server stopped the reply");
     }
 
+    /**
+     * A reply in Markdown, as models write it, shows as the elements it stands for while it streams and when the
+     * conversation is loaded again from the server; the user's own message stays text.
+     */
     @Test
-    void markupIsShownAsTextAndNeverRuns() {
-        String markup = "<img src=x onerror=window.__xss=1> and <b>bold</b> <script>window.__xss=2</script>";
+    void aMarkdownReplyShowsAsListsCodeTablesAndBold() throws Exception {
+        String markdown = """
+                Some **bold** words.
+
+                - one
+                - two
+
+                ```
+                let x = 1;
+                ```
+
+                | a | b |
+                |---|---|
+                | 1 | 2 |
+                """;
+        browser.recordPolicyViolations();
         page.open(base.toExternalForm(), "echo");
-        page.send("echo", markup);
+        page.paste("echo", markdown);
         WebElement reply = page.awaitLastReply("complete");
 
-        assertEquals(markup, page.text(reply), "the agent's text is shown literally");
-        assertEquals(markup, page.text(page.lastUserMessage()), "the user's text is shown literally");
-        assertEquals(0L, page.script("return document.querySelectorAll('#conversation img, #conversation b, "
-                + "#conversation script').length;"), "no element was made from the text");
-        assertNull(page.script("return window.__xss === undefined ? null : String(window.__xss);"),
-                "no script from the text ran");
+        Map<String, Object> expected = Map.of("strong", List.of("bold"), "li", List.of("one", "two"),
+                "pre > code", List.of("let x = 1;\n"), "th", List.of("a", "b"), "td", List.of("1", "2"));
+        assertEquals(expected, renderedTexts(reply, expected.keySet()), "the reply's Markdown made into elements");
+        assertEquals(markdown, page.text(page.lastUserMessage()), "the user's message is shown as it was typed");
+        assertEquals(List.of(), browser.policyViolations(), "rendering needs nothing the policy refuses");
+        System.out.println("[browser] a Markdown reply: " + browser.screenshot("markdown-reply.png"));
+
+        page.awaitStoredMessages(2);
+        page.reload("echo");
+        page.awaitEqual(2, () -> page.messages().size(), "the stored turn is shown again");
+        assertEquals(expected, renderedTexts(page.lastAgentMessage(), expected.keySet()),
+                "the stored reply, loaded again, shows the same elements");
+    }
+
+    /** The texts of the elements each selector finds in a message's text, in order. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> renderedTexts(WebElement message, Set<String> selectors) {
+        return (Map<String, Object>) page.script("""
+                const text = arguments[0].querySelector('.text');
+                return Object.fromEntries(arguments[1].map((selector) =>
+                  [selector, [...text.querySelectorAll(selector)].map((element) => element.textContent)]));
+                """, message, List.copyOf(selectors));
+    }
+
+    /**
+     * A reply made to attack the page (each line a block of its own, so that Markdown parses its links), streamed
+     * word by word so that it is rendered cut at every word too, runs nothing, even with its links clicked: its HTML
+     * is shown as text, no script, frame, SVG, image, style or id reaches the page, no event handler, no javascript:
+     * or data: address; and the page's policy had nothing to refuse.
+     */
+    @Test
+    void aReplyFullOfScriptRunsNothing() {
+        String hostile = """
+                <script>window.__pwned = 1</script> and <b>bold</b>
+
+                <img src=x onerror="window.__pwned=2">
+
+                [link](javascript:window.__pwned=3) and [data](data:text/html,<script>alert(1)</script>)
+
+                <a href="javascript:window.__pwned=4">click</a> <a href=" JaVaScRiPt:window.__pwned=5">spaced</a>
+
+                <iframe src="javascript:window.__pwned=6"></iframe> <svg onload="window.__pwned=7"><circle r=1 /></svg>
+
+                <p id="send" style="color: red" onclick="window.__pwned=8">styled</p>
+
+                <math><mi xlink:href="javascript:window.__pwned=9">math</mi></math>
+
+                <style>body { display: none }</style>
+
+                <form action="javascript:window.__pwned=10"><button>go</button></form>
+                """;
+        browser.recordPolicyViolations();
+        page.open(base.toExternalForm(), "echo");
+        page.paste("echo", hostile);
+        WebElement reply = page.awaitLastReply("complete");
+        page.script("arguments[0].querySelectorAll('a').forEach((link) => link.click());", reply);
+
+        assertEquals(hostile, page.text(page.lastUserMessage()), "the user's message is shown as text");
+        assertEquals(List.of(), page.script("""
+                const text = arguments[0].querySelector('.text');
+                const found = [...text.querySelectorAll('script, iframe, svg, math, img, style, form, button, object, '
+                    + 'embed, [id], [style], [class]')].map((element) => element.outerHTML);
+                for (const element of text.querySelectorAll('*')) {
+                  for (const attribute of element.attributes) {
+                    if (attribute.name.startsWith('on') || /^\\s*(javascript|data):/i.test(attribute.value)) {
+                      found.push(element.tagName + ' ' + attribute.name + '=' + attribute.value);
+                    }
+                  }
+                }
+                return found;
+                """, reply), "nothing in the rendered reply can run or stand for the page's own elements");
+        assertTrue(page.text(reply).contains("<script>window.__pwned = 1</script> and <b>bold</b>"),
+                "HTML in a reply is shown as the text it is: " + page.text(reply));
+        assertEquals("_blank noopener noreferrer", page.script("""
+                const link = arguments[0].querySelector('.text a');
+                return link.target + ' ' + link.rel;
+                """, reply), "a link opens in a tab of its own that gets no handle on the page");
+        assertNull(page.script("return window.__pwned === undefined ? null : String(window.__pwned);"),
+                "no script from the reply ran");
+        assertEquals(List.of(), browser.policyViolations(), "nothing from the reply tried what the policy refuses");
     }
 
     @Test
