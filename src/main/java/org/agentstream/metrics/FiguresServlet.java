@@ -2,7 +2,6 @@ package org.agentstream.metrics;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -30,17 +29,12 @@ public class FiguresServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        JsonArrayBuilder members = Json.createArrayBuilder();
-        for (ClusterMembers.Member member : cluster.members()) {
-            members.add(Json.createObjectBuilder().add("node", member.node())
-                    .add("activeStreams", member.activeStreams()).add("connections", member.connections()));
-        }
         JsonObjectBuilder json = Json.createObjectBuilder(meters.figures())
                 .add("at", System.currentTimeMillis())
                 .add("node", NodeName.ofThisServer())
                 .add("recording", meters.enabled())
                 .add("system", meters.describe())
-                .add("members", members);
+                .add("members", cluster.membersAsJson());
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");

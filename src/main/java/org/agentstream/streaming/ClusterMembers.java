@@ -1,5 +1,7 @@
 package org.agentstream.streaming;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import java.util.List;
 
 /**
@@ -14,4 +16,14 @@ public interface ClusterMembers {
 
     /** The members, this node first. */
     List<Member> members();
+
+    /** The members as {@code /status} and the dashboard's figures give them: node, activeStreams, connections. */
+    default JsonArrayBuilder membersAsJson() {
+        JsonArrayBuilder members = Json.createArrayBuilder();
+        for (Member member : members()) {
+            members.add(Json.createObjectBuilder().add("node", member.node())
+                    .add("activeStreams", member.activeStreams()).add("connections", member.connections()));
+        }
+        return members;
+    }
 }

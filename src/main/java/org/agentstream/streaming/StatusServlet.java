@@ -2,7 +2,6 @@ package org.agentstream.streaming;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -99,12 +98,7 @@ public class StatusServlet extends HttpServlet {
         if (idle != null) {
             json.add("idle", idle);
         }
-        JsonArrayBuilder members = Json.createArrayBuilder();
-        for (ClusterMembers.Member member : cluster.members()) {
-            members.add(Json.createObjectBuilder().add("node", member.node())
-                    .add("activeStreams", member.activeStreams()).add("connections", member.connections()));
-        }
-        json.add("cluster", Json.createObjectBuilder().add("members", members));
+        json.add("cluster", Json.createObjectBuilder().add("members", cluster.membersAsJson()));
         Optional<StoredCounts> stored;
         try {
             stored = storedCounts();
