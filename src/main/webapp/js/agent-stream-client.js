@@ -1,11 +1,14 @@
 // agent-stream JavaScript client: a plain ES module (no build step) for the chat WebSocket, wire protocol v1.
 // It connects, reconnects with exponential backoff and resumes the replies a drop cut off, turns server frames into
-// events, and stamps every chunk with its receive time next to the server's send time, so a page can tell a
+// events and replies (reply.js: a reply's text, reasoning, tool calls, usage, as events to iterate or subscribe to),
+// and stamps every frame of a reply with its receive time next to the server's send time, so a page can tell a
 // real-time reply from a batched one (the statistics are in timing.js; this module exports them too).
 
+import { Reply } from "./reply.js";
 import { analyzeTiming } from "./timing.js";
 
 export { BATCHED_GAP_MS, analyzeTiming, percentile } from "./timing.js";
+export { Reply, partsOf } from "./reply.js";
 
 /**
  * @typedef {{name: string, description: string}} AgentInfo
@@ -17,9 +20,12 @@ export { BATCHED_GAP_MS, analyzeTiming, percentile } from "./timing.js";
  * @property {string} agent
  * @property {string} content
  * @property {"complete" | "cancelled" | "failed" | "interrupted"} status
- * @property {string | null} messageId  the server's id of a reply; null for a user message
+ * @property {string | null} messageId  the server's id of the message (a user message's: what an edit replaces)
  * @property {number} createdAt         epoch ms
  * @property {number} chunks
+ * @property {import("./reply.js").Part[]} [parts] a reply's text, reasoning, tool calls and results in order, when
+ *                                     it had anything but text (partsOf gives the parts of any message)
+ * @property {import("./reply.js").Usage} [usage] a reply's usage, when the server knows it
  *
  * @typedef {object} ConversationHistory
  * @property {string} conversationId
@@ -28,10 +34,8 @@ export { BATCHED_GAP_MS, analyzeTiming, percentile } from "./timing.js";
  * @property {number} olderLeftOut      older messages left out
  *
  * @typedef {"connecting" | "open" | "reconnecting" | "closed"} ConnectionState
- * @typedef {"streaming" | "complete" | "cancelled" | "failed" | "interrupted"} ReplyStatus
- *
- * @typedef {import("./timing.js").ChunkTiming} ChunkTiming a chunk with its send and receive times
- * @typedef {import("./timing.js").ReplyTiming} ReplyTiming send gaps against receive gaps, and the verdict
+ * @typedef {import("./reply.js").ReplyStatus} ReplyStatus
+ * @typedef {import("./reply.js").ReplyEvent} ReplyEvent
  *
  * @typedef {object} ErrorFrame
  * @property {"error"} type
@@ -40,9 +44,11 @@ export { BATCHED_GAP_MS, analyzeTiming, percentile } from "./timing.js";
  * @property {"bad_frame" | "unknown_agent" | "unknown_message" | "unknown_conversation" | "too_large"
  *   | "agent_failed" | "busy"
  *   | "model_unavailable" | "model_auth" | "model_rate_limited" | "model_timeout"
- *   | "reply_timeout" | "internal_error" | "already_streaming" | "resumed_elsewhere" | "rate_limited"} code
+ *   | "reply_timeout" | "internal_error" | "already_streaming" | "resumed_elsewhere" | "rate_limited"
+ *   | "not_last_reply"} code
  *   unknown_message answering a resume: the server no longer has the reply; already_streaming: a resume named a
- *   reply this connection streams already; resumed_elsewhere: another connection of the same owner resumed it
+ *   reply this connection streams already; resumed_elsewhere: another connection of the same owner resumed it;
+ *   not_last_reply: a regenerate named a reply that is not the last of its conversation
  * @property {string} message
  * @property {number} [retryAfterMs]
  *
@@ -67,60 +73,15 @@ export function defaultChatUrl(moduleUrl = import.meta.url) {
 
 const now = () => performance.timeOrigin + performance.now();
 
-/** One reply as this client sees it; it fills in while the reply streams. */
-export class Reply {
-  /**
-   * @param {string} id client id of the message @param {string} agent @param {string} content
-   * @param {string | null} [conversationId] the conversation the message was sent to (null: a new one)
-   */
-  constructor(id, agent, content, conversationId = null) {
-    /** The client id of the message this reply answers (its replyTo). */
-    this.id = id;
-    this.agent = agent;
-    this.content = content;
-    /** @type {string | null} the conversation asked for; from stream_start on, the server's (a new one's id) */
-    this.conversationId = conversationId;
-    /** @type {string | null} the server's id of the reply, known from stream_start on */
-    this.messageId = null;
-    /** @type {ReplyStatus | "pending"} */
-    this.status = "pending";
-    this.text = "";
-    /** @type {ChunkTiming[]} */
-    this.chunks = [];
-    /** The highest seq received (-1: none): a resume asks for the chunks after it, and a chunk up to it is dropped. */
-    this.lastSeq = -1;
-    /** True from the moment a resume for this reply is sent until the first frame about it arrives. */
-    this.resuming = false;
-    /** @type {ErrorFrame[]} */
-    this.errors = [];
-    /** Time the message was sent, epoch ms. */
-    this.sentAt = now();
-    /** @type {Promise<Reply>} settles when the reply ends, however it ends */
-    this.done = new Promise((resolve) => { this._resolve = resolve; });
-    /** A cancel asked for while it could not be sent: sent once the reply streams on an open connection. */
-    this._cancelWhenStarted = false;
-    /** The connection (client's count) the reply streams on, and the id of the resume that moved it there. */
-    this._connection = 0;
-    this._resumeId = null;
-  }
-
-  /** Send gaps against receive gaps of this reply's chunks. */
-  timing() {
-    return analyzeTiming(this.chunks);
-  }
-
-  get ended() {
-    return this.status !== "pending" && this.status !== "streaming";
-  }
-}
-
 /**
  * A connection to the chat endpoint. Events (all CustomEvent, data in `detail`):
  * - `state`        {state, previous, attempt, retryInMs?, code?, reason?}: connecting, open, reconnecting, closed
  * - `agents`       {agents}
  * - `stream_start` {reply, frame}
- * - `chunk`        {reply, chunk, frame}  chunk.replayed: sent again after a resume. A chunk whose seq the reply has
- *                   already is dropped, never delivered twice.
+ * - `chunk`        {reply, chunk, frame}  a text chunk; chunk.replayed: sent again after a resume. A frame of any kind
+ *                   whose seq the reply has already is dropped, never delivered twice.
+ * - `reasoning`, `tool_call`, `tool_result` {reply, event, frame}  the other frames of a reply's sequence, as the
+ *                   reply's own events (see reply.js; the reply emits the text chunks too, as "text")
  * - `resume`       {reply, afterSeq}  the connection is open again and the client asked the server for the rest of a
  *                   reply that was streaming when the last one dropped; reply.resuming until a frame about it comes
  * - `stream_end`   {reply, frame}  the server's stream_end; or, with status "interrupted", the error frame that ended
@@ -133,7 +94,7 @@ export class Reply {
  *                   rejects that request's promise instead.
  *
  * A reply that is streaming when the connection drops stays "streaming": once a new connection opens, the client
- * sends `resume` with the last seq it has, and the server sends the chunks missed meanwhile (replayed), then the rest
+ * sends `resume` with the last seq it has, and the server sends the frames missed meanwhile (replayed), then the rest
  * as they come, then its stream_end ("interrupted" only when the server says so: nobody resumed it in time). It ends
  * "interrupted" with the error frame when the server answers the resume with `unknown_message` (it no longer has the
  * reply) or sends `resumed_elsewhere` (another connection of the same owner, another tab say, took it over and gets
@@ -270,17 +231,42 @@ export class AgentStreamClient extends EventTarget {
 
   /**
    * Sends a message to an agent, into a conversation or (without conversationId) a new one, whose id the reply
-   * learns from stream_start. Throws when the connection is not open.
-   * @param {string} agent @param {string} content @param {{conversationId?: string | null}} [options]
-   * @returns {Reply} fills in as the reply streams; await reply.done for its end
+   * learns from stream_start. With `replaces`, the server id of a user message of that conversation, it is an edit:
+   * that message and every later one leave the conversation the agent sees. Throws when the connection is not open.
+   * @param {string} agent @param {string} content
+   * @param {{conversationId?: string | null, replaces?: string | null}} [options]
+   * @returns {Reply} fills in as the reply streams: iterate it (`for await (const event of reply)`), subscribe to it
+   *   (`reply.on("tool_call", …)`), or await reply.done for its end
    */
-  send(agent, content, { conversationId } = {}) {
+  send(agent, content, { conversationId, replaces } = {}) {
     const id = this._nextId("m");
     const frame = { type: "message", id, agent, content };
     if (conversationId) frame.conversationId = conversationId;
+    if (replaces) frame.replaces = replaces;
     this._send(frame);
-    const reply = new Reply(id, agent, content, conversationId || null);
-    this.pending.set(id, reply);
+    const reply = this._started(new Reply(id, agent, content, conversationId || null));
+    reply.replaces = replaces || null;
+    return reply;
+  }
+
+  /**
+   * Asks the agent for a new reply in place of its last one in the conversation (the server's messageId of that
+   * reply); the new one streams like the answer to a message. Throws when the connection is not open.
+   * @param {string} messageId
+   * @param {{agent: string, conversationId?: string | null, content?: string}} about the reply replaced: its agent,
+   *   conversation and the user message it answered (kept on the new Reply, as for a message sent)
+   * @returns {Reply}
+   */
+  regenerate(messageId, { agent, conversationId = null, content = "" }) {
+    const id = this._nextId("g");
+    this._send({ type: "regenerate", id, messageId });
+    const reply = this._started(new Reply(id, agent, content, conversationId));
+    reply.regenerates = messageId;
+    return reply;
+  }
+
+  _started(reply) {
+    this.pending.set(reply.id, reply);
     this.lastReply = reply;
     return reply;
   }
@@ -431,7 +417,7 @@ export class AgentStreamClient extends EventTarget {
     }
   }
 
-  /** Asks the server, on the connection now open, for the chunks of a reply after the last one received. */
+  /** Asks the server, on the connection now open, for the frames of a reply after the last one received. */
   _resume(reply) {
     const afterSeq = reply.lastSeq;
     reply.resuming = true;
@@ -480,6 +466,7 @@ export class AgentStreamClient extends EventTarget {
         if (!reply) return;
         reply.messageId = frame.messageId;
         if (frame.conversationId) reply.conversationId = frame.conversationId;
+        if (frame.userMessageId) reply.userMessageId = frame.userMessageId;
         reply.status = "streaming";
         reply._connection = this._connection;
         this._byMessageId.set(frame.messageId, reply);
@@ -487,19 +474,17 @@ export class AgentStreamClient extends EventTarget {
         if (reply._cancelWhenStarted) this.cancel(reply);
         break;
       }
-      case "chunk": {
+      case "chunk":
+      case "reasoning":
+      case "tool_call":
+      case "tool_result": {
         const reply = this._byMessageId.get(frame.messageId);
         if (!reply) return;
         this._resumed(reply);
         if (!(frame.seq > reply.lastSeq)) return;   // this one came before the resume: never shown twice
-        reply.lastSeq = frame.seq;
-        const chunk = {
-          seq: frame.seq, delta: frame.delta, sentAt: Number(frame.sentAt), receivedAt,
-          replayed: frame.replayed === true, connection: this._connection,
-        };
-        reply.chunks.push(chunk);
-        reply.text += frame.delta;
-        this._emit("chunk", { reply, chunk, frame });
+        const event = reply._take(frame, receivedAt, this._connection);
+        if (frame.type === "chunk") this._emit("chunk", { reply, chunk: reply.chunks[reply.chunks.length - 1], frame });
+        else this._emit(frame.type, { reply, event, frame });
         break;
       }
       case "stream_end": {
@@ -544,8 +529,9 @@ export class AgentStreamClient extends EventTarget {
 
   /**
    * Tells the server how a reply that ended here arrived: the `timing` frame of docs/protocol.md, over its live
-   * chunks (those the server sent again after a resume say nothing about real time), when it has two or more. The
-   * answer (timing_recorded, or an error such as rate_limited) names the report's id and is only emitted as an event.
+   * frames of every kind (those the server sent again after a resume say nothing about real time), when it has two
+   * or more. The answer (timing_recorded, or an error such as rate_limited) names the report's id and is only
+   * emitted as an event.
    */
   _reportTiming(reply) {
     const live = reply.chunks.filter((chunk) => !chunk.replayed);
@@ -562,12 +548,10 @@ export class AgentStreamClient extends EventTarget {
 
   _end(reply, status, frame) {
     if (reply.ended) return;
-    reply.status = status;
-    reply.resuming = false;
     this.pending.delete(reply.id);
     if (reply.messageId) this._byMessageId.delete(reply.messageId);
+    reply._finish(status, frame);
     this._emit("stream_end", { reply, frame });
-    reply._resolve(reply);
   }
 
   _setState(state, details) {

@@ -21,7 +21,10 @@ class ChatPage {
   /** @param {AgentStreamClient} client */
   constructor(client) {
     this.client = client;
-    this.messages = new ConversationView(document, client);
+    this.messages = new ConversationView(document, client, {
+      edit: (message) => this.edit(message),
+      regenerate: (reply) => this.regenerate(reply),
+    });
     this.conversations = new ConversationList(document, {
       open: (id) => this.showConversation(id),
       remove: (id) => this.deleteConversation(id),
@@ -35,6 +38,8 @@ class ChatPage {
     this.historyToLoad = this.conversationId;
     /** @type {string | null} the messageId of a reply resumed after a reload: shown streaming, so not from history */
     this.resumedMessageId = null;
+    /** @type {{messageId: string, item: HTMLElement} | null} the user message being edited: the next one replaces it */
+    this.editing = null;
   }
 
   /**
@@ -63,7 +68,6 @@ class ChatPage {
     on("agents", ({ agents }) => this.showAgents(agents));
     on("stream_start", ({ reply }) => this.replyStarted(reply));
     on("resume", ({ reply }) => this.messages.showStatus(reply));
-    on("chunk", ({ reply, chunk }) => this.messages.addChunk(reply, chunk.delta));
     on("stream_end", ({ reply }) => this.replyEnded(reply));
     on("error", ({ frame, reply }) => this.errorCame(frame, reply));
     $("agent").addEventListener("change", () => this.describeAgent());
@@ -82,6 +86,7 @@ class ChatPage {
       }
     });
     $("stop").addEventListener("click", () => this.stop());
+    $("cancel-edit").addEventListener("click", () => this.stopEditing());
   }
 
   // --- connection state and agents
@@ -128,21 +133,60 @@ class ChatPage {
 
   // --- replies
 
+  /** Sends the message in the box; while editing, in place of the message edited and everything after it. */
   send() {
     const content = $("content").value;
     const agent = $("agent").value;
     if (!content.trim() || !agent || this.current) return;
+    const edited = this.editing;
     let reply;
     try {
-      reply = this.client.send(agent, content, { conversationId: this.conversationId });
+      reply = this.client.send(agent, content, { conversationId: this.conversationId,
+        replaces: edited ? edited.messageId : null });
     } catch (failure) {
       this.messages.showError(failure.message, null);
       return;
     }
-    this.messages.addUserMessage(content);
+    if (edited) {
+      this.messages.removeFrom(edited.item);
+      this.stopEditing();
+    }
+    this.messages.addUserMessage(content, reply);
     this.messages.addReply(reply);
     this.streaming(reply);
     this.messages.scrollToEnd();
+  }
+
+  /** Edit on a user message: its text goes into the box, and the next message sent replaces it. */
+  edit({ messageId, content, item }) {
+    if (this.current) return;
+    this.stopEditing();   // another message was being edited: this one is now
+    this.editing = { messageId, item };
+    item.toggleAttribute("data-editing", true);
+    $("content").value = content;
+    $("editing").hidden = false;
+    $("content").focus();
+  }
+
+  stopEditing() {
+    if (this.editing) this.editing.item.removeAttribute("data-editing");
+    this.editing = null;
+    $("editing").hidden = true;
+  }
+
+  /** Regenerate on the last reply: a new reply streams in its place. */
+  regenerate({ messageId, agent, content, item }) {
+    if (this.current) return;
+    let reply;
+    try {
+      reply = this.client.regenerate(messageId, { agent, content, conversationId: this.conversationId });
+    } catch (failure) {
+      this.messages.showError(failure.message, null);
+      return;
+    }
+    this.stopEditing();
+    this.messages.addReply(reply, item);
+    this.streaming(reply);
   }
 
   stop() {
@@ -173,6 +217,13 @@ class ChatPage {
     if (reply === this.current) this.idle();
     this.timing.show(reply);
     this.refreshConversations();
+    const refused = (reply.replaces || reply.regenerates) && !reply.messageId;
+    if (refused && this.conversationId && this.messages.shows(reply)) {
+      // nothing was replaced: the conversation is shown again as the server keeps it, with the reason
+      const reason = reply.errors.map((error) => `${error.code}: ${error.message}`).join("; ");
+      this.showConversation(this.conversationId);
+      if (reason) this.messages.showError(reason, null);
+    }
   }
 
   errorCame(frame, reply) {
@@ -187,6 +238,7 @@ class ChatPage {
   /** The form waits for this reply: Send is off and Stop offered until it ends. @param {Reply} reply */
   streaming(reply) {
     this.current = reply;
+    this.messages.setBusy(true);
     $("send").disabled = true;
     $("stop").hidden = false;
     $("stop").disabled = false;
@@ -194,6 +246,7 @@ class ChatPage {
 
   idle() {
     this.current = null;
+    this.messages.setBusy(false);
     $("stop").hidden = true;
     $("send").disabled = this.client.state !== "open";
   }
@@ -225,6 +278,7 @@ class ChatPage {
 
   /** Shows a conversation: its stored messages once the server sends them, or an empty view for a new one (null). */
   showConversation(id) {
+    this.stopEditing();
     this.setConversation(id);
     this.messages.clear();
     this.historyToLoad = id;

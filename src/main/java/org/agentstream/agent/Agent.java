@@ -12,8 +12,10 @@ public interface Agent {
     String description();
 
     /**
-     * Starts a reply. The publisher emits the reply's chunks in order, honours the subscriber's demand, and stops
-     * producing when the subscription is cancelled. A failure is reported through {@code onError} (or thrown here).
+     * Starts a reply. The publisher emits the reply's {@link ReplyEvent}s in order, honours the subscriber's demand,
+     * and stops producing when the subscription is cancelled. A failure is reported through {@code onError} (or
+     * thrown here). An agent that only has text publishes plain strings ({@code Flow.Publisher<String>}): each is a
+     * {@link ReplyEvent.Text}. Anything else fails the reply.
      */
-    Flow.Publisher<String> reply(AgentRequest request);
+    Flow.Publisher<?> reply(AgentRequest request);
 }

@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.metrics.FrameMeters;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.ReplyFailure;
-import org.agentstream.streaming.StreamStatus;
 import org.agentstream.turns.Outbox;
 import org.agentstream.wire.ErrorCode;
 import org.agentstream.wire.FrameCodec;
@@ -31,7 +32,7 @@ final class SessionOutbox implements Outbox {
      * A frame to send: {@code frame}, or a chunk, written when it is sent with that time as {@code sentAt}, or (when
      * {@code replayedFrom} is not {@link #LIVE}) as a replayed chunk first sent then.
      */
-    private record Pending(OutboundFrame frame, String messageId, int seq, String delta, Delivery delivery,
+    private record Pending(OutboundFrame frame, String messageId, int seq, ReplyEvent event, Delivery delivery,
             long replayedFrom) {
     }
 
@@ -79,18 +80,24 @@ final class SessionOutbox implements Outbox {
 
     @Override
     public void streamStarted(String messageId, String replyTo, String agent, String conversationId) {
-        send(new OutboundFrame.StreamStart(messageId, replyTo, agent, conversationId));
+        streamStarted(messageId, replyTo, agent, conversationId, null);
     }
 
     @Override
-    public void chunk(String messageId, int seq, String delta, Delivery delivery) {
-        enqueue(new Pending(null, messageId, seq, delta, delivery, LIVE));
+    public void streamStarted(String messageId, String replyTo, String agent, String conversationId,
+            String userMessageId) {
+        send(new OutboundFrame.StreamStart(messageId, replyTo, agent, conversationId, userMessageId));
     }
 
     @Override
-    public void replayed(String messageId, int seq, String delta, long sentNanos) {
+    public void chunk(String messageId, int seq, ReplyEvent event, Delivery delivery) {
+        enqueue(new Pending(null, messageId, seq, event, delivery, LIVE));
+    }
+
+    @Override
+    public void replayed(String messageId, int seq, ReplyEvent event, long sentNanos) {
         meters.replayedChunk();
-        enqueue(new Pending(null, messageId, seq, delta, null, sentNanos));
+        enqueue(new Pending(null, messageId, seq, event, null, sentNanos));
     }
 
     @Override
@@ -100,21 +107,29 @@ final class SessionOutbox implements Outbox {
     }
 
     @Override
-    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+    public void streamEnded(String messageId, String replyTo, ReplyEnd end) {
+        ReplyFailure failure = end.failure();
         if (failure != null) {
             send(new OutboundFrame.Error(replyTo, messageId, ErrorCode.of(failure.kind()), failure.message(), null));
         }
-        send(new OutboundFrame.StreamEnd(messageId, replyTo, status.wireName(), chunks));
+        send(endFrame(messageId, replyTo, end));
+    }
+
+    /** The {@code stream_end} frame of {@code end}. */
+    static OutboundFrame.StreamEnd endFrame(String messageId, String replyTo, ReplyEnd end) {
+        return new OutboundFrame.StreamEnd(messageId, replyTo, end.status().wireName(), end.chunks(),
+                OutboundFrame.Usage.of(end.usage()), end.firstChunkMs());
     }
 
     /** The same frames, but the reply's failure was counted when it ended, not each time a client resumes it. */
     @Override
-    public void replayedEnd(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+    public void replayedEnd(String messageId, String replyTo, ReplyEnd end) {
+        ReplyFailure failure = end.failure();
         if (failure != null) {
             enqueue(new Pending(new OutboundFrame.Error(replyTo, messageId, ErrorCode.of(failure.kind()),
                     failure.message(), null), null, 0, null, null, LIVE));
         }
-        send(new OutboundFrame.StreamEnd(messageId, replyTo, status.wireName(), chunks));
+        send(endFrame(messageId, replyTo, end));
     }
 
     @Override
@@ -153,9 +168,9 @@ final class SessionOutbox implements Outbox {
         try {
             transport.send(pending.frame() != null ? codec.encode(pending.frame())
                     : pending.replayedFrom() == LIVE
-                            ? codec.chunk(pending.messageId(), pending.seq(), pending.delta(),
+                            ? codec.event(pending.messageId(), pending.seq(), pending.event(),
                                     WireTime.epochMillis(now), false)
-                            : codec.chunk(pending.messageId(), pending.seq(), pending.delta(),
+                            : codec.event(pending.messageId(), pending.seq(), pending.event(),
                                     WireTime.epochMillis(pending.replayedFrom()), true));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Client gone; dropping its queued frames", e);

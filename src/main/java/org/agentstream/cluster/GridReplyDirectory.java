@@ -1,6 +1,7 @@
 package org.agentstream.cluster;
 
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
@@ -21,11 +22,13 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.AgentFailure;
+import org.agentstream.agent.ReplyEventJson;
 import org.agentstream.streaming.Admission;
 import org.agentstream.streaming.ConnectionStreams;
 import org.agentstream.streaming.EndedReply;
 import org.agentstream.streaming.LocalReplyDirectory;
 import org.agentstream.streaming.ReplyDirectory;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplyLog;
 import org.agentstream.streaming.ReplyRecorder;
@@ -266,11 +269,14 @@ final class GridReplyDirectory implements ReplyDirectory {
             return;
         }
         switch (message.getString("order")) {
-            case "chunk" -> relay.chunk(message.getInt("seq"), message.getString("delta"),
+            case "chunk" -> relay.chunk(message.getInt("seq"), RelaySink.event(message),
                     message.getBoolean("replayed", false), message.getJsonNumber("sentAt").longValue());
-            case "end" -> relay.ended(StreamStatus.valueOf(message.getString("status")), message.getInt("chunks"),
-                    message.containsKey("failure") ? new ReplyFailure(AgentFailure.Kind.valueOf(
-                            message.getString("failure")), message.getString("failureMessage", "")) : null);
+            case "end" -> relay.ended(new ReplyEnd(StreamStatus.valueOf(message.getString("status")),
+                    message.getInt("chunks"), message.containsKey("failure") ? new ReplyFailure(
+                            AgentFailure.Kind.valueOf(message.getString("failure")),
+                            message.getString("failureMessage", "")) : null,
+                    ReplyEventJson.usage(message.getJsonObject("usage")),
+                    message.get("firstChunkMs") instanceof JsonNumber ms ? ms.longValue() : null));
             case "moved" -> relay.moved();
             case "gone" -> {
                 // it ended and was forgotten there, or it streams there on a connection that keeps it (with no
@@ -337,7 +343,8 @@ final class GridReplyDirectory implements ReplyDirectory {
     boolean claim(ReplyRecords.Header header) {
         String messageId = header.messageId();
         List<ReplyRecords.LoggedChunk> logged = ReplyRecords.read(replies, messageId, 0, -1);
-        ReplyRecords.Header ended = header.ended(StreamStatus.INTERRUPTED, logged.size());
+        ReplyRecords.Header ended = header.ended(ReplyEnd.of(StreamStatus.INTERRUPTED, logged.size(), null),
+                logged.size());
         Duration keep = keep();
         if (header.raw() == null || !replies.replace(ReplyRecords.headerKey(messageId), header.raw(), ended.json(),
                 keep)) {
@@ -348,9 +355,9 @@ final class GridReplyDirectory implements ReplyDirectory {
                 + "chunks", new Object[] {messageId, header.member(), logged.size()});
         if (header.turn() != null) {
             List<ReplyLog.Chunk> chunks = new ArrayList<>(logged.size());
-            logged.forEach(chunk -> chunks.add(new ReplyLog.Chunk(chunk.seq(), chunk.delta(),
+            logged.forEach(chunk -> chunks.add(new ReplyLog.Chunk(chunk.seq(), chunk.event(),
                     WireTime.nanoTime(chunk.sentAtMicros()))));
-            recorder.get().record(header.turn(), EndedReply.of(messageId, StreamStatus.INTERRUPTED, chunks));
+            recorder.get().record(header.turn(), EndedReply.of(messageId, StreamStatus.INTERRUPTED, chunks, null));
         }
         return true;
     }

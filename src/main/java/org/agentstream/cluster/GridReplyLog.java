@@ -3,8 +3,9 @@ package org.agentstream.cluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.ReplyLog;
-import org.agentstream.streaming.StreamStatus;
 import org.agentstream.timing.SerialTasks;
 import org.agentstream.wire.WireTime;
 
@@ -27,7 +28,7 @@ final class GridReplyLog implements ReplyLog {
     /** The reply's header once it started, or null; guarded by this. */
     private ReplyRecords.Header header;
     /** How the reply ended, once it did (maybe before it started: its client left first); guarded by this. */
-    private StreamStatus ended;
+    private ReplyEnd ended;
     private int endedWith;
     /** How many chunks were queued for the grid; guarded by the reply's lock, as the log is. */
     private int queued;
@@ -57,23 +58,23 @@ final class GridReplyLog implements ReplyLog {
     }
 
     @Override
-    public void ahead(String delta) {
-        write(queued, delta, System.nanoTime());
+    public void ahead(ReplyEvent event) {
+        write(queued, event, System.nanoTime());
     }
 
     /** Queues chunk {@code seq} for the grid, as logged at {@code loggedNanos}; under the reply's lock. */
-    private void write(int seq, String delta, long loggedNanos) {
+    private void write(int seq, ReplyEvent event, long loggedNanos) {
         queued = seq + 1;
         directory.writer().put(ReplyRecords.chunkKey(messageId, seq),
-                ReplyRecords.chunkValue(WireTime.epochMicros(loggedNanos), delta), directory.runningTtl(),
+                ReplyRecords.chunkValue(WireTime.epochMicros(loggedNanos), event), directory.runningTtl(),
                 () -> inGrid.accumulateAndGet(seq + 1, Math::max));
     }
 
     @Override
-    public void append(int seq, String delta, long sentNanos) {
-        local.append(seq, delta, sentNanos);
+    public void append(int seq, ReplyEvent event, long sentNanos) {
+        local.append(seq, event, sentNanos);
         if (seq >= queued) {
-            write(seq, delta, sentNanos); // not made by the agent through this log (it cannot be, but if it were)
+            write(seq, event, sentNanos); // not made by the agent through this log (it cannot be, but if it were)
         }
         logged = seq + 1;
     }
@@ -120,13 +121,13 @@ final class GridReplyLog implements ReplyLog {
     }
 
     @Override
-    public void end(StreamStatus status, long keepNanos) {
-        local.end(status, keepNanos);
+    public void end(ReplyEnd end, long keepNanos) {
+        local.end(end, keepNanos);
         ReplyRecords.Header endedHeader;
         synchronized (this) {
-            ended = status;
+            ended = end;
             endedWith = local.size();
-            endedHeader = header == null ? null : header.ended(status, endedWith);
+            endedHeader = header == null ? null : header.ended(end, endedWith);
         }
         directory.logEnded(messageId);
         if (endedHeader != null) {

@@ -1,12 +1,15 @@
 package org.agentstream.cluster;
 
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.agent.ReplyEventJson;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
-import org.agentstream.streaming.StreamStatus;
 import org.agentstream.wire.WireTime;
 
 /**
@@ -34,16 +37,28 @@ final class RelaySink implements ReplySink {
     }
 
     @Override
-    public void chunk(String messageId, int seq, String delta, Delivery delivery) {
+    public void chunk(String messageId, int seq, ReplyEvent event, Delivery delivery) {
         long now = nanoClock.getAsLong();
-        send("chunk", chunk -> chunk.add("seq", seq).add("delta", delta).add("sentAt", WireTime.epochMicros(now)));
+        send("chunk", chunk -> frame(chunk.add("seq", seq), event).add("sentAt", WireTime.epochMicros(now)));
         delivery.delivered(now);
     }
 
     @Override
-    public void replayed(String messageId, int seq, String delta, long sentNanos) {
-        send("chunk", chunk -> chunk.add("seq", seq).add("delta", delta).add("replayed", true)
+    public void replayed(String messageId, int seq, ReplyEvent event, long sentNanos) {
+        send("chunk", chunk -> frame(chunk.add("seq", seq), event).add("replayed", true)
                 .add("sentAt", WireTime.epochMicros(sentNanos)));
+    }
+
+    /** A frame's text as {@code delta}, or its other event as {@code event}; {@link #event} reads it. */
+    private static JsonObjectBuilder frame(JsonObjectBuilder chunk, ReplyEvent event) {
+        return event instanceof ReplyEvent.Text text ? chunk.add("delta", text.delta())
+                : chunk.add("event", ReplyEventJson.toJson(event));
+    }
+
+    /** The event of a relayed frame, or null when it holds none this version knows. */
+    static ReplyEvent event(JsonObject chunk) {
+        return chunk.containsKey("event") ? ReplyEventJson.fromJson(chunk.getJsonObject("event"))
+                : new ReplyEvent.Text(chunk.getString("delta"));
     }
 
     @Override
@@ -53,11 +68,18 @@ final class RelaySink implements ReplySink {
     }
 
     @Override
-    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+    public void streamEnded(String messageId, String replyTo, ReplyEnd ended) {
         send("end", end -> {
-            end.add("status", status.name()).add("chunks", chunks);
+            end.add("status", ended.status().name()).add("chunks", ended.chunks());
+            ReplyFailure failure = ended.failure();
             if (failure != null) {
                 end.add("failure", failure.kind().name()).add("failureMessage", failure.message());
+            }
+            if (ended.usage() != null) {
+                end.add("usage", ReplyEventJson.toJson(ended.usage()));
+            }
+            if (ended.firstChunkMs() != null) {
+                end.add("firstChunkMs", ended.firstChunkMs());
             }
         });
         directory.servedEnded(relayId);

@@ -1,8 +1,9 @@
 package org.agentstream.cluster;
 
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.streaming.ConnectionReply;
 import org.agentstream.streaming.ConnectionStreams;
-import org.agentstream.streaming.ReplyFailure;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
 import org.agentstream.timing.SerialTasks;
@@ -78,38 +79,38 @@ final class RelayedReply implements ConnectionReply {
      * A chunk from the source, live or replayed from its log. One that the grid lost on the way (a gap) is read from
      * the grid's log, which has every chunk the source sent.
      */
-    synchronized void chunk(int seq, String delta, boolean replayed, long sentAtMicros) {
+    synchronized void chunk(int seq, ReplyEvent event, boolean replayed, long sentAtMicros) {
         if (done || seq <= lastSeq) {
             return;
         }
         if (seq > lastSeq + 1) {
             for (ReplyRecords.LoggedChunk missed : ReplyRecords.read(directory.replies(), messageId(), lastSeq + 1,
                     seq)) {
-                replay(missed.seq(), missed.delta(), missed.sentAtMicros());
+                replay(missed.seq(), missed.event(), missed.sentAtMicros());
             }
         }
         lastSeq = seq;
         if (replayed) {
-            replay(seq, delta, sentAtMicros);
+            replay(seq, event, sentAtMicros);
         } else {
-            toClient.execute(() -> sink.chunk(messageId(), seq, delta, UNTRACKED));
+            toClient.execute(() -> sink.chunk(messageId(), seq, event, UNTRACKED));
         }
     }
 
     /** Sends chunk {@code seq} again, as first sent at {@code sentAtMicros}; holding this. */
-    private void replay(int seq, String delta, long sentAtMicros) {
+    private void replay(int seq, ReplyEvent event, long sentAtMicros) {
         lastSeq = seq;
-        toClient.execute(() -> sink.replayed(messageId(), seq, delta, WireTime.nanoTime(sentAtMicros)));
+        toClient.execute(() -> sink.replayed(messageId(), seq, event, WireTime.nanoTime(sentAtMicros)));
     }
 
     /** The reply ended on its source. */
-    void ended(StreamStatus status, int chunks, ReplyFailure failure) {
+    void ended(ReplyEnd end) {
         synchronized (this) {
             if (done) {
                 return;
             }
             done = true;
-            toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), status, chunks, failure));
+            toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), end));
         }
         leave();
     }
@@ -144,16 +145,15 @@ final class RelayedReply implements ConnectionReply {
             if (now == null || now.isStreaming()) {
                 // the log is gone, or no member could end it: what the client has is all it gets
                 int sent = lastSeq + 1;
-                toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), StreamStatus.INTERRUPTED,
-                        sent, null));
+                toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(),
+                        ReplyEnd.of(StreamStatus.INTERRUPTED, sent, null)));
             } else {
                 for (ReplyRecords.LoggedChunk chunk : ReplyRecords.read(directory.replies(), messageId(), lastSeq + 1,
                         now.chunks())) {
-                    replay(chunk.seq(), chunk.delta(), chunk.sentAtMicros());
+                    replay(chunk.seq(), chunk.event(), chunk.sentAtMicros());
                 }
-                StreamStatus status = now.endStatus();
-                int chunks = now.chunks();
-                toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), status, chunks, null));
+                ReplyEnd end = now.end();
+                toClient.execute(() -> sink.streamEnded(messageId(), header.replyTo(), end));
             }
         }
         leave();

@@ -2,18 +2,24 @@ package org.agentstream.cluster;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.agent.ReplyEventJson;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.StreamStatus;
 
 /**
  * How a reply in flight is kept in the grid's {@link SharedMap.Name#REPLIES} map: a header per reply ({@code h/ID},
- * JSON: whose it is, the member it runs on, its status and, once ended, how many chunks it logged) and an entry per
- * chunk ({@code c/ID/SEQ}: the epoch microseconds it was first sent, a space, its text).
+ * JSON: whose it is, the member it runs on, its status and, once ended, how many chunks it logged, what its model
+ * used and when its first frame left) and an entry per
+ * frame ({@code c/ID/SEQ}: the epoch microseconds it was first sent, then a space and its text, or a bar and its
+ * event as JSON ({@link ReplyEventJson}) for a frame that is not text).
  */
 final class ReplyRecords {
 
@@ -33,12 +39,29 @@ final class ReplyRecords {
         return "c/" + messageId + '/' + seq;
     }
 
-    static String chunkValue(long sentAtMicros, String delta) {
-        return sentAtMicros + " " + delta;
+    static String chunkValue(long sentAtMicros, ReplyEvent event) {
+        return event instanceof ReplyEvent.Text text ? sentAtMicros + " " + text.delta()
+                : sentAtMicros + "|" + ReplyEventJson.write(event);
     }
 
-    /** One chunk as the grid logged it. */
-    record LoggedChunk(int seq, String delta, long sentAtMicros) {
+    /** One frame as the grid logged it. */
+    record LoggedChunk(int seq, ReplyEvent event, long sentAtMicros) {
+    }
+
+    /** The frame a value holds, or null when it holds none. */
+    private static LoggedChunk parse(int seq, String value) {
+        int mark = 0;
+        while (value != null && mark < value.length() && (Character.isDigit(value.charAt(mark))
+                || (mark == 0 && value.charAt(0) == '-'))) {
+            mark++;
+        }
+        if (value == null || mark == 0 || mark == value.length()) {
+            return null;
+        }
+        long micros = Long.parseLong(value.substring(0, mark));
+        ReplyEvent event = value.charAt(mark) == ' ' ? new ReplyEvent.Text(value.substring(mark + 1))
+                : value.charAt(mark) == '|' ? ReplyEventJson.read(value.substring(mark + 1)) : null;
+        return event == null ? null : new LoggedChunk(seq, event, micros);
     }
 
     /**
@@ -46,18 +69,24 @@ final class ReplyRecords {
      * expects. {@code chunks} is -1 while it streams.
      */
     record Header(String messageId, String owner, String member, String replyTo, String turn, String status,
-            int chunks, String raw) {
+            int chunks, ReplyEvent.Usage usage, Long firstChunkMs, String raw) {
 
         static Header streaming(String messageId, String owner, String member, String replyTo, String turn) {
-            return new Header(messageId, owner, member, replyTo, turn, STREAMING, -1, null);
+            return new Header(messageId, owner, member, replyTo, turn, STREAMING, -1, null, null, null);
         }
 
         boolean isStreaming() {
             return STREAMING.equals(status);
         }
 
-        Header ended(StreamStatus how, int logged) {
-            return new Header(messageId, owner, member, replyTo, turn, how.wireName(), logged, null);
+        Header ended(ReplyEnd how, int logged) {
+            return new Header(messageId, owner, member, replyTo, turn, how.status().wireName(), logged, how.usage(),
+                    how.firstChunkMs(), null);
+        }
+
+        /** The end this header tells, once the reply ended (its failure, if any, is not kept). */
+        ReplyEnd end() {
+            return new ReplyEnd(endStatus(), chunks, null, usage, firstChunkMs);
         }
 
         StreamStatus endStatus() {
@@ -72,6 +101,12 @@ final class ReplyRecords {
             }
             if (turn != null) {
                 object.add("turn", turn);
+            }
+            if (usage != null) {
+                object.add("usage", ReplyEventJson.toJson(usage));
+            }
+            if (firstChunkMs != null) {
+                object.add("firstChunkMs", firstChunkMs);
             }
             return object.build().toString();
         }
@@ -89,7 +124,8 @@ final class ReplyRecords {
                 JsonObject object = reader.readObject();
                 return new Header(messageId, object.getString("owner"), object.getString("member"),
                         object.getString("replyTo", null), object.getString("turn", null), object.getString("status"),
-                        object.getInt("chunks", -1), json);
+                        object.getInt("chunks", -1), ReplyEventJson.usage(object.getJsonObject("usage")),
+                        object.get("firstChunkMs") instanceof JsonNumber ms ? ms.longValue() : null, json);
             } catch (JsonException | ClassCastException | NullPointerException e) {
                 return null;
             }
@@ -111,13 +147,11 @@ final class ReplyRecords {
             }
             Map<String, String> found = replies.getAll(keys);
             for (int seq = next; seq < end; seq++) {
-                String value = found.get(chunkKey(messageId, seq));
-                int space = value == null ? -1 : value.indexOf(' ');
-                if (space < 0) {
+                LoggedChunk chunk = parse(seq, found.get(chunkKey(messageId, seq)));
+                if (chunk == null) {
                     return chunks; // a gap: nothing after it was logged in order
                 }
-                chunks.add(new LoggedChunk(seq, value.substring(space + 1),
-                        Long.parseLong(value.substring(0, space))));
+                chunks.add(chunk);
             }
             next = end;
         }

@@ -79,6 +79,26 @@ public class Conversation {
         updatedAt = now;
     }
 
+    /** Reserves the next position for a new reply to an earlier message (a regenerate); returns it. */
+    int reserveReply(long now) {
+        updatedAt = now;
+        return nextPosition++;
+    }
+
+    /** The position reserved last, for the reply to the last message or to a regenerate; -1 when none. */
+    int lastReserved() {
+        return nextPosition - 1;
+    }
+
+    /** {@code count} stored messages left the current branch: they are counted no more. */
+    void leaveBranch(int count) {
+        messageCount -= count;
+    }
+
+    String id() {
+        return id;
+    }
+
     boolean isOwnedBy(String someone) {
         return owner.equals(someone);
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -133,6 +134,12 @@ public class ConversationHistory {
      */
     public CompletableFuture<Optional<UserTurn>> addUserMessage(String owner, String conversationId, String agent,
             String content, String clientId) {
+        return addUserMessage(owner, conversationId, agent, content, clientId, UUID.randomUUID().toString());
+    }
+
+    /** {@link #addUserMessage(String, String, String, String, String)}, stored under the server's id given. */
+    public CompletableFuture<Optional<UserTurn>> addUserMessage(String owner, String conversationId, String agent,
+            String content, String clientId, String userMessageId) {
         boolean create = conversationId == null;
         String id = create ? UUID.randomUUID().toString() : conversationId;
         if (!settings.enabled()) {
@@ -140,7 +147,7 @@ public class ConversationHistory {
         }
         int maxTurns = settings.maxEarlierTurns();
         CompletableFuture<Optional<UserTurn>> stored = inOrder(owner, id, Work.WRITE, () -> repository.addUserMessage(
-                owner, id, create, agent, content, clientId, System.currentTimeMillis(), maxTurns));
+                owner, id, create, agent, content, clientId, userMessageId, System.currentTimeMillis(), maxTurns));
         if (!create) {
             return stored;
         }
@@ -152,6 +159,46 @@ public class ConversationHistory {
             }
         });
         return CompletableFuture.completedFuture(Optional.of(new UserTurn(id, FIRST_REPLY_POSITION, List.of())));
+    }
+
+    /**
+     * Replaces the owner's reply {@code messageId}, the last of its conversation, by a new one to come: the old reply
+     * leaves the conversation's current branch, a place is reserved for the new one, and the turns before the user
+     * message it answers are read. Refused, with nothing changed, when the reply is unknown or another owner's, still
+     * streams, is not the last one, or its agent is not {@code agentKnown} (any more). With history off every reply
+     * is unknown.
+     */
+    public CompletableFuture<Branch> regenerate(String owner, String messageId, Predicate<String> agentKnown) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(Branch.refused(Branch.Refusal.UNKNOWN_MESSAGE));
+        }
+        if (inFlight.streams(owner, messageId)) {
+            return CompletableFuture.completedFuture(Branch.refused(Branch.Refusal.REPLY_STREAMING));
+        }
+        int maxTurns = settings.maxEarlierTurns();
+        // the reply's conversation first, once the owner's writes asked so far are done (a reply is queued to be
+        // stored before its client hears its end), then the regenerate in that conversation's line
+        return afterRecovery(() -> afterPendingWrites(owner, () -> repository.conversationOfReply(owner, messageId)))
+                .thenCompose(found -> found.isEmpty()
+                        ? CompletableFuture.completedFuture(Branch.refused(Branch.Refusal.UNKNOWN_MESSAGE))
+                        : inOrder(owner, found.get(), Work.WRITE, () -> repository.regenerate(owner, found.get(),
+                                messageId, agentKnown, System.currentTimeMillis(), maxTurns)));
+    }
+
+    /**
+     * Edits the owner's user message {@code replaces} of the conversation: it and every later message leave the
+     * conversation's current branch, and the new message is stored as {@link #addUserMessage} stores one. Refused,
+     * with nothing changed, when the conversation or the message is unknown, or a reply of the conversation still
+     * streams. With history off every message is unknown.
+     */
+    public CompletableFuture<Branch> edit(String owner, String conversationId, String replaces, String agent,
+            String content, String clientId, String userMessageId) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(Branch.refused(Branch.Refusal.UNKNOWN_MESSAGE));
+        }
+        int maxTurns = settings.maxEarlierTurns();
+        return inOrder(owner, conversationId, Work.WRITE, () -> repository.edit(owner, conversationId, replaces,
+                agent, content, clientId, userMessageId, System.currentTimeMillis(), maxTurns));
     }
 
     /**

@@ -2,6 +2,8 @@ package org.agentstream.history;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Conversations and their messages, each conversation reachable only by its owner: another owner's conversation is
@@ -15,8 +17,39 @@ public interface ConversationRepository {
      * and returns at most maxEarlierTurns newest earlier turns (oldest first; assistant replies with empty text left
      * out).
      */
+    default Optional<UserTurn> addUserMessage(String owner, String conversationId, boolean create, String agent,
+            String content, String clientId, long now, int maxEarlierTurns) {
+        return addUserMessage(owner, conversationId, create, agent, content, clientId, UUID.randomUUID().toString(),
+                now, maxEarlierTurns);
+    }
+
+    /** {@link #addUserMessage}, the message stored under the server's id {@code userMessageId}. */
     Optional<UserTurn> addUserMessage(String owner, String conversationId, boolean create, String agent,
-            String content, String clientId, long now, int maxEarlierTurns);
+            String content, String clientId, String userMessageId, long now, int maxEarlierTurns);
+
+    /**
+     * The conversation of the owner's reply {@code messageId}, stored or still streaming (its progress written), or
+     * empty if unknown/other owner's.
+     */
+    Optional<String> conversationOfReply(String owner, String messageId);
+
+    /**
+     * Takes the owner's reply {@code messageId}, the last message of the conversation's current branch, out of it
+     * (it stays stored, in an older branch) and reserves a place for a new reply to the same user message; reads the
+     * turns before that message. Refused, with nothing changed, when the reply is unknown or another owner's, not the
+     * last one, or a reply of the conversation still streams, or its agent is not {@code agentKnown}.
+     */
+    Branch regenerate(String owner, String conversationId, String messageId, Predicate<String> agentKnown, long now,
+            int maxEarlierTurns);
+
+    /**
+     * Edits the owner's user message {@code replaces} of the conversation: it and every later message leave the
+     * current branch (they stay stored, in an older branch), and the new message is stored after the one it followed,
+     * as {@link #addUserMessage} stores a message. Refused, with nothing changed, as {@link #regenerate} is, and when
+     * {@code replaces} is not a user message of the conversation's current branch.
+     */
+    Branch edit(String owner, String conversationId, String replaces, String agent, String content, String clientId,
+            String userMessageId, long now, int maxEarlierTurns);
 
     /** What {@link #addReply} did. */
     enum ReplyStored { STORED, ALREADY_STORED, NO_CONVERSATION }

@@ -56,6 +56,12 @@ final class InFlightReplies {
         }
     }
 
+    /** Whether the owner's reply {@code messageId} streams on this node. */
+    boolean streams(String owner, String messageId) {
+        Streaming reply = streaming.get(messageId);
+        return reply != null && reply.started.owner().equals(owner);
+    }
+
     int streamingCount() {
         return streaming.size();
     }
@@ -74,7 +80,7 @@ final class InFlightReplies {
             ReplyText text = reply.sentSoFar.get();
             if (text.chunks() != reply.writtenChunks) {
                 due.add(reply);
-                rows.add(withText(reply.started, text));
+                rows.add(reply.started.withText(text));
             }
         }
         if (rows.isEmpty()) {
@@ -127,8 +133,4 @@ final class InFlightReplies {
         return written;
     }
 
-    private static UnfinishedReply withText(UnfinishedReply started, ReplyText text) {
-        return new UnfinishedReply(started.messageId(), started.owner(), started.conversationId(), started.position(),
-                started.agent(), started.clientId(), started.createdAt(), started.node(), text);
-    }
 }

@@ -6,11 +6,14 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.agentstream.agent.Turn;
 
 /**
@@ -37,7 +40,7 @@ public class JpaConversationRepository implements ConversationRepository {
 
     @Override
     public Optional<UserTurn> addUserMessage(String owner, String conversationId, boolean create, String agent,
-            String content, String clientId, long now, int maxEarlierTurns) {
+            String content, String clientId, String userMessageId, long now, int maxEarlierTurns) {
         Conversation conversation;
         if (create) {
             conversation = new Conversation(conversationId, owner, content, now);
@@ -50,8 +53,80 @@ public class JpaConversationRepository implements ConversationRepository {
         }
         int position = conversation.addUserMessage(now);
         List<Turn> earlier = create ? List.of() : earlierTurns(conversation, position, maxEarlierTurns);
-        em.persist(Message.fromUser(conversation, position, agent, content, clientId, now));
+        em.persist(Message.fromUser(userMessageId, conversation, position, agent, content, clientId, now));
         return Optional.of(new UserTurn(conversationId, position + 1, earlier));
+    }
+
+    @Override
+    public Optional<String> conversationOfReply(String owner, String messageId) {
+        StoredChunks chunks = em.find(StoredChunks.class, messageId);
+        if (chunks != null) {
+            return chunks.conversation().isOwnedBy(owner) ? Optional.of(chunks.conversation().id()) : Optional.empty();
+        }
+        return em.createQuery("SELECT p.conversationId FROM ReplyProgress p WHERE p.messageId = :messageId"
+                        + " AND p.owner = :owner", String.class)
+                .setParameter("messageId", messageId)
+                .setParameter("owner", owner)
+                .getResultStream().findFirst();
+    }
+
+    @Override
+    public Branch regenerate(String owner, String conversationId, String messageId, Predicate<String> agentKnown,
+            long now, int maxEarlierTurns) {
+        Conversation conversation = ownLocked(owner, conversationId);
+        if (conversation == null) {
+            return Branch.refused(Branch.Refusal.UNKNOWN_MESSAGE);
+        }
+        ConversationBranches branches = new ConversationBranches(em, conversation);
+        Message reply = branches.reply(messageId);
+        if (reply == null) {
+            return Branch.refused(branches.replyStreaming() && conversationOfReply(owner, messageId).isPresent()
+                    ? Branch.Refusal.REPLY_STREAMING : Branch.Refusal.UNKNOWN_MESSAGE);
+        }
+        if (branches.isSuperseded(reply.position())) {
+            return Branch.refused(Branch.Refusal.NOT_LAST_REPLY);
+        }
+        if (branches.replyStreaming()) {
+            return Branch.refused(Branch.Refusal.REPLY_STREAMING);
+        }
+        Integer questionAt = branches.parentOf(reply.position());
+        Message question = questionAt == null ? null : branches.message(questionAt);
+        if (reply.position() != conversation.lastReserved() || question == null || !question.isFromUser()) {
+            return Branch.refused(Branch.Refusal.NOT_LAST_REPLY);
+        }
+        if (!agentKnown.test(reply.agent())) {
+            return Branch.agentGone(reply.agent());
+        }
+        branches.supersedeFrom(reply.position(), now);
+        int position = conversation.reserveReply(now);
+        branches.branchAt(position, questionAt);
+        List<Turn> earlier = earlierTurns(conversation, questionAt, maxEarlierTurns);
+        return Branch.made(new UserTurn(conversationId, position, earlier), question.id(), question.content(),
+                reply.agent());
+    }
+
+    @Override
+    public Branch edit(String owner, String conversationId, String replaces, String agent, String content,
+            String clientId, String userMessageId, long now, int maxEarlierTurns) {
+        Conversation conversation = ownLocked(owner, conversationId);
+        if (conversation == null) {
+            return Branch.refused(Branch.Refusal.UNKNOWN_CONVERSATION);
+        }
+        ConversationBranches branches = new ConversationBranches(em, conversation);
+        Message replaced = branches.userMessage(replaces);
+        if (replaced == null || branches.isSuperseded(replaced.position())) {
+            return Branch.refused(Branch.Refusal.UNKNOWN_MESSAGE);
+        }
+        if (branches.replyStreaming()) {
+            return Branch.refused(Branch.Refusal.REPLY_STREAMING);
+        }
+        Integer parent = branches.parentOf(replaced.position());
+        branches.supersedeFrom(replaced.position(), now);
+        int position = conversation.addUserMessage(now);
+        branches.branchAt(position, parent);
+        List<Turn> earlier = earlierTurns(conversation, position, maxEarlierTurns);
+        em.persist(Message.fromUser(userMessageId, conversation, position, agent, content, clientId, now));
+        return Branch.made(new UserTurn(conversationId, position + 1, earlier), userMessageId, content, agent);
     }
 
     /**
@@ -74,7 +149,8 @@ public class JpaConversationRepository implements ConversationRepository {
         }
         List<Turn> newestFirst = em.createQuery("SELECT NEW org.agentstream.agent.Turn(m.role, m.agent, m.content)"
                         + " FROM Message m WHERE m.conversation = :conversation AND m.position < :before"
-                        + " AND (m.role = :user OR LENGTH(m.content) > 0) ORDER BY m.position DESC", Turn.class)
+                        + " AND (m.role = :user OR LENGTH(m.content) > 0)" + ConversationBranches.CURRENT
+                        + " ORDER BY m.position DESC", Turn.class)
                 .setParameter("conversation", conversation)
                 .setParameter("before", before)
                 .setParameter("user", Message.USER)
@@ -104,13 +180,31 @@ public class JpaConversationRepository implements ConversationRepository {
         if (there > 0) {
             return ReplyStored.ALREADY_STORED;
         }
-        conversation.addReply(now);
+        if (!new ConversationBranches(em, conversation).isSuperseded(position)) {
+            conversation.addReply(now); // a reply to a message edited while it streamed is stored in the older branch
+        }
         em.persist(Message.reply(conversation, position, agent, text.content(), status, messageId, clientId,
                 createdAt, text.chunks()));
         if (messageId != null) {
             em.persist(new StoredChunks(messageId, conversation, position, text));
+            if (StoredEvents.worthKeeping(text)) {
+                em.persist(new StoredEvents(messageId, conversationId, text));
+            }
         }
         return ReplyStored.STORED;
+    }
+
+    /** The rows of the replies {@code messageIds} that have one, by message id. */
+    private Map<String, StoredEvents> storedEvents(Collection<String> messageIds) {
+        Map<String, StoredEvents> found = new HashMap<>();
+        List<String> ids = List.copyOf(messageIds);
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+            em.createQuery("SELECT e FROM StoredEvents e WHERE e.messageId IN :ids", StoredEvents.class)
+                    .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
+                    .getResultList()
+                    .forEach(row -> found.put(row.messageId(), row));
+        }
+        return found;
     }
 
     @Override
@@ -168,7 +262,13 @@ public class JpaConversationRepository implements ConversationRepository {
                 .setParameter("position", chunks.position())
                 .getResultStream()
                 .findFirst()
-                .map(message -> message.storedReply(chunks));
+                .map(message -> withEvents(message.storedReply(chunks)));
+    }
+
+    private StoredReply withEvents(StoredReply stored) {
+        StoredEvents events = em.find(StoredEvents.class, stored.messageId());
+        return events == null ? stored
+                : new StoredReply(stored.messageId(), stored.replyTo(), stored.status(), events.onto(stored.text()));
     }
 
     @Override
@@ -192,17 +292,33 @@ public class JpaConversationRepository implements ConversationRepository {
             return Optional.empty();
         }
         List<HistoryEntry> newestFirst = maxReturned <= 0 ? List.of() : em.createQuery(
-                        "SELECT m FROM Message m WHERE m.conversation = :conversation ORDER BY m.position DESC",
-                        Message.class)
+                        "SELECT m FROM Message m WHERE m.conversation = :conversation" + ConversationBranches.CURRENT
+                                + " ORDER BY m.position DESC", Message.class)
                 .setParameter("conversation", conversation)
                 .setMaxResults(maxReturned)
                 .getResultList().stream()
                 .map(Message::entry)
                 .toList();
+        newestFirst = withParts(newestFirst);
         List<HistoryEntry> oldestFirst = new ArrayList<>(newestFirst);
         Collections.reverse(oldestFirst);
         int olderLeftOut = Math.max(0, conversation.messageCount() - oldestFirst.size());
         return Optional.of(new HistoryPage(conversationId, List.copyOf(oldestFirst), olderLeftOut));
+    }
+
+    /** The entries, each reply that streamed more than text with its parts and usage. */
+    private List<HistoryEntry> withParts(List<HistoryEntry> entries) {
+        Map<String, StoredEvents> events = storedEvents(entries.stream().map(HistoryEntry::messageId)
+                .filter(Objects::nonNull).toList());
+        if (events.isEmpty()) {
+            return entries;
+        }
+        return entries.stream().map(entry -> {
+            StoredEvents kept = entry.messageId() == null ? null : events.get(entry.messageId());
+            StoredChunks chunks = kept == null ? null : em.find(StoredChunks.class, entry.messageId());
+            return chunks == null ? entry
+                    : entry.with(kept.onto(chunks.text(entry.content(), entry.createdAt())));
+        }).toList();
     }
 
     @Override
@@ -211,7 +327,13 @@ public class JpaConversationRepository implements ConversationRepository {
         if (conversation == null) {
             return false;
         }
+        em.createQuery("DELETE FROM StoredEvents e WHERE e.conversationId = :id")
+                .setParameter("id", conversationId)
+                .executeUpdate();
         em.createQuery("DELETE FROM StoredChunks s WHERE s.conversation = :conversation")
+                .setParameter("conversation", conversation)
+                .executeUpdate();
+        em.createQuery("DELETE FROM MessageLink l WHERE l.conversation = :conversation")
                 .setParameter("conversation", conversation)
                 .executeUpdate();
         em.createQuery("DELETE FROM Message m WHERE m.conversation = :conversation")

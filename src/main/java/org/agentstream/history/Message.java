@@ -62,9 +62,9 @@ public class Message {
     protected Message() {
     }
 
-    private Message(Conversation conversation, int position, String role, String agent, String content, String status,
-            String messageId, String clientId, long createdAt, int chunks) {
-        this.id = UUID.randomUUID().toString();
+    private Message(String id, Conversation conversation, int position, String role, String agent, String content,
+            String status, String messageId, String clientId, long createdAt, int chunks) {
+        this.id = id;
         this.conversation = conversation;
         this.position = position;
         this.role = role;
@@ -83,16 +83,39 @@ public class Message {
                 : clientId.substring(0, CLIENT_ID_LENGTH);
     }
 
-    /** A user's message, stored whole when it arrives. */
-    static Message fromUser(Conversation conversation, int position, String agent, String content, String clientId,
-            long createdAt) {
-        return new Message(conversation, position, USER, agent, content, "complete", null, clientId, createdAt, 0);
+    /**
+     * A user's message, stored whole when it arrives, under {@code id}: the server's id of the message, which a client
+     * names to edit it (a reply's server id is its {@code messageId}).
+     */
+    static Message fromUser(String id, Conversation conversation, int position, String agent, String content,
+            String clientId, long createdAt) {
+        return new Message(id, conversation, position, USER, agent, content, "complete", null, clientId, createdAt, 0);
     }
 
     static Message reply(Conversation conversation, int position, String agent, String content, String status,
             String messageId, String clientId, long createdAt, int chunks) {
-        return new Message(conversation, position, ASSISTANT, agent, content, status, messageId, clientId, createdAt,
-                chunks);
+        return new Message(UUID.randomUUID().toString(), conversation, position, ASSISTANT, agent, content, status,
+                messageId, clientId, createdAt, chunks);
+    }
+
+    String id() {
+        return id;
+    }
+
+    boolean isFromUser() {
+        return USER.equals(role);
+    }
+
+    int position() {
+        return position;
+    }
+
+    String agent() {
+        return agent;
+    }
+
+    String content() {
+        return content == null ? "" : content;
     }
 
     StoredReply storedReply(StoredChunks chunks) {
@@ -100,7 +123,9 @@ public class Message {
         return new StoredReply(messageId, clientId, status, chunks.text(text, createdAt));
     }
 
+    /** The message in a {@code history} frame: a user's with its row's id as its {@code messageId}. */
     HistoryEntry entry() {
-        return new HistoryEntry(role, agent, content == null ? "" : content, status, messageId, createdAt, chunks);
+        String serverId = USER.equals(role) ? id : messageId;
+        return new HistoryEntry(role, agent, content == null ? "" : content, status, serverId, createdAt, chunks);
     }
 }

@@ -78,6 +78,10 @@ public class ReplyProgress {
         return messageId;
     }
 
+    String conversationId() {
+        return conversationId;
+    }
+
     /** What the reply has sent by {@code now}, over what was written before. */
     void rewrite(ReplyText text, long now) {
         this.updatedAt = now;

@@ -6,4 +6,9 @@ package org.agentstream.history;
  */
 public record UnfinishedReply(String messageId, String owner, String conversationId, int position, String agent,
         String clientId, long createdAt, String node, ReplyText text) {
+
+    /** The same reply with {@code sent} as what it sent. */
+    UnfinishedReply withText(ReplyText sent) {
+        return new UnfinishedReply(messageId, owner, conversationId, position, agent, clientId, createdAt, node, sent);
+    }
 }

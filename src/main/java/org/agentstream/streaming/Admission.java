@@ -87,7 +87,7 @@ public final class Admission {
      * executor. {@code recorder}, if given, hears once how the reply ended and exactly what was sent of it (a
      * reply whose client left while it was being prepared ends interrupted with nothing sent).
      */
-    public void start(String agentName, String conversationId, Supplier<Flow.Publisher<String>> reply,
+    public void start(String agentName, String conversationId, Supplier<Flow.Publisher<?>> reply,
             Consumer<EndedReply> recorder) {
         start(agentName, conversationId, reply, recorder, null);
     }
@@ -96,8 +96,14 @@ public final class Admission {
      * {@link #start(String, String, Supplier, Consumer)}, with the {@code turn} that a {@link ReplyRecorder} stores
      * the reply from: in a cluster, another node stores it thus if this one dies while it streams.
      */
-    public void start(String agentName, String conversationId, Supplier<Flow.Publisher<String>> reply,
+    public void start(String agentName, String conversationId, Supplier<Flow.Publisher<?>> reply,
             Consumer<EndedReply> recorder, String turn) {
+        start(agentName, conversationId, null, reply, recorder, turn);
+    }
+
+    /** {@link #start(String, String, Supplier, Consumer, String)}, naming the user message it answers to the client. */
+    public void start(String agentName, String conversationId, String userMessageId,
+            Supplier<Flow.Publisher<?>> reply, Consumer<EndedReply> recorder, String turn) {
         if (!settled.compareAndSet(false, true)) {
             throw new IllegalStateException("a reply is started or given back once");
         }
@@ -113,7 +119,7 @@ public final class Admission {
         core.directory().started(this, turn);
         try {
             core.timer().newTimeout(() -> {
-                sink.streamStarted(messageId, replyTo, agentName, conversationId);
+                sink.streamStarted(messageId, replyTo, agentName, conversationId, userMessageId);
                 stream.start(reply);
             }, 0);
         } catch (RejectedExecutionException rejected) {

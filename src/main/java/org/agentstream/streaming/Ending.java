@@ -10,14 +10,10 @@ import org.agentstream.timing.StepTimer;
  * A reply's end as decided under the reply's lock, and what it takes once outside: the window to cancel, the agent
  * to stop (not after a complete reply), the client to tell (none when the reply ended for want of one).
  */
-record Ending(Outcome outcome, Throwable failure, ReplyStream.Attachment tell, StepTimer.Timeout window,
+record Ending(ReplyEnd outcome, Throwable failure, ReplyStream.Attachment tell, StepTimer.Timeout window,
         Flow.Subscription agent) implements Move {
 
     private static final Logger LOG = Logger.getLogger(ReplyStream.class.getName());
-
-    /** What {@code stream_end} says: how the reply ended, its chunks, and what went wrong if it failed. */
-    record Outcome(StreamStatus status, int chunks, ReplyFailure failure) {
-    }
 
     StreamStatus status() {
         return outcome.status();
@@ -54,7 +50,7 @@ record Ending(Outcome outcome, Throwable failure, ReplyStream.Attachment tell, S
     /** Sends {@code stream_end} to the client, if there is one to tell. */
     void tell(String messageId, String replyTo) {
         if (tell != null) {
-            tell.sink.streamEnded(messageId, replyTo, outcome.status(), outcome.chunks(), outcome.failure());
+            tell.sink.streamEnded(messageId, replyTo, outcome);
         }
     }
 }

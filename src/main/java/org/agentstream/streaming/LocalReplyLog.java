@@ -2,12 +2,16 @@ package org.agentstream.streaming;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.agentstream.agent.ReplyEvent;
 
 /**
  * A reply's log in this node's memory, forgotten with its reply. The text is kept once, with each chunk's end in it,
- * so a chunk costs twelve bytes beyond its text. Not thread-safe: its reply guards it.
+ * so a text chunk costs twelve bytes beyond its text; the other events (reasoning, tool calls and results) are kept
+ * as they are, by seq. Not thread-safe: its reply guards it.
  */
 final class LocalReplyLog implements ReplyLog {
 
@@ -15,10 +19,12 @@ final class LocalReplyLog implements ReplyLog {
     private int[] ends = new int[16];
     private long[] sentNanos = new long[16];
     private int size;
+    /** The events that are not text, by seq. */
+    private final Map<Integer, ReplyEvent> others = new HashMap<>();
     private StreamStatus ended;
 
     @Override
-    public void append(int seq, String delta, long sentAt) {
+    public void append(int seq, ReplyEvent event, long sentAt) {
         if (ended != null) {
             throw new IllegalStateException("the reply ended " + ended + ": nothing more is logged");
         }
@@ -29,7 +35,11 @@ final class LocalReplyLog implements ReplyLog {
             ends = Arrays.copyOf(ends, size * 2);
             sentNanos = Arrays.copyOf(sentNanos, size * 2);
         }
-        text.append(delta);
+        if (event instanceof ReplyEvent.Text piece) {
+            text.append(piece.delta());
+        } else {
+            others.put(seq, event);
+        }
         ends[size] = text.length();
         sentNanos[size] = sentAt;
         size++;
@@ -46,6 +56,7 @@ final class LocalReplyLog implements ReplyLog {
             throw new IllegalArgumentException("chunk " + seq + " is not the last of " + size);
         }
         size--;
+        others.remove(seq);
         text.setLength(size == 0 ? 0 : ends[size - 1]);
     }
 
@@ -59,13 +70,15 @@ final class LocalReplyLog implements ReplyLog {
         int from = Math.max(0, seq + 1);
         List<Chunk> chunks = new ArrayList<>(Math.max(0, size - from));
         for (int i = from; i < size; i++) {
-            chunks.add(new Chunk(i, text.substring(i == 0 ? 0 : ends[i - 1], ends[i]), sentNanos[i]));
+            ReplyEvent other = others.get(i);
+            chunks.add(new Chunk(i, other != null ? other
+                    : new ReplyEvent.Text(text.substring(i == 0 ? 0 : ends[i - 1], ends[i])), sentNanos[i]));
         }
         return chunks;
     }
 
     @Override
-    public void end(StreamStatus status, long keepNanos) {
-        ended = status;
+    public void end(ReplyEnd end, long keepNanos) {
+        ended = end.status();
     }
 }

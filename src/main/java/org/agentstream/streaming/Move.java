@@ -1,6 +1,7 @@
 package org.agentstream.streaming;
 
 import java.util.List;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.timing.StepAlarm;
 
 /**
@@ -22,10 +23,10 @@ interface Move {
     boolean make(ReplyEffects out);
 
     /** Hands chunk {@code seq} to the attached client; its delivery steps again. */
-    record Send(ReplyStream.Attachment to, int seq, String delta) implements Move {
+    record Send(ReplyStream.Attachment to, int seq, ReplyEvent event) implements Move {
         @Override
         public boolean make(ReplyEffects out) {
-            out.toClient(() -> to.sink.chunk(out.messageId(), seq, delta, to));
+            out.toClient(() -> to.sink.chunk(out.messageId(), seq, event, to));
             return false;
         }
     }
@@ -49,15 +50,15 @@ interface Move {
     }
 
     /** Sends a resumed client the chunks it missed, then the end if the reply had ended ({@code end} not null). */
-    record Replay(ReplyStream.Attachment to, List<ReplyLog.Chunk> chunks, Ending.Outcome end) implements Move {
+    record Replay(ReplyStream.Attachment to, List<ReplyLog.Chunk> chunks, ReplyEnd end) implements Move {
         @Override
         public boolean make(ReplyEffects out) {
             out.toClient(() -> {
                 for (ReplyLog.Chunk missed : chunks) {
-                    to.sink.replayed(out.messageId(), missed.seq(), missed.delta(), missed.sentNanos());
+                    to.sink.replayed(out.messageId(), missed.seq(), missed.event(), missed.sentNanos());
                 }
                 if (end != null) {
-                    to.sink.replayedEnd(out.messageId(), out.replyTo(), end.status(), end.chunks(), end.failure());
+                    to.sink.replayedEnd(out.messageId(), out.replyTo(), end);
                 }
             });
             return end == null;

@@ -5,6 +5,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.timing.StepTimer;
 
 /**
@@ -13,28 +14,35 @@ import org.agentstream.timing.StepTimer;
  * what the agent or a client tells it, calls the agent outside that lock, and steps the reply after a change; its
  * other methods are called holding the lock.
  */
-final class ReplyLife implements Flow.Subscriber<String> {
+final class ReplyLife implements Flow.Subscriber<Object> {
 
     private final Object lock;
     private final int bufferSize;
     private final Runnable changed;
-    private final Consumer<String> arrived;
-    private final ArrayDeque<String> buffer = new ArrayDeque<>();
+    private final Consumer<ReplyEvent> arrived;
+    private final ArrayDeque<ReplyEvent> buffer = new ArrayDeque<>();
+    /** What the model used, once the agent said. */
+    private ReplyEvent.Usage usage;
+    /** Demand to give the agent back for what it made that is no frame (usage). */
+    private int owed;
     private ReplyPhase phase = ReplyPhase.NEW;
     private Flow.Subscription subscription;
     private Throwable failure;
-    private Ending.Outcome outcome;
+    private ReplyEnd outcome;
 
     /** {@code changed} steps the reply, outside the lock; {@code arrived} hears each chunk taken, under it. */
-    ReplyLife(Object lock, int bufferSize, Runnable changed, Consumer<String> arrived) {
+    ReplyLife(Object lock, int bufferSize, Runnable changed, Consumer<ReplyEvent> arrived) {
         this.lock = lock;
         this.bufferSize = Math.max(1, bufferSize);
         this.changed = changed;
         this.arrived = arrived;
     }
 
-    /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
-    void start(Supplier<Flow.Publisher<String>> reply) {
+    /**
+     * Asks the agent for its reply and subscribes; an agent that throws here (or overflows its stack) fails like one
+     * that fails later.
+     */
+    void start(Supplier<Flow.Publisher<?>> reply) {
         synchronized (lock) {
             if (phase == ReplyPhase.NEW) {
                 phase = phase.to(ReplyPhase.STREAMING);
@@ -42,8 +50,8 @@ final class ReplyLife implements Flow.Subscriber<String> {
         }
         try {
             reply.get().subscribe(this);
-        } catch (RuntimeException agentFailure) {
-            onError(agentFailure);
+        } catch (RuntimeException | StackOverflowError agentFailure) {
+            onError(agentFailure); // a recursion too deep in the agent fails its reply, not the timer's thread
         }
     }
 
@@ -86,17 +94,26 @@ final class ReplyLife implements Flow.Subscriber<String> {
     }
 
     @Override
-    public void onNext(String chunk) {
+    public void onNext(Object item) {
+        ReplyEvent event = item == null || item instanceof String ? new ReplyEvent.Text((String) item)
+                : item instanceof ReplyEvent known ? known : null;
+        if (event == null) {
+            onError(new IllegalStateException("the agent produced a " + item.getClass().getName()
+                    + ", neither a String nor a ReplyEvent"));
+            return;
+        }
         synchronized (lock) {
             if (phase != ReplyPhase.STREAMING) {
                 return; // what the agent makes after it finished, failed or was stopped is not sent
             }
-            if (buffer.size() >= bufferSize) {
+            if (event instanceof ReplyEvent.Usage used) {
+                usage = used; // goes out with the end: the demand it took is given back by the next step
+                owed++;
+            } else if (buffer.size() >= bufferSize) {
                 agentDone(new IllegalStateException("the agent produced more chunks than were requested"));
             } else {
-                String taken = chunk == null ? "" : chunk;
-                buffer.add(taken);
-                arrived.accept(taken);
+                buffer.add(event);
+                arrived.accept(event);
             }
         }
         changed.run();
@@ -173,26 +190,42 @@ final class ReplyLife implements Flow.Subscriber<String> {
         };
     }
 
+    /** The demand to give back to the agent, now taken. */
+    int takeOwed() {
+        int taken = owed;
+        owed = 0;
+        return taken;
+    }
+
     boolean hasChunk() {
         return !buffer.isEmpty();
     }
 
-    String nextChunk() {
+    ReplyEvent nextChunk() {
         return buffer.poll();
     }
 
-    /** Ends the reply with {@code status} after {@code chunks} chunks: what that takes, outside the lock. */
-    Ending end(StreamStatus status, int chunks, ReplyStream.Attachment tell, StepTimer.Timeout window) {
+    /**
+     * Ends the reply with {@code status} after {@code chunks} chunks, the first written {@code firstChunkMs} after its
+     * message arrived (or null): what that takes, outside the lock.
+     */
+    Ending end(StreamStatus status, int chunks, Long firstChunkMs, ReplyStream.Attachment tell,
+            StepTimer.Timeout window) {
         phase = phase.to(ReplyPhase.ENDED);
         boolean failed = status == StreamStatus.FAILED;
-        outcome = new Ending.Outcome(status, chunks, failed ? ReplyFailure.of(failure) : null);
+        outcome = new ReplyEnd(status, chunks, failed ? ReplyFailure.of(failure) : null, usage, firstChunkMs);
         buffer.clear();
         return new Ending(outcome, failed ? failure : null, tell, window,
                 status == StreamStatus.COMPLETE ? null : subscription);
     }
 
+    /** What the model used, if the agent said so (so far). */
+    ReplyEvent.Usage usage() {
+        return usage;
+    }
+
     /** How it ended, once it has. */
-    Ending.Outcome outcome() {
+    ReplyEnd outcome() {
         return outcome;
     }
 }

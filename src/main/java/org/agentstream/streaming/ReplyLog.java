@@ -1,6 +1,7 @@
 package org.agentstream.streaming;
 
 import java.util.List;
+import org.agentstream.agent.ReplyEvent;
 
 /**
  * The chunks of a reply in flight, by seq, each with the time it was first sent: what a client that resumes the reply
@@ -10,19 +11,19 @@ import java.util.List;
  */
 public interface ReplyLog {
 
-    /** One logged chunk and the time it was first sent ({@link System#nanoTime()}). */
-    record Chunk(int seq, String delta, long sentNanos) {
+    /** One logged frame (text or another event) and the time it was first sent ({@link System#nanoTime()}). */
+    record Chunk(int seq, ReplyEvent event, long sentNanos) {
     }
 
     /**
      * The agent made a chunk, which is logged after every chunk made before it, unless the reply ends first: a log
      * kept elsewhere may start writing it now, so that it is there by the time it is sent.
      */
-    default void ahead(String delta) {
+    default void ahead(ReplyEvent event) {
     }
 
     /** Logs chunk {@code seq}, the next one ({@link #size()}), as sent at {@code sentNanos}. */
-    void append(int seq, String delta, long sentNanos);
+    void append(int seq, ReplyEvent event, long sentNanos);
 
     /** Chunk {@code seq} was written at {@code sentNanos}, later than it was logged. */
     void written(int seq, long sentNanos);
@@ -36,8 +37,8 @@ public interface ReplyLog {
     /** The chunks after {@code seq} in seq order; after -1, all of them. */
     List<Chunk> readAfter(int seq);
 
-    /** The reply ended with {@code status}: nothing more is logged, and the log may be forgotten after keepNanos. */
-    void end(StreamStatus status, long keepNanos);
+    /** The reply ended as {@code end} says: nothing more is logged, and the log may be forgotten after keepNanos. */
+    void end(ReplyEnd end, long keepNanos);
 
     /**
      * Runs {@code toClient}, a call of the reply's client, once every chunk logged so far is as safe as this log

@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.agentstream.agent.AgentFailure;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.timing.DrainLoop;
 import org.agentstream.timing.StepAlarm;
 import org.agentstream.timing.StepTimer;
@@ -90,15 +91,14 @@ public final class ReplyStream implements ConnectionReply {
     private Attachment attached;
     /** The client a resume took the reply from, to be told so by the next step. */
     private Attachment movedFrom;
-    /** Chunks in flight to clients that lost the reply never report their delivery: their demand is owed. */
+    /** Chunks in flight to clients that lost the reply, and usage, took demand that is owed back to the agent. */
     private int owedDemand;
     /** The end of the window a resume closed, to be cancelled by its {@link #sendOn()}. */
     private StepTimer.Timeout staleWindow;
     /** When the last live chunk to the attached client was written; Long.MIN_VALUE: none since it attached. */
     private long lastLiveSend = Long.MIN_VALUE;
-    /** Hears each write, for the metrics, with when its message arrived; set before the reply starts. */
-    private volatile ReplyObserver observer = ReplyObserver.NONE;
-    private volatile long arrivedNanos;
+    /** When its message arrived and its first frame left; who hears of its writes (metrics, traces). */
+    private final ReplyTimes times = new ReplyTimes();
 
     /** A reply whose chunks are logged in this node's memory. */
     public ReplyStream(String messageId, String replyTo, ReplySink sink, StepTimer timer, LongSupplier nanoClock,
@@ -127,10 +127,10 @@ public final class ReplyStream implements ConnectionReply {
         return messageId;
     }
 
-    /** Everything the reply produced: the text, each chunk's end in it and its send time (once it has ended). */
+    /** Everything the reply produced, and what the model used if the agent said so. */
     EndedReply ending(StreamStatus status) {
         synchronized (lock) {
-            return EndedReply.of(messageId, status, log.readAfter(-1));
+            return EndedReply.of(messageId, status, log.readAfter(-1), life.usage());
         }
     }
 
@@ -141,18 +141,17 @@ public final class ReplyStream implements ConnectionReply {
     }
 
     /** Asks the agent for its reply and subscribes; an agent that throws here fails like one that fails later. */
-    public void start(Supplier<Flow.Publisher<String>> reply) {
-        observer.starting(() -> life.start(reply));
+    public void start(Supplier<Flow.Publisher<?>> reply) {
+        times.observer().starting(() -> life.start(reply));
     }
 
     /** Reports the reply's writes and end to {@code to}, timed from {@code arrived}; called before it starts. */
     void observe(ReplyObserver to, long arrived) {
-        arrivedNanos = arrived;
-        observer = to;
+        times.observe(to, arrived);
     }
 
     void observeEnd(Ending ending) {
-        observer.ended(ending.status(), ending.outcome().chunks(), nanoClock.getAsLong() - arrivedNanos);
+        times.ended(ending.outcome(), nanoClock.getAsLong());
     }
 
     /** The client asked to stop: the agent is told to stop and the reply ends as cancelled. */
@@ -161,10 +160,7 @@ public final class ReplyStream implements ConnectionReply {
         life.cancel();
     }
 
-    /**
-     * The reply ran longer than the server allows: the agent is told to stop (it may not listen) and the reply ends
-     * as failed with a {@link AgentFailure.Kind#REPLY_TIMEOUT}, which frees its place whatever the agent does.
-     */
+    /** It ran too long: the agent is told to stop, and it ends failed ({@link AgentFailure.Kind#REPLY_TIMEOUT}). */
     public void expire(String why) {
         life.expire(new AgentFailure(AgentFailure.Kind.REPLY_TIMEOUT, why));
     }
@@ -317,7 +313,7 @@ public final class ReplyStream implements ConnectionReply {
             }
             // written, even if the reply was lost or moved meanwhile: the log keeps when, for a replay
             log.written(to.inFlightSeq, sentNanos);
-            first = to.inFlightSeq == 0;
+            first = times.sent(to.inFlightSeq, sentNanos);
             to.inFlightSeq = -1;
             live = to == attached;
             gap = live && lastLiveSend != Long.MIN_VALUE ? sentNanos - lastLiveSend : -1;
@@ -327,9 +323,9 @@ public final class ReplyStream implements ConnectionReply {
             }
         }
         if (first) {
-            observer.firstChunk(sentNanos - arrivedNanos);
+            times.observer().firstChunk(times.sinceArrival(sentNanos));
         } else if (gap >= 0) {
-            observer.sendGap(gap);
+            times.observer().sendGap(gap);
         }
         if (!live) {
             return;
@@ -372,6 +368,7 @@ public final class ReplyStream implements ConnectionReply {
             movedFrom = null;
             return tell;
         }
+        owedDemand += life.takeOwed();
         if (owedDemand > 0 && !life.hasEnded()) {
             Move owed = new Move.Request(owedDemand);
             owedDemand = 0;
@@ -409,9 +406,10 @@ public final class ReplyStream implements ConnectionReply {
             StepAlarm.Claim claim = alarm.claim();
             return claim == null ? Move.IDLE : new Move.Wait(claim, Math.max(0, wait));
         }
-        String chunk = life.nextChunk();
+        ReplyEvent chunk = life.nextChunk();
         int seq = log.size();
         log.append(seq, chunk, now);
+        times.sent(seq, now);
         if (to == null) {
             window.made();
             pace.sent(now);
@@ -443,8 +441,8 @@ public final class ReplyStream implements ConnectionReply {
 
     /** Ends the reply with {@code status}, to be told to {@code tell}, if any; called holding the lock. */
     private Ending end(StreamStatus status, Attachment tell) {
-        Ending ending = life.end(status, log.size(), tell, window.close());
-        log.end(status, window.nanos());
+        Ending ending = life.end(status, log.size(), times.firstChunkMs(log.size()), tell, window.close());
+        log.end(ending.outcome(), window.nanos());
         return ending;
     }
 }

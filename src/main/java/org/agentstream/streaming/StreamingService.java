@@ -103,7 +103,7 @@ public class StreamingService {
 
     /** Admits and starts a reply with nothing in between, or tells the client it is busy. */
     public void start(ConnectionStreams connection, ReplySink sink, String replyTo, String agentName,
-            String conversationId, Supplier<Flow.Publisher<String>> reply) {
+            String conversationId, Supplier<Flow.Publisher<?>> reply) {
         admit(connection, sink, replyTo)
                 .ifPresent(admission -> admission.start(agentName, conversationId, reply, null));
     }

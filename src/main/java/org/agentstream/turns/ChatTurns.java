@@ -5,15 +5,19 @@ import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.agentstream.access.AccessSettings;
 import org.agentstream.access.MessageRate;
 import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentDirectory;
+import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
+import org.agentstream.history.Branch;
 import org.agentstream.history.ConversationHistory;
 import org.agentstream.history.ReplyText;
 import org.agentstream.history.StoredReply;
@@ -67,6 +71,7 @@ public class ChatTurns {
     public CompletionStage<Void> handle(ChatConnection connection, InboundFrame inbound) {
         return switch (inbound.type()) {
             case "message" -> send(connection, inbound);
+            case "regenerate" -> regenerate(connection, inbound);
             case "cancel" -> cancel(connection, inbound);
             case "resume" -> resume(connection, inbound);
             case "agents" -> {
@@ -107,7 +112,8 @@ public class ChatTurns {
      * A chat turn: asks the agent once the reply is admitted and the user's message is stored (which reads the
      * conversation's earlier turns for the agent; a new conversation's first message is stored while its reply
      * streams); what the reply sent is written while it streams, and it is stored when it ends, with exactly what was
-     * sent.
+     * sent. A message that {@code replaces} one of the user's edits it: that message and every later one leave the
+     * conversation the agent sees.
      */
     private CompletionStage<Void> send(ChatConnection connection, InboundFrame inbound) {
         Outbox outbox = connection.outbox();
@@ -117,46 +123,112 @@ public class ChatTurns {
                     "no agent is named \"" + inbound.agent() + "\""));
             return ANSWERED;
         }
-        Optional<Admission> admitted = streaming.admit(connection.streams(), outbox, inbound.id());
+        Optional<Admission> admitted = admitWithinRate(connection, inbound);
         if (admitted.isEmpty()) {
             return ANSWERED;
         }
-        Admission admission = admitted.get();
+        String owner = connection.owner();
+        String userMessageId = UUID.randomUUID().toString();
+        CompletionStage<Branch> stored = inbound.replaces() != null
+                ? history.edit(owner, inbound.conversationId(), inbound.replaces(), inbound.agent(),
+                        inbound.content(), inbound.id(), userMessageId)
+                : history.addUserMessage(owner, inbound.conversationId(), inbound.agent(), inbound.content(),
+                        inbound.id(), userMessageId).thenApply(turn -> turn.map(question -> Branch.made(question,
+                                userMessageId, inbound.content(), inbound.agent()))
+                        .orElseGet(() -> Branch.refused(Branch.Refusal.UNKNOWN_CONVERSATION)));
+        return startOnceStored(connection, admitted.get(), inbound, stored, name -> agent);
+    }
+
+    /**
+     * Replaces the last reply of a conversation by a new one to the same user message, as a message is answered:
+     * admitted, within the owner's message rate, the old reply taken out of the conversation the agent sees.
+     */
+    private CompletionStage<Void> regenerate(ChatConnection connection, InboundFrame inbound) {
+        Optional<Admission> admitted = admitWithinRate(connection, inbound);
+        if (admitted.isEmpty()) {
+            return ANSWERED;
+        }
+        CompletionStage<Branch> made = history.regenerate(connection.owner(), inbound.messageId(),
+                name -> agents.find(name).isPresent());
+        return startOnceStored(connection, admitted.get(), inbound, made, agents::find);
+    }
+
+    /** Admits a reply, within the owner's message rate, or tells the client why not (busy, rate limited). */
+    private Optional<Admission> admitWithinRate(ChatConnection connection, InboundFrame inbound) {
+        Optional<Admission> admitted = streaming.admit(connection.streams(), connection.outbox(), inbound.id());
+        if (admitted.isEmpty()) {
+            return admitted;
+        }
         // counted once admitted: a message refused as busy costs the owner nothing of their rate
         int perMinute = access.maxMessagesPerMinute();
         OptionalLong wait = messageRate.tryTake(connection.owner(), perMinute, System.nanoTime());
         if (wait.isPresent()) {
-            admission.giveBack();
-            rateLimited(outbox, inbound.id(), null, perMinute, "messages", wait.getAsLong());
-            return ANSWERED;
+            admitted.get().giveBack();
+            rateLimited(connection.outbox(), inbound.id(), inbound.messageId(), perMinute, "messages",
+                    wait.getAsLong());
+            return Optional.empty();
         }
-        return history.addUserMessage(connection.owner(), inbound.conversationId(), inbound.agent(),
-                inbound.content(), inbound.id()).handle((stored, failure) -> {
-                    if (failure != null || stored.isEmpty()) {
-                        admission.giveBack();
-                        if (failure != null) {
-                            throw new CompletionException(failure);
-                        }
-                        unknownConversation(outbox, inbound);
-                        return null;
-                    }
-                    start(connection.owner(), admission, agent.get(), inbound, stored.get());
-                    return null;
-                });
+        return admitted;
     }
 
-    /** Starts the agent; the reply is stored from its turn when it ends (by another node, if this one dies). */
-    private void start(String owner, Admission admission, Agent agent, InboundFrame inbound, UserTurn question) {
+    /** Starts the agent once the question is stored; gives the reply's place back if it was refused or failed. */
+    private CompletionStage<Void> startOnceStored(ChatConnection connection, Admission admission,
+            InboundFrame inbound, CompletionStage<Branch> stored, Function<String, Optional<Agent>> agent) {
+        return stored.handle((branch, failure) -> {
+            if (failure != null || branch.isRefused()) {
+                admission.giveBack();
+                if (failure != null) {
+                    throw new CompletionException(failure);
+                }
+                refused(connection.outbox(), inbound, branch);
+                return null;
+            }
+            start(connection.owner(), admission, agent.apply(branch.agent()), inbound.id(), branch);
+            return null;
+        });
+    }
+
+    /**
+     * Starts the agent; the reply is stored from its turn when it ends (by another node, if this one dies). An agent
+     * removed since the question was stored fails the reply, which fills the place reserved for it.
+     */
+    private void start(String owner, Admission admission, Optional<Agent> agent, String clientId, Branch branch) {
         long startedAt = System.currentTimeMillis();
+        UserTurn question = branch.turn();
         String turn = question.replyPosition() < 0 ? null
-                : recorder.describe(owner, question, inbound.agent(), inbound.id(), startedAt);
+                : recorder.describe(owner, question, branch.agent(), clientId, startedAt);
         // before the start, which may end the reply at once; a start the stopping server refuses leaves it registered,
         // with nothing sent and so nothing written, until the application is gone
-        history.replyStarted(owner, question, inbound.agent(), admission.messageId(), inbound.id(), startedAt,
+        history.replyStarted(owner, question, branch.agent(), admission.messageId(), clientId, startedAt,
                 () -> TurnRecorder.replyText(admission.sentSoFar()));
-        admission.start(inbound.agent(), question.conversationId(),
-                () -> agent.reply(new AgentRequest(inbound.content(), question.conversationId(), question.earlier())),
+        admission.start(branch.agent(), question.conversationId(), branch.userMessageId(),
+                () -> agent.orElseThrow(() -> new AgentFailure(AgentFailure.Kind.AGENT_FAILED, "agent \""
+                        + branch.agent() + "\" is gone")).reply(new AgentRequest(branch.question(),
+                                question.conversationId(), question.earlier())),
                 turn == null ? null : ended -> recorder.record(turn, ended), turn);
+    }
+
+    /** Why a message, an edit or a regenerate changed nothing, as an error frame. */
+    private static void refused(Outbox outbox, InboundFrame inbound, Branch branch) {
+        String reply = "regenerate".equals(inbound.type()) ? inbound.messageId() : null;
+        String named = reply != null ? "reply \"" + reply + "\"" : "message \"" + inbound.replaces() + "\"";
+        OutboundFrame.Error error = switch (branch.refused()) {
+            case UNKNOWN_CONVERSATION -> new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_CONVERSATION,
+                    "there is no conversation \"" + inbound.conversationId() + "\"");
+            case UNKNOWN_MESSAGE -> new OutboundFrame.Error(inbound.id(), reply, ErrorCode.UNKNOWN_MESSAGE,
+                    reply != null ? "there is no stored reply \"" + reply + "\" to regenerate"
+                            : "conversation \"" + inbound.conversationId() + "\" has no user message \""
+                                    + inbound.replaces() + "\" in its current branch", null);
+            case NOT_LAST_REPLY -> new OutboundFrame.Error(inbound.id(), reply, ErrorCode.NOT_LAST_REPLY,
+                    named + " is not the last message of its conversation (a later one came, or it was regenerated"
+                            + " or edited away); only the last reply is regenerated", null);
+            case REPLY_STREAMING -> new OutboundFrame.Error(inbound.id(), reply, ErrorCode.ALREADY_STREAMING,
+                    "a reply of the conversation of " + named + " still streams; cancel it or wait for its end",
+                    null);
+            case UNKNOWN_AGENT -> new OutboundFrame.Error(inbound.id(), reply, ErrorCode.UNKNOWN_AGENT,
+                    "no agent is named \"" + branch.agent() + "\" any more", null);
+        };
+        outbox.send(error);
     }
 
     private CompletionStage<Void> cancel(ChatConnection connection, InboundFrame inbound) {
@@ -249,13 +321,14 @@ public class ChatTurns {
                 "at most " + perMinute + " " + what + " a minute; the next one in " + waitMs + " ms", waitMs));
     }
 
-    /** A stored reply, sent on from after the client's last chunk: each chunk as first sent, then its end. */
+    /** A stored reply, sent on from after the client's last frame: each frame as first sent, then its end. */
     private static void replayStored(Outbox outbox, StoredReply stored, int afterSeq) {
         ReplyText text = stored.text();
         for (int seq = afterSeq + 1; seq < text.chunks(); seq++) {
-            outbox.replayed(stored.messageId(), seq, text.chunk(seq), WireTime.nanoTime(text.sentAtMicros()[seq]));
+            outbox.replayed(stored.messageId(), seq, text.event(seq), WireTime.nanoTime(text.sentAtMicros()[seq]));
         }
-        outbox.send(new OutboundFrame.StreamEnd(stored.messageId(), stored.replyTo(), stored.status(), text.chunks()));
+        outbox.send(new OutboundFrame.StreamEnd(stored.messageId(), stored.replyTo(), stored.status(), text.chunks(),
+                OutboundFrame.Usage.of(text.usage()), null));
     }
 
     private static void unknownConversation(Outbox outbox, InboundFrame inbound) {

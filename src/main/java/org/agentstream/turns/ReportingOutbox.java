@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
-import org.agentstream.streaming.ReplyFailure;
-import org.agentstream.streaming.StreamStatus;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.wire.OutboundFrame;
 
 /**
@@ -55,17 +55,17 @@ public final class ReportingOutbox implements Outbox {
     }
 
     @Override
-    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
+    public void streamEnded(String messageId, String replyTo, ReplyEnd end) {
         synchronized (ended) {
-            ended.put(messageId, chunks);
+            ended.put(messageId, end.chunks());
         }
-        to.streamEnded(messageId, replyTo, status, chunks, failure);
+        to.streamEnded(messageId, replyTo, end);
     }
 
     /** An end sent again after a resume is not a reply that ended here: its chunks were replayed. */
     @Override
-    public void replayedEnd(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
-        to.replayedEnd(messageId, replyTo, status, chunks, failure);
+    public void replayedEnd(String messageId, String replyTo, ReplyEnd end) {
+        to.replayedEnd(messageId, replyTo, end);
     }
 
     @Override
@@ -79,13 +79,19 @@ public final class ReportingOutbox implements Outbox {
     }
 
     @Override
-    public void chunk(String messageId, int seq, String delta, Delivery delivery) {
-        to.chunk(messageId, seq, delta, delivery);
+    public void streamStarted(String messageId, String replyTo, String agent, String conversationId,
+            String userMessageId) {
+        to.streamStarted(messageId, replyTo, agent, conversationId, userMessageId);
     }
 
     @Override
-    public void replayed(String messageId, int seq, String delta, long sentNanos) {
-        to.replayed(messageId, seq, delta, sentNanos);
+    public void chunk(String messageId, int seq, ReplyEvent event, Delivery delivery) {
+        to.chunk(messageId, seq, event, delivery);
+    }
+
+    @Override
+    public void replayed(String messageId, int seq, ReplyEvent event, long sentNanos) {
+        to.replayed(messageId, seq, event, sentNanos);
     }
 
     @Override

@@ -62,6 +62,6 @@ public class TurnRecorder implements ReplyRecorder {
         for (int i = 0; i < sentAtMicros.length; i++) {
             sentAtMicros[i] = WireTime.epochMicros(ended.sentNanos()[i]);
         }
-        return new ReplyText(ended.sentText(), ended.chunkEnds(), sentAtMicros);
+        return new ReplyText(ended.sentText(), ended.chunkEnds(), sentAtMicros, ended.events(), ended.usage());
     }
 }

@@ -13,12 +13,21 @@ public enum ErrorCode {
     /** No agent has that name. */
     UNKNOWN_AGENT,
     /**
-     * A cancel named a message that is not streaming on this connection, or a resume one that the server holds for
-     * no one of this owner (unknown, another owner's, or gone: its window is over and it is not stored).
+     * A cancel named a message that is not streaming on this connection, a resume one that the server holds for
+     * no one of this owner (unknown, another owner's, or gone: its window is over and it is not stored), a regenerate
+     * a reply the owner has not stored, or an edit no user message of the conversation's current branch.
      */
     UNKNOWN_MESSAGE,
-    /** A resume named a reply that already streams on this connection; nothing is sent again. */
+    /**
+     * A resume named a reply that already streams on this connection (nothing is sent again), or a regenerate or an
+     * edit came while a reply of the conversation still streams (nothing was changed).
+     */
     ALREADY_STREAMING,
+    /**
+     * A regenerate named a reply that is not the last message of its conversation (a later message came, or it was
+     * regenerated or edited away already); nothing was changed.
+     */
+    NOT_LAST_REPLY,
     /**
      * The reply was resumed on another connection of the same owner (names the reply by messageId); this connection
      * gets nothing more of it.

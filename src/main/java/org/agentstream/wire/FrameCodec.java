@@ -8,6 +8,7 @@ import jakarta.json.bind.JsonbException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.util.Map;
+import org.agentstream.agent.ReplyEvent;
 
 /**
  * JSON-B for wire frames, with one shared thread-safe {@link Jsonb}. A client frame is bound only after
@@ -85,6 +86,28 @@ public class FrameCodec {
                     Boolean.TRUE.equals(chunk.replayed()));
         }
         return jsonb.toJson(frame);
+    }
+
+    /**
+     * The frame of one event of a reply: a {@link #chunk} for text, the frame of its kind for the others. Usage is no
+     * frame of its own (it goes with {@code stream_end}): it is refused here.
+     */
+    public String event(String messageId, int seq, ReplyEvent event, BigDecimal sentAt, boolean replayed) {
+        if (event instanceof ReplyEvent.Text text) {
+            return chunk(messageId, seq, text.delta(), sentAt, replayed);
+        }
+        if (event instanceof ReplyEvent.Reasoning reasoning) {
+            return jsonb.toJson(new OutboundFrame.Reasoning(messageId, seq, reasoning.delta(), sentAt, replayed));
+        }
+        if (event instanceof ReplyEvent.ToolCall call) {
+            return jsonb.toJson(new OutboundFrame.ToolCall(messageId, seq, call.callId(), call.tool(),
+                    call.argumentsDelta(), sentAt, replayed));
+        }
+        if (event instanceof ReplyEvent.ToolResult result) {
+            return jsonb.toJson(new OutboundFrame.ToolResult(messageId, seq, result.callId(), result.status(),
+                    result.result(), result.durationMs(), sentAt, replayed));
+        }
+        throw new IllegalArgumentException("no frame of its own for " + event);
     }
 
     /**

@@ -1,14 +1,15 @@
 package org.agentstream.wire;
 
 /**
- * A frame from the client, any type: {@code message} uses id, agent, content and conversationId; {@code cancel}
- * uses messageId; {@code resume} uses messageId and afterSeq; {@code history} and {@code delete_conversation} use
- * conversationId; {@code agents} and {@code conversations} use nothing else; {@code timing} (a client's report of
- * how one reply arrived) uses messageId, chunks, batched, receiveSpanMs and sendSpanMs.
+ * A frame from the client, any type: {@code message} uses id, agent, content, conversationId and, to edit a user
+ * message, replaces; {@code regenerate} uses id and messageId; {@code cancel} uses messageId; {@code resume} uses
+ * messageId and afterSeq; {@code history} and {@code delete_conversation} use conversationId; {@code agents} and
+ * {@code conversations} use nothing else; {@code timing} (a client's report of how one reply arrived) uses messageId,
+ * chunks, batched, receiveSpanMs and sendSpanMs.
  */
 public record InboundFrame(String type, String id, String agent, String content, String conversationId,
         String messageId, Integer afterSeq, Integer chunks, Integer batched, Double receiveSpanMs,
-        Double sendSpanMs) {
+        Double sendSpanMs, String replaces) {
 
     /** Longer is no conversation id the server gave out. */
     static final int MAX_CONVERSATION_ID = 64;
@@ -27,7 +28,13 @@ public record InboundFrame(String type, String id, String agent, String content,
             case "message" -> isBlank(id) ? "a message needs a non-empty \"id\""
                     : isBlank(agent) ? "a message needs a non-empty \"agent\""
                     : content == null || content.isEmpty() ? "a message needs a non-empty \"content\""
-                    : conversationId != null && conversationId.isBlank() ? "\"conversationId\" is empty" : null;
+                    : conversationId != null && conversationId.isBlank() ? "\"conversationId\" is empty"
+                    : replaces == null ? null
+                    : replaces.isBlank() ? "\"replaces\" is empty"
+                    : conversationId == null ? "an edit (\"replaces\") needs the \"conversationId\" of the message"
+                            + " it replaces" : null;
+            case "regenerate" -> isBlank(id) ? "a regenerate needs a non-empty \"id\""
+                    : isBlank(messageId) ? "a regenerate needs a non-empty \"messageId\": the reply to replace" : null;
             case "cancel" -> isBlank(messageId) ? "a cancel needs a non-empty \"messageId\"" : null;
             case "resume" -> isBlank(messageId) ? "a resume needs a non-empty \"messageId\""
                     : afterSeq == null ? "a resume needs \"afterSeq\": the last seq the client has, or -1 for none"
@@ -36,8 +43,8 @@ public record InboundFrame(String type, String id, String agent, String content,
                     isBlank(conversationId) ? "a " + type + " needs a non-empty \"conversationId\"" : null;
             case "agents", "conversations" -> null;
             case "timing" -> timingProblem();
-            default -> "unknown frame type \"" + type + "\"; expected message, cancel, resume, agents, "
-                    + "conversations, history, delete_conversation or timing";
+            default -> "unknown frame type \"" + type + "\"; expected message, regenerate, cancel, resume, "
+                    + "agents, conversations, history, delete_conversation or timing";
         };
     }
 

@@ -31,6 +31,7 @@ import org.agentstream.testing.fixtures.BuildUsers;
 import org.agentstream.testing.fixtures.DeployedApp;
 import org.agentstream.testing.fixtures.ServerAdmin;
 import org.agentstream.testing.fixtures.ServerStatus;
+import org.agentstream.testing.fixtures.TestSupport;
 import org.agentstream.testing.fixtures.TestUrls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +49,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ChatPageIT extends DeployedApp {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String TOOL_DEMO = "tool-demo";
+    private static final String HELD_TOOLS = "held-tools";
 
     private HeadlessChromium browser;
     private ChatPage page;
@@ -343,6 +346,185 @@ class ChatPageIT extends DeployedApp {
         page.awaitEqual(2, () -> page.messages().size(), "the stored turn is shown again");
         assertEquals(expected, renderedTexts(page.lastAgentMessage(), expected.keySet()),
                 "the stored reply, loaded again, shows the same elements");
+    }
+
+    /**
+     * With the built-in {@code tool-demo} agent (clock, then calculator, then text), the page shows each tool call as
+     * it streams: its name, then its arguments filling in, then its status, duration and result; and only once both
+     * results are in, the text. The arguments shown are the ones the server stored, each delta once.
+     */
+    @Test
+    void aToolCallShowsItsArgumentsAsTheyStreamThenItsResultThenTheText() throws Exception {
+        browser.recordPolicyViolations();
+        page.open(base.toExternalForm(), TOOL_DEMO);
+        page.recordReplyStates();
+        page.send(TOOL_DEMO, "What time is it, and what is 6 * 7?");
+        WebElement reply = page.awaitLastReply("complete");
+        page.awaitStoredMessages(2);
+
+        List<Map<String, Object>> calls = page.toolCalls(reply);
+        assertEquals(List.of("clock", "calculator"), calls.stream().map(call -> call.get("tool")).toList(), "" + calls);
+        List<String> stored = storedArguments();
+        assertEquals(stored, calls.stream().map(call -> call.get("arguments")).toList(),
+                "each call's arguments whole, as the server stored them");
+        assertTrue(stored.get(1).contains("6 * 7"), "the calculator was asked the message's sum: " + stored);
+        for (Map<String, Object> call : calls) {
+            assertEquals("ok", call.get("status"), "" + call);
+            assertTrue(((String) call.get("state")).matches("ok · \\d+ ms"), "status and duration: " + call);
+            assertEquals(false, call.get("open"), "a call that ended folds up: " + call);
+        }
+        assertTrue(((String) calls.get(1).get("result")).contains("42"), "the calculator's result: " + calls.get(1));
+        assertTrue(page.text(reply).contains("42"), "the text uses the result: " + page.text(reply));
+
+        List<Map<String, Object>> states = page.replyStates();
+        for (int index = 0; index < 2; index++) {
+            int call = index;
+            List<String> whileRunning = states.stream().map(state -> ChatPageIT.<Map<String, Object>>listOf(
+                            state.get("calls"))).filter(shown -> shown.size() > call)
+                    .map(shown -> shown.get(call)).filter(shown -> "running".equals(shown.get("status")))
+                    .map(shown -> (String) shown.get("arguments")).filter(arguments -> !arguments.isEmpty())
+                    .distinct().toList();
+            assertTrue(whileRunning.size() >= 2, "the arguments filled in while the call ran: " + whileRunning);
+            assertTrue(whileRunning.stream().allMatch(stored.get(call)::startsWith),
+                    "each a beginning of the whole: " + whileRunning);
+        }
+        Map<String, Object> firstText = states.stream()
+                .filter(state -> ((Number) state.get("textLength")).intValue() > 0).findFirst().orElseThrow();
+        List<Map<String, Object>> callsAtFirstText = listOf(firstText.get("calls"));
+        assertEquals(List.of("ok", "ok"), callsAtFirstText.stream().map(call -> call.get("status")).toList(),
+                "both results were shown before the text: " + firstText);
+        assertEquals(stored, callsAtFirstText.stream().map(call -> call.get("arguments")).toList(),
+                "with their whole arguments");
+        assertEquals(List.of(), browser.policyViolations(), "tool calls need nothing the policy refuses");
+
+        for (WebElement summary : reply.findElements(By.cssSelector(".tool-call summary"))) {
+            summary.click();   // unfolded, as a user looking at them would
+        }
+        System.out.println("[browser] tool calls: " + browser.screenshot("tool-calls.png"));
+    }
+
+    /**
+     * A reply with tool calls, loaded again from the server after a reload, shows the same calls (name, arguments,
+     * status, duration, result, folded alike), the same text and the same usage as it showed live.
+     */
+    @Test
+    void aReloadShowsTheToolCallsFromHistoryAsTheyWereShownLive() {
+        page.open(base.toExternalForm(), TOOL_DEMO);
+        page.send(TOOL_DEMO, "What is 6 * 7, and what time is it?");
+        WebElement reply = page.awaitLastReply("complete");
+        List<Map<String, Object>> live = page.toolCalls(reply);
+        String text = page.text(reply);
+        String usage = page.usage(reply);
+        assertEquals(2, live.size(), "" + live);
+        page.awaitStoredMessages(2);
+
+        page.reload(TOOL_DEMO);
+
+        page.awaitEqual(2, () -> page.messages().size(), "the stored turn is shown again");
+        WebElement stored = page.lastAgentMessage();
+        assertEquals(live, page.toolCalls(stored), "the same tool calls as live");
+        assertEquals(text, page.text(stored));
+        assertEquals("complete", stored.getDomAttribute("data-status"));
+        assertNotNull(usage, "the live reply shows its usage");
+        assertEquals(usage.lines().filter(line -> !line.startsWith("first chunk")).toList(),
+                page.usage(stored).lines().toList(), "the stored reply shows the same usage (but for its first chunk)");
+    }
+
+    /**
+     * A tool-demo reply cut by a reload in its first tool call is taken up again (what came before replayed, the rest
+     * live) and shows each tool call once, with its arguments whole and not doubled, and the text once. tool-demo
+     * is slowed down for it (200 ms between frames), so that the reload lands mid-reply.
+     */
+    @Test
+    void aToolReplyTakenUpAfterAReloadShowsEachCallOnce() throws Exception {
+        page.open(base.toExternalForm(), HELD_TOOLS);
+        page.send(HELD_TOOLS, "What time is it?");
+        page.awaitToolCalls(1);
+
+        page.reload(HELD_TOOLS); // the reply is held after its call's result: it still streams
+        page.awaitEqual(3, () -> {
+            Object chunks = page.lastReplyRecord().get("chunks");
+            return chunks == null ? -1 : listOf(chunks).size();
+        },
+                "the reload took the reply up again while it is held: its call and result were replayed");
+        assertEquals(1, TestSupport.releaseHeldReplies(base), "the reply was held until now");
+
+        assertEquals("complete", page.awaitLastReplyEnded(), "the reply was resumed after the reload and completed");
+        page.awaitEqual(2, () -> page.messages().size(), "the turn once: the resumed reply is not shown twice");
+        page.awaitStoredMessages(2);
+        List<Map<String, Object>> calls = page.toolCalls(page.lastAgentMessage());
+        assertEquals(List.of("{\"zone\": \"UTC\"}"), calls.stream().map(call -> call.get("arguments")).toList(),
+                "the call once, its arguments whole and not doubled: " + calls);
+        assertEquals(List.of("ok"), calls.stream().map(call -> call.get("status")).toList());
+        Map<String, Object> record = page.lastReplyRecord();
+        List<List<Object>> received = listOf(record.get("chunks"));
+        assertEquals(IntStream.range(0, received.size()).boxed().toList(),
+                received.stream().map(chunk -> ((Number) chunk.get(2)).intValue()).toList(),
+                "each frame's seq once, in order, whatever its kind");
+        assertEquals("It is noon (UTC).", record.get("text"), "the text once");
+        assertEquals(true, received.get(0).get(3), "what came before the reload was replayed");
+        assertEquals(false, received.get(received.size() - 1).get(3), "the rest came live");
+    }
+
+    /**
+     * Regenerate, offered on the last reply only, streams a new reply in its place; Edit on a user message puts its
+     * text in the box, and sending it replaces that message and everything after it, on the page and in the
+     * conversation the server keeps (a reload shows the same).
+     */
+    @Test
+    void regenerateReplacesTheLastReplyAndEditReplacesAMessageAndWhatFollowed() {
+        page.open(base.toExternalForm(), "echo");
+        page.send("echo", "The first question.");
+        page.awaitLastReply("complete");
+        page.send("echo", "The second question.");
+        page.awaitLastReply("complete");
+        page.awaitEqual(List.of("user: The first question.", "user: The second question.",
+                "agent: The second question."), page::messagesWithActions,
+                "Edit on each user message, Regenerate on the last reply only");
+        String replaced = (String) page.lastReplyRecord().get("messageId");
+
+        page.regenerate();
+
+        page.awaitEqual(true, () -> {
+            Map<String, Object> record = page.lastReplyRecord();
+            return "complete".equals(record.get("status")) && !replaced.equals(record.get("messageId"));
+        }, "a new reply streamed and completed");
+        assertEquals(List.of("user: The first question.", "agent: The first question.", "user: The second question.",
+                "agent: The second question."), page.messages(), "the new reply in the place of the old one");
+
+        page.edit(0);
+        assertEquals("The first question.", page.script("return document.getElementById('content').value;"));
+        page.paste("echo", "The first question, put better.");
+        page.awaitEqual(true, () -> "complete".equals(page.lastReplyRecord().get("status")),
+                "the edited message's reply completed");
+        page.awaitEqual(List.of("user: The first question, put better.", "agent: The first question, put better."),
+                page::messages, "the edited message and its reply, and nothing that followed the message edited");
+
+        page.awaitStoredMessages(2);
+        page.reload("echo");
+        page.awaitEqual(List.of("user: The first question, put better.", "agent: The first question, put better."),
+                page::messages, "the server keeps the conversation as edited");
+    }
+
+    /**
+     * The arguments of the tool calls of the stored reply of the page's last conversation, in order, once it is stored
+     * whole (its parts are written when it ends).
+     */
+    private List<String> storedArguments() {
+        page.awaitEqual(true, () -> {
+            Map<String, Object> reply = stored(1);
+            return "complete".equals(reply.get("status")) && reply.get("parts") != null;
+        }, "the reply stored complete, with its parts");
+        List<Map<String, Object>> parts = listOf(stored(1).get("parts"));
+        return parts.stream().filter(part -> "tool_call".equals(part.get("type")))
+                .map(part -> (String) part.get("arguments")).toList();
+    }
+
+    /** A stored message of the page's last conversation, by its index. */
+    private Map<String, Object> stored(int index) {
+        List<Map<String, Object>> messages = page.storedMessages();
+        assertTrue(messages.size() > index, "stored: " + messages);
+        return messages.get(index);
     }
 
     /** The texts of the elements each selector finds in a message's text, in order. */

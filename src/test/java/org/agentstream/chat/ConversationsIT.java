@@ -72,9 +72,9 @@ class ConversationsIT extends DeployedAppWithModel {
 
             JsonArray messages = history(client, "read", conversationId).getJsonArray("messages");
             assertEquals(4, messages.size(), messages.toString());
-            assertUserMessage(messages.getJsonObject(0), "echo", "Hello there, history");
+            assertUserMessage(messages.getJsonObject(0), first, "echo", "Hello there, history");
             assertReply(messages.getJsonObject(1), first, "echo", "complete");
-            assertUserMessage(messages.getJsonObject(2), "echo", "Second turn");
+            assertUserMessage(messages.getJsonObject(2), second, "echo", "Second turn");
             assertReply(messages.getJsonObject(3), second, "echo", "complete");
             assertTrue(createdAt(messages, 0) <= createdAt(messages, 2)
                     && createdAt(messages, 1) <= createdAt(messages, 3),
@@ -246,12 +246,13 @@ class ConversationsIT extends DeployedAppWithModel {
         assertEquals(id, error.text("replyTo"), error.json().toString());
     }
 
-    private static void assertUserMessage(JsonObject message, String agent, String content) {
+    /** A user's message as stored, with the server's id that the stream_start of its {@code reply} gave. */
+    private static void assertUserMessage(JsonObject message, Reply reply, String agent, String content) {
         assertEquals("user", message.getString("role"), message.toString());
         assertEquals(agent, message.getString("agent"));
         assertEquals(content, message.getString("content"));
         assertEquals("complete", message.getString("status"));
-        assertTrue(!message.containsKey("messageId") || message.isNull("messageId"), message.toString());
+        assertEquals(reply.start().text("userMessageId"), message.getString("messageId"), message.toString());
         assertEquals(0, message.getInt("chunks"));
     }
 

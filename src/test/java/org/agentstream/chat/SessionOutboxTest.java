@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agentstream.agent.AgentFailure;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.ReplyFailure;
 import org.agentstream.streaming.ReplySink;
 import org.agentstream.streaming.StreamStatus;
@@ -67,7 +69,7 @@ class SessionOutboxTest {
                         return;
                     }
                     for (int i = 0; i < perThread; i++) {
-                        outbox.chunk(messageId, i, "x", new ReplySink.Delivery() {
+                        outbox.chunk(messageId, i, new ReplyEvent.Text("x"), new ReplySink.Delivery() {
                             @Override
                             public void delivered(long sentNanos) {
                                 delivered.countDown();
@@ -104,7 +106,7 @@ class SessionOutboxTest {
         CheckingTransport transport = new CheckingTransport();
         SessionOutbox outbox = new SessionOutbox(transport, codec);
         long[] stamped = new long[1];
-        outbox.chunk("m", 0, "hello ", new ReplySink.Delivery() {
+        outbox.chunk("m", 0, new ReplyEvent.Text("hello "), new ReplySink.Delivery() {
             @Override
             public void delivered(long sentNanos) {
                 stamped[0] = sentNanos;
@@ -138,9 +140,9 @@ class SessionOutboxTest {
                 undeliverable.incrementAndGet();
             }
         };
-        outbox.chunk("m", 0, "a", delivery);
-        outbox.chunk("m", 1, "b", delivery);
-        outbox.streamEnded("m", "c", StreamStatus.COMPLETE, 2, null);
+        outbox.chunk("m", 0, new ReplyEvent.Text("a"), delivery);
+        outbox.chunk("m", 1, new ReplyEvent.Text("b"), delivery);
+        outbox.streamEnded("m", "c", ReplyEnd.of(StreamStatus.COMPLETE, 2, null));
 
         assertEquals(2, undeliverable.get());
         assertTrue(transport.sent.isEmpty());
@@ -150,8 +152,8 @@ class SessionOutboxTest {
     void aFailedReplySendsItsErrorBeforeItsEnd() {
         CheckingTransport transport = new CheckingTransport();
         SessionOutbox outbox = new SessionOutbox(transport, codec);
-        outbox.streamEnded("m", "c1", StreamStatus.FAILED, 3,
-                new ReplyFailure(AgentFailure.Kind.AGENT_FAILED, "the agent broke"));
+        outbox.streamEnded("m", "c1", ReplyEnd.of(StreamStatus.FAILED, 3,
+                new ReplyFailure(AgentFailure.Kind.AGENT_FAILED, "the agent broke")));
 
         assertEquals(List.of(
                 "{\"type\":\"error\",\"replyTo\":\"c1\",\"messageId\":\"m\",\"code\":\"agent_failed\","
@@ -164,8 +166,8 @@ class SessionOutboxTest {
     void aNamedModelFailureGetsItsOwnCode() {
         CheckingTransport transport = new CheckingTransport();
         SessionOutbox outbox = new SessionOutbox(transport, codec);
-        outbox.streamEnded("m", "c1", StreamStatus.FAILED, 0, new ReplyFailure(AgentFailure.Kind.MODEL_RATE_LIMITED,
-                "model server returned 429 Too Many Requests: slow down"));
+        outbox.streamEnded("m", "c1", ReplyEnd.of(StreamStatus.FAILED, 0, new ReplyFailure(
+                AgentFailure.Kind.MODEL_RATE_LIMITED, "model server returned 429 Too Many Requests: slow down")));
 
         assertEquals("{\"type\":\"error\",\"replyTo\":\"c1\",\"messageId\":\"m\",\"code\":\"model_rate_limited\","
                 + "\"message\":\"model server returned 429 Too Many Requests: slow down\"}", transport.sent.get(0));

@@ -4,14 +4,18 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.spi.PersistenceProvider;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.agentstream.testing.fixtures.LocalPostgres;
 import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The {@code history} unit of the WAR's persistence.xml on a fresh in-memory H2 (or a given database), through the
@@ -70,6 +74,41 @@ public final class HistoryDatabase implements AutoCloseable {
         return h2;
     }
 
+    /**
+     * A database opened for a test class: on a fresh H2, or on a PostgreSQL server of the tests' own
+     * ({@link LocalPostgres}) that closing it stops.
+     */
+    public record Opened(HistoryDatabase db, LocalPostgres postgres) implements AutoCloseable {
+
+        public static Opened open(Provider provider, boolean onPostgreSql) throws IOException, InterruptedException {
+            if (!onPostgreSql) {
+                return new Opened(new HistoryDatabase(provider), null);
+            }
+            LocalPostgres postgres = LocalPostgres.start();
+            try {
+                PGSimpleDataSource database = new PGSimpleDataSource();
+                database.setUrl(postgres.jdbcUrl());
+                database.setUser(postgres.user());
+                database.setPassword(postgres.password());
+                return new Opened(new HistoryDatabase(provider, database), postgres);
+            } catch (RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            try {
+                db.close();
+            } finally {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            }
+        }
+    }
+
     /** The same provider and database through a persistence unit of its own, as another node of a cluster has. */
     public HistoryDatabase anotherNode() {
         return new HistoryDatabase(provider, database);
@@ -120,6 +159,25 @@ public final class HistoryDatabase implements AutoCloseable {
             return em.createQuery("SELECT COUNT(m) FROM Message m WHERE m.conversation.id = :id", Long.class)
                     .setParameter("id", conversationId)
                     .getSingleResult();
+        } finally {
+            em.close();
+        }
+    }
+
+    /**
+     * The conversation's branch links, by position: "position<parent" ("-" for none), then " superseded" when the
+     * position left the current branch.
+     */
+    List<String> linksOf(String conversationId) {
+        EntityManager em = factory.createEntityManager();
+        try {
+            return em.createQuery("SELECT l FROM MessageLink l WHERE l.conversation.id = :id ORDER BY l.position",
+                            MessageLink.class)
+                    .setParameter("id", conversationId)
+                    .getResultList().stream()
+                    .map(link -> link.position() + "<" + (link.parentPosition() == null ? "-" : link.parentPosition())
+                            + (link.isSuperseded() ? " superseded" : ""))
+                    .toList();
         } finally {
             em.close();
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.agent.Turn;
 import org.agentstream.testing.fixtures.LocalPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The repository through both servers' JPA providers, Hibernate (WildFly) and EclipseLink (Payara), on H2 (the
@@ -75,7 +76,7 @@ class JpaConversationRepositoryTest {
 
         private final HistoryDatabase.Provider provider;
         private final boolean onPostgreSql;
-        private LocalPostgres postgres;
+        private HistoryDatabase.Opened opened;
         private HistoryDatabase db;
 
         Behaviour(HistoryDatabase.Provider provider) {
@@ -89,28 +90,14 @@ class JpaConversationRepositoryTest {
 
         @BeforeAll
         void open() throws Exception {
-            if (!onPostgreSql) {
-                db = new HistoryDatabase(provider);
-                return;
-            }
-            postgres = LocalPostgres.start();
-            PGSimpleDataSource database = new PGSimpleDataSource();
-            database.setUrl(postgres.jdbcUrl());
-            database.setUser(postgres.user());
-            database.setPassword(postgres.password());
-            db = new HistoryDatabase(provider, database);
+            opened = HistoryDatabase.Opened.open(provider, onPostgreSql);
+            db = opened.db();
         }
 
         @AfterAll
         void close() throws Exception {
-            try {
-                if (db != null) {
-                    db.close();
-                }
-            } finally {
-                if (postgres != null) {
-                    postgres.close();
-                }
+            if (opened != null) {
+                opened.close();
             }
         }
 
@@ -179,9 +166,11 @@ class JpaConversationRepositoryTest {
             assertEquals(new UserTurn(id, ConversationHistory.FIRST_REPLY_POSITION, List.of()),
                     say(owner, id, true, "Hello   there\n friend", 1000), "what the history answers without waiting");
             reply(id, 1, "Hello there friend", "complete", 3, 1200);
+            String userMessageId = history(owner, id, 200).orElseThrow().messages().get(0).messageId();
 
+            assertEquals(36, userMessageId.length(), "a user message's server id: " + userMessageId);
             assertEquals(Optional.of(new HistoryPage(id, List.of(
-                    new HistoryEntry("user", "echo", "Hello   there\n friend", "complete", null, 1000, 0),
+                    new HistoryEntry("user", "echo", "Hello   there\n friend", "complete", userMessageId, 1000, 0),
                     new HistoryEntry("assistant", "echo", "Hello there friend", "complete", messageId(id, 1), 1195, 3)),
                     0)),
                     history(owner, id, 200));
@@ -444,6 +433,59 @@ class JpaConversationRepositoryTest {
                 r.writeProgress(List.of(reply), now);
                 return null;
             });
+        }
+
+        /** A reply that thought, called a tool (arguments in two pieces), had its result, and answered. */
+        private static ReplyText toolReply(int frames, long now) {
+            Map<Integer, ReplyEvent> events = Map.of(0, new ReplyEvent.Reasoning("thinking"),
+                    1, new ReplyEvent.ToolCall("c1", "clock", "{\"zone\":"),
+                    2, new ReplyEvent.ToolCall("c1", "clock", "\"UTC\"}"),
+                    3, new ReplyEvent.ToolResult("c1", true, "12:00", 4));
+            int[] ends = {0, 0, 0, 0, 6, 11};
+            long[] sentAt = {now * 1_000, now * 1_000 + 10_000, now * 1_000 + 20_000, now * 1_000 + 30_000,
+                    now * 1_000 + 40_000, now * 1_000 + 50_000};
+            String content = "It is noon.".substring(0, ends[frames - 1]);
+            Map<Integer, ReplyEvent> sent = new java.util.TreeMap<>(events);
+            sent.keySet().removeIf(seq -> seq >= frames);
+            return new ReplyText(content, java.util.Arrays.copyOf(ends, frames),
+                    java.util.Arrays.copyOf(sentAt, frames), sent,
+                    frames == ends.length ? new ReplyEvent.Usage("m-1", 12, 34, "stop") : null);
+        }
+
+        @Test
+        void aStoredReplyThatCalledAToolKeepsItsEventsForResumeAndHistory() {
+            String owner = newOwner();
+            String id = newId();
+            int position = say(owner, id, true, "what time is it?", 1000).replyPosition();
+            String node = "node-" + newId();
+            writeProgress(unfinished(id, position, owner, node, 1001, toolReply(2, 1001)), 1500);
+            writeProgress(unfinished(id, position, owner, node, 1001, toolReply(3, 1001)), 2000);
+
+            ReplyText recovered = tx(r -> r.progressLeftBy(node, 1002)).get(0).text();
+            assertEquals(3, recovered.chunks(), "a node that died mid-call left its frames so far (as empty text)");
+
+            tx(r -> r.addReply(id, position, "echo", toolReply(6, 1001), "complete", messageId(id, position), "c9",
+                    1001, 2500));
+            ReplyText stored = tx(r -> r.reply(owner, messageId(id, position))).orElseThrow().text();
+            assertEquals(List.of(new ReplyEvent.Reasoning("thinking"), new ReplyEvent.ToolCall("c1", "clock",
+                    "{\"zone\":"), new ReplyEvent.ToolCall("c1", "clock", "\"UTC\"}"),
+                    new ReplyEvent.ToolResult("c1", true, "12:00", 4), new ReplyEvent.Text("It is "),
+                    new ReplyEvent.Text("noon.")), IntStream.range(0, 6).mapToObj(stored::event).toList(),
+                    "a resume of the stored reply is sent every frame as it streamed");
+            assertEquals(new ReplyEvent.Usage("m-1", 12, 34, "stop"), stored.usage());
+
+            HistoryEntry entry = history(owner, id, 10).orElseThrow().messages().get(1);
+            assertEquals("It is noon.", entry.content(), "the text alone, as the agent sees it next turn");
+            assertEquals(List.of(
+                    new HistoryPart("reasoning", "thinking", null, null, null, null, null, null),
+                    new HistoryPart("tool_call", null, "c1", "clock", "{\"zone\":\"UTC\"}", null, null, null),
+                    new HistoryPart("tool_result", null, "c1", null, null, "ok", "12:00", 4L),
+                    new HistoryPart("text", "It is noon.", null, null, null, null, null, null)), entry.parts());
+            assertEquals(12, entry.usage().inputTokens());
+            assertEquals(List.of("what time is it?", "It is noon."), tx(r -> r.addUserMessage(owner, id, false,
+                    "echo", "thanks", "c10", 3000, 20)).orElseThrow().earlier().stream().map(Turn::content).toList(),
+                    "the agent sees the text of earlier turns only");
+            assertTrue(deletes(owner, id));
         }
 
         @Test

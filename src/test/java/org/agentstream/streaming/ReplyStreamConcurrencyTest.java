@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.agentstream.agent.ChunkPublisher;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.timing.StepTimer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class ReplyStreamConcurrencyTest {
         }
 
         @Override
-        public void chunk(String messageId, int seq, String delta, Delivery delivery) {
+        public void chunk(String messageId, int seq, ReplyEvent event, Delivery delivery) {
             enter();
             seqs.add(seq);
             writing.decrementAndGet();
@@ -69,17 +70,16 @@ class ReplyStreamConcurrencyTest {
         }
 
         @Override
-        public void replayed(String messageId, int seq, String delta, long sentNanos) {
+        public void replayed(String messageId, int seq, ReplyEvent event, long sentNanos) {
             enter();
             seqs.add(seq);
             writing.decrementAndGet();
         }
 
         @Override
-        public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks,
-                ReplyFailure failure) {
+        public void streamEnded(String messageId, String replyTo, ReplyEnd end) {
             enter();
-            ends.add(status.wireName() + " " + chunks);
+            ends.add(end.status().wireName() + " " + end.chunks());
             writing.decrementAndGet();
             ended.countDown();
         }

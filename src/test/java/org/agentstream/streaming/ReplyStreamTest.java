@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.agentstream.agent.ChunkPublisher;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.testing.doubles.RecordingSink;
 import org.agentstream.testing.doubles.RecordingSink.Event;
 import org.agentstream.testing.doubles.VirtualScheduler;
@@ -164,7 +165,7 @@ class ReplyStreamTest {
 
     @Test
     void anAgentThatThrowsBeforeReplyingEndsFailed() {
-        Supplier<Flow.Publisher<String>> broken = () -> {
+        Supplier<Flow.Publisher<?>> broken = () -> {
             throw new IllegalStateException("no model configured");
         };
         stream(10).start(broken);
@@ -354,7 +355,7 @@ class ReplyStreamTest {
         List<ReplySink.Delivery> pending = new ArrayList<>();
         ReplySink slow = new ReplySink() {
             @Override
-            public void chunk(String messageId, int seq, String delta, Delivery delivery) {
+            public void chunk(String messageId, int seq, ReplyEvent event, Delivery delivery) {
                 pending.add(delivery); // written later, as a send that takes a while
             }
 
@@ -363,7 +364,7 @@ class ReplyStreamTest {
             }
 
             @Override
-            public void replayed(String messageId, int seq, String delta, long sentNanos) {
+            public void replayed(String messageId, int seq, ReplyEvent event, long sentNanos) {
             }
 
             @Override
@@ -371,8 +372,7 @@ class ReplyStreamTest {
             }
 
             @Override
-            public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks,
-                    ReplyFailure failure) {
+            public void streamEnded(String messageId, String replyTo, ReplyEnd end) {
             }
 
             @Override

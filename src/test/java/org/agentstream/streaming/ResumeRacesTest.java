@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.agentstream.agent.ChunkPublisher;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.testing.doubles.RecordingSink;
 import org.agentstream.testing.doubles.RecordingSink.Event;
 import org.agentstream.testing.doubles.VirtualScheduler;
@@ -37,12 +38,12 @@ class ResumeRacesTest {
         final List<Integer> seqs = new CopyOnWriteArrayList<>();
 
         @Override public void streamStarted(String m, String r, String a, String c) { }
-        @Override public void chunk(String m, int seq, String d, Delivery delivery) {
+        @Override public void chunk(String m, int seq, ReplyEvent e, Delivery delivery) {
             seqs.add(seq);
         }
-        @Override public void replayed(String m, int seq, String d, long s) { }
+        @Override public void replayed(String m, int seq, ReplyEvent e, long s) { }
         @Override public void movedAway(String m, String r) { }
-        @Override public void streamEnded(String m, String r, StreamStatus s, int c, ReplyFailure f) { }
+        @Override public void streamEnded(String m, String r, ReplyEnd end) { }
         @Override public void busy(String r, String reason, Duration d) { }
     }
 
@@ -106,7 +107,7 @@ class ResumeRacesTest {
         List<String> old = new CopyOnWriteArrayList<>();
         ReplySink first = new StalledSink() {
             @Override
-            public void chunk(String m, int seq, String d, Delivery delivery) {
+            public void chunk(String m, int seq, ReplyEvent e, Delivery delivery) {
                 if (seq == 2) {
                     holder[0].resume(second, 1); // another thread's resume lands here
                 }
@@ -289,7 +290,7 @@ class ResumeRacesTest {
         ReplyStream[] holder = new ReplyStream[1];
         ReplySink first = new StalledSink() {
             @Override
-            public void chunk(String m, int seq, String d, Delivery delivery) {
+            public void chunk(String m, int seq, ReplyEvent e, Delivery delivery) {
                 if (seq == 2) {
                     holder[0].resume(second, 0); // the drain is owned here, so the replay waits for the next pass
                     holder[0].detach(second);          // ...and the new connection drops before it

@@ -9,15 +9,22 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agentstream.access.AccessSettings;
 import org.agentstream.access.LocalMessageRate;
 import org.agentstream.access.MessageRate;
+import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentDirectory;
+import org.agentstream.agent.AgentName;
+import org.agentstream.agent.AgentRequest;
+import org.agentstream.agent.ChunkPublisher;
 import org.agentstream.agent.EchoAgent;
+import org.agentstream.agent.Turn;
 import org.agentstream.history.ConversationHistory;
 import org.agentstream.history.ConversationRepository;
 import org.agentstream.history.HistoryDatabase;
@@ -73,10 +80,27 @@ class ChatTurnsTest {
         }
     };
 
+    /** What the agent "spy" was asked, in order; it answers "answer to" and the question. */
+    private final List<AgentRequest> asked = new CopyOnWriteArrayList<>();
+    private final Agent spy = new Agent() {
+        @Override
+        public String description() {
+            return "records what it is asked";
+        }
+
+        @Override
+        public Flow.Publisher<String> reply(AgentRequest request) {
+            asked.add(request);
+            return ChunkPublisher.words("answer to " + request.content());
+        }
+    };
+
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(ChatTurns.class, TurnRecorder.class, AgentDirectory.class, EchoAgent.class,
                     ChatMeters.class)
-            .addBeans(MockBean.builder().types(StepTimer.class).creating(time).build(),
+            .addBeans(MockBean.builder().types(Agent.class).qualifiers(AgentName.Literal.of("spy")).creating(spy)
+                            .build(),
+                    MockBean.builder().types(StepTimer.class).creating(time).build(),
                     MockBean.builder().types(StreamingService.class).creating(streaming).build(),
                     MockBean.builder().types(ConversationHistory.class).creating(history).build(),
                     MockBean.builder().types(MessageRate.class).creating(new LocalMessageRate()).build(),
@@ -266,10 +290,170 @@ class ChatTurnsTest {
                 recorded(mallory).frames(OutboundFrame.Error.class).get(0).code());
     }
 
+    private static InboundFrame ask(String id, String content, String conversationId) {
+        return frame("message", id, "spy", content, conversationId, null, null);
+    }
+
+    private static InboundFrame edit(String id, String content, String conversationId, String replaces) {
+        return new InboundFrame("message", id, "spy", content, conversationId, null, null, null, null, null, null,
+                replaces);
+    }
+
+    private static InboundFrame regenerate(String id, String messageId) {
+        return frame("regenerate", id, null, null, null, messageId, null);
+    }
+
+    /** Sends a frame that starts a reply and streams the reply to its end. */
+    private void answeredInFull(ChatConnection connection, InboundFrame frame) throws Exception {
+        answered(turns.handle(connection, frame));
+        time.runUntilIdle(TEN_SECONDS);
+        assertTrue(history.awaitPending(Duration.ofSeconds(5)));
+    }
+
+    /** The stored messages of the conversation as a history frame returns them: role and content. */
+    private List<String> historyOf(ChatConnection connection, String conversationId) throws Exception {
+        answered(turns.handle(connection, request("history", "h", conversationId)));
+        List<OutboundFrame.History> pages = recorded(connection).frames(OutboundFrame.History.class);
+        return pages.get(pages.size() - 1).messages().stream().map(entry -> entry.role() + ": " + entry.content())
+                .toList();
+    }
+
+    private static List<String> seen(AgentRequest request) {
+        return request.history().stream().map(Turn::content).toList();
+    }
+
+    @Test
+    void aRegenerateAnswersTheSameQuestionAgainAndTheAgentSeesTheCurrentBranch() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answeredInFull(alice, ask("m1", "one", null));
+        String conversationId = newConversationId(alice);
+        answeredInFull(alice, ask("m2", "two", conversationId));
+        RecordingOutbox outbox = recorded(alice);
+
+        answeredInFull(alice, regenerate("g1", outbox.messageId("m2")));
+
+        AgentRequest again = asked.get(asked.size() - 1);
+        assertEquals("two", again.content());
+        assertEquals(List.of("one", "answer to one"), seen(again), "the turns before the question");
+        assertEquals(outbox.userMessageId("m2"), outbox.userMessageId("g1"), "it answers the same user message");
+        assertTrue(kinds(outbox).contains("end:complete"));
+        assertEquals(List.of("user: one", "assistant: answer to one", "user: two", "assistant: answer to two"),
+                historyOf(alice, conversationId), "the old reply is out, the new one in");
+        answeredInFull(alice, ask("m3", "three", conversationId));
+        assertEquals(List.of("one", "answer to one", "two", "answer to two"), seen(asked.get(asked.size() - 1)));
+        assertEquals(List.of(), recorded(alice).frames(OutboundFrame.Error.class));
+    }
+
+    @Test
+    void anEditIsAnsweredAndTheAgentNoLongerSeesWhatItReplaced() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answeredInFull(alice, ask("m1", "one", null));
+        String conversationId = newConversationId(alice);
+        answeredInFull(alice, ask("m2", "two", conversationId));
+        answeredInFull(alice, ask("m3", "three", conversationId));
+        RecordingOutbox outbox = recorded(alice);
+
+        answeredInFull(alice, edit("e1", "two, better", conversationId, outbox.userMessageId("m2")));
+
+        AgentRequest edited = asked.get(asked.size() - 1);
+        assertEquals("two, better", edited.content());
+        assertEquals(List.of("one", "answer to one"), seen(edited));
+        assertEquals(List.of("user: one", "assistant: answer to one", "user: two, better",
+                "assistant: answer to two, better"), historyOf(alice, conversationId));
+        OutboundFrame.History page = outbox.frames(OutboundFrame.History.class).get(0);
+        assertEquals(outbox.userMessageId("e1"), page.messages().get(2).messageId(),
+                "the history names the user message as stream_start did");
+        assertEquals(List.of(), outbox.frames(OutboundFrame.Error.class));
+    }
+
+    @Test
+    void hostileRegeneratesAndEditsGetErrorFramesAndChangeNothing() throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answeredInFull(alice, ask("m1", "one", null));
+        String conversationId = newConversationId(alice);
+        answeredInFull(alice, ask("m2", "two", conversationId));
+        answeredInFull(alice, ask("x1", "elsewhere", null));
+        RecordingOutbox outbox = recorded(alice);
+        String lastReply = outbox.messageId("m2");
+        ChatConnection mallory = ChatConnection.of("user:mallory", new RecordingOutbox(time::nanoTime));
+        answeredInFull(mallory, ask("y1", "mine", null));
+        String malloryConversation = newConversationId(mallory);
+        int askedBefore = asked.size();
+
+        answered(turns.handle(mallory, regenerate("h1", lastReply)));
+        answered(turns.handle(mallory, edit("h2", "x", malloryConversation, outbox.userMessageId("m2"))));
+        answered(turns.handle(mallory, edit("h3", "x", conversationId, outbox.userMessageId("m2"))));
+        assertEquals(List.of("unknown_message", "unknown_message", "unknown_conversation"), codes(mallory),
+                "another user's ids are unknown");
+
+        answered(turns.handle(alice, regenerate("a1", outbox.messageId("m1"))));
+        answered(turns.handle(alice, edit("a2", "x", conversationId, lastReply)));
+        answered(turns.handle(alice, edit("a3", "x", conversationId, outbox.userMessageId("x1"))));
+        answered(turns.handle(alice, regenerate("a4", "no-such-reply")));
+        assertEquals(List.of("not_last_reply", "unknown_message", "unknown_message", "unknown_message"),
+                codes(alice), "not the last reply; an agent's message; another conversation's; unknown");
+        assertEquals(askedBefore, asked.size(), "no agent was asked");
+        assertEquals(List.of("user: one", "assistant: answer to one", "user: two", "assistant: answer to two"),
+                historyOf(alice, conversationId));
+    }
+
+    @Test
+    void whileAReplyStreamsItsConversationIsNeitherRegeneratedNorEditedAndOfTwoRegeneratesOneWins()
+            throws Exception {
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answeredInFull(alice, ask("m1", "one", null));
+        String conversationId = newConversationId(alice);
+        RecordingOutbox outbox = recorded(alice);
+        String reply = outbox.messageId("m1");
+
+        answered(turns.handle(alice, regenerate("g1", reply)));
+        answered(turns.handle(alice, regenerate("g2", reply)));
+        time.advance(0); // the new reply starts, and streams on
+        answered(turns.handle(alice, regenerate("g3", outbox.messageId("g1"))));
+        answered(turns.handle(alice, edit("e1", "x", conversationId, outbox.userMessageId("m1"))));
+        time.runUntilIdle(TEN_SECONDS);
+
+        assertEquals(List.of("not_last_reply", "already_streaming", "already_streaming"), codes(alice),
+                "the first regenerate took the reply away; the new reply streams");
+        assertEquals(List.of("g2", "g3", "e1"), outbox.frames(OutboundFrame.Error.class).stream()
+                .map(OutboundFrame.Error::replyTo).toList(), "exactly one regenerate won");
+        assertTrue(history.awaitPending(Duration.ofSeconds(5)));
+        answered(turns.handle(alice, regenerate("g4", reply)));
+        assertEquals("not_last_reply", codes(alice).get(3), "the old reply left the conversation");
+        assertEquals(List.of("user: one", "assistant: answer to one"), historyOf(alice, conversationId));
+    }
+
+    @Test
+    void regeneratesCountAgainstTheMessageRate() throws Exception {
+        messagesPerMinute.set(1);
+        ChatConnection alice = ChatConnection.of("user:alice", new RecordingOutbox(time::nanoTime));
+        answeredInFull(alice, ask("m1", "one", null));
+
+        answered(turns.handle(alice, regenerate("g1", recorded(alice).messageId("m1"))));
+
+        OutboundFrame.Error refused = recorded(alice).frames(OutboundFrame.Error.class).get(0);
+        assertEquals(List.of("rate_limited", "g1"), List.of(refused.code(), refused.replyTo()));
+        assertTrue(refused.retryAfterMs() > 0);
+        time.runUntilIdle(TEN_SECONDS);
+        assertEquals(0, streaming.stats().activeStreams(), "the refused regenerate holds no place");
+    }
+
+    private static List<String> codes(ChatConnection connection) {
+        return recorded(connection).frames(OutboundFrame.Error.class).stream().map(OutboundFrame.Error::code)
+                .toList();
+    }
+
+    /** The id of the connection's newest conversation. */
+    private String newConversationId(ChatConnection connection) throws Exception {
+        answered(turns.handle(connection, request("conversations", "list", null)));
+        List<OutboundFrame.Conversations> lists = recorded(connection).frames(OutboundFrame.Conversations.class);
+        return lists.get(lists.size() - 1).conversations().get(0).conversationId();
+    }
+
     private static InboundFrame timing(String id, String messageId, int chunks, int batched, double receiveSpanMs,
             double sendSpanMs) {
         return new InboundFrame("timing", id, null, null, null, messageId, null, chunks, batched, receiveSpanMs,
-                sendSpanMs);
+                sendSpanMs, null);
     }
 
     /** The local figure of a client-report counter, or of the gap-difference timer's count. */
@@ -367,7 +551,8 @@ class ChatTurnsTest {
     /** A frame of the types before timing reports, which have none of its fields. */
     private static InboundFrame frame(String type, String id, String agent, String content, String conversationId,
             String messageId, Integer afterSeq) {
-        return new InboundFrame(type, id, agent, content, conversationId, messageId, afterSeq, null, null, null, null);
+        return new InboundFrame(type, id, agent, content, conversationId, messageId, afterSeq, null, null, null, null,
+                null);
     }
 
     @Test

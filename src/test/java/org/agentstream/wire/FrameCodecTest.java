@@ -10,6 +10,7 @@ import jakarta.json.bind.JsonbBuilder;
 import java.math.BigDecimal;
 import java.util.List;
 import org.agentstream.agent.AgentInfo;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.history.ConversationSummary;
 import org.agentstream.history.HistoryEntry;
 import org.agentstream.history.HistoryPage;
@@ -96,7 +97,7 @@ class FrameCodecTest {
 
     @Test
     void aTimingReportDecodesItsCountsAsIntegersAndItsSpansAsNumbers() throws Exception {
-        assertEquals(new InboundFrame("timing", "t1", null, null, null, "m1", null, 12, 0, 110.5, 110.0),
+        assertEquals(new InboundFrame("timing", "t1", null, null, null, "m1", null, 12, 0, 110.5, 110.0, null),
                 codec.decode("{\"type\":\"timing\",\"id\":\"t1\",\"messageId\":\"m1\",\"chunks\":12,"
                         + "\"batched\":0,\"receiveSpanMs\":110.5,\"sendSpanMs\":110}"));
     }
@@ -128,6 +129,30 @@ class FrameCodecTest {
         }
         assertThrows(FrameCodec.BadFrame.class, () -> codec.decode("{\"type\":\"timing\",\"chunks\":2,"
                 + "\"batched\":0,\"receiveSpanMs\":1,\"sendSpanMs\":1}"), "no messageId");
+    }
+
+    @Test
+    void everyKindOfReplyEventHasItsFrameWithTheReplysSeqAndSentAt() {
+        BigDecimal at = new BigDecimal("1764086400123.456");
+        assertEquals("{\"type\":\"chunk\",\"messageId\":\"m\",\"seq\":4,\"delta\":\"Hi\","
+                + "\"sentAt\":1764086400123.456}", codec.event("m", 4, new ReplyEvent.Text("Hi"), at, false));
+        assertEquals("{\"type\":\"reasoning\",\"messageId\":\"m\",\"seq\":0,\"delta\":\"hmm\","
+                + "\"sentAt\":1764086400123.456,\"replayed\":true}",
+                codec.event("m", 0, new ReplyEvent.Reasoning("hmm"), at, true));
+        assertEquals("{\"type\":\"tool_call\",\"messageId\":\"m\",\"seq\":1,\"callId\":\"c1\",\"tool\":\"clock\","
+                + "\"argumentsDelta\":\"{\\\"zone\\\":\",\"sentAt\":1764086400123.456}",
+                codec.event("m", 1, new ReplyEvent.ToolCall("c1", "clock", "{\"zone\":"), at, false));
+        assertEquals("{\"type\":\"tool_result\",\"messageId\":\"m\",\"seq\":2,\"callId\":\"c1\","
+                + "\"status\":\"error\",\"result\":\"timed out\",\"durationMs\":2000,"
+                + "\"sentAt\":1764086400123.456}",
+                codec.event("m", 2, new ReplyEvent.ToolResult("c1", false, "timed out", 2000), at, false));
+        assertEquals("{\"type\":\"stream_end\",\"messageId\":\"m\",\"replyTo\":\"c\",\"status\":\"complete\","
+                + "\"chunks\":3,\"usage\":{\"model\":\"gpt\",\"inputTokens\":5,\"outputTokens\":7,"
+                + "\"finishReason\":\"stop\"},\"firstChunkMs\":42}",
+                codec.encode(new OutboundFrame.StreamEnd("m", "c", "complete", 3,
+                        OutboundFrame.Usage.of(new ReplyEvent.Usage("gpt", 5, 7, "stop")), 42L)));
+        assertThrows(IllegalArgumentException.class,
+                () -> codec.event("m", 3, new ReplyEvent.Usage("gpt", 1, 1, null), at, false));
     }
 
     @Test
@@ -178,6 +203,43 @@ class FrameCodecTest {
         }
     }
 
+    @Test
+    void aRegenerateAndAnEditDecodeWithTheirIdsAsStrings() throws Exception {
+        assertEquals(new InboundFrame("regenerate", "g1", null, null, null, "m1", null, null, null, null, null, null),
+                codec.decode("{\"type\":\"regenerate\",\"id\":\"g1\",\"messageId\":\"m1\"}"));
+        assertEquals(new InboundFrame("message", "e1", "echo", "better", "k", null, null, null, null, null, null,
+                "u1"), codec.decode("{\"type\":\"message\",\"id\":\"e1\",\"agent\":\"echo\","
+                        + "\"content\":\"better\",\"conversationId\":\"k\",\"replaces\":\"u1\"}"));
+        for (String value : List.of("42", "true", "[\"u1\"]", "{}")) {
+            FrameCodec.BadFrame bad = assertThrows(FrameCodec.BadFrame.class, () -> codec.decode(
+                    "{\"type\":\"message\",\"id\":\"e2\",\"agent\":\"echo\",\"content\":\"x\","
+                            + "\"conversationId\":\"k\",\"replaces\":" + value + "}"), value);
+            assertTrue(bad.getMessage().contains("\"replaces\" must be a JSON string"), bad.getMessage());
+            assertEquals("e2", bad.replyTo());
+        }
+    }
+
+    @Test
+    void aRegenerateOrAnEditMissingWhatItNamesSaysWhat() {
+        assertTrue(new InboundFrame("regenerate", "g1", null, null, null, null, null, null, null, null, null, null)
+                .problem().contains("\"messageId\""));
+        assertTrue(new InboundFrame("regenerate", null, null, null, null, "m1", null, null, null, null, null, null)
+                .problem().contains("\"id\""));
+        assertTrue(new InboundFrame("message", "e1", "echo", "x", null, null, null, null, null, null, null, "u1")
+                .problem().contains("\"conversationId\""), "an edit names its conversation");
+        assertTrue(new InboundFrame("message", "e1", "echo", "x", "k", null, null, null, null, null, null, " ")
+                .problem().contains("\"replaces\" is empty"));
+        assertNull(new InboundFrame("message", "e1", "echo", "x", "k", null, null, null, null, null, null, "u1")
+                .problem());
+    }
+
+    @Test
+    void streamStartNamesTheUserMessageItAnswersWhenThereIsOne() {
+        assertEquals("{\"type\":\"stream_start\",\"messageId\":\"m\",\"replyTo\":\"c\",\"agent\":\"echo\","
+                + "\"conversationId\":\"k\",\"userMessageId\":\"u\"}",
+                codec.encode(new OutboundFrame.StreamStart("m", "c", "echo", "k", "u")));
+    }
+
     private static String escapeForMessage(String text) {
         return text.chars().limit(40).mapToObj(c -> c < 0x20 || c > 0x7e ? String.format("\\u%04x", c)
                 : String.valueOf((char) c)).collect(java.util.stream.Collectors.joining());
@@ -186,6 +248,7 @@ class FrameCodecTest {
     /** A frame of the types before timing reports, which have none of its fields. */
     private static InboundFrame frame(String type, String id, String agent, String content, String conversationId,
             String messageId, Integer afterSeq) {
-        return new InboundFrame(type, id, agent, content, conversationId, messageId, afterSeq, null, null, null, null);
+        return new InboundFrame(type, id, agent, content, conversationId, messageId, afterSeq, null, null, null, null,
+                null);
     }
 }

@@ -7,6 +7,8 @@ import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
 import org.agentstream.agent.ModelObserver;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.agent.tools.ToolDirectory;
 import org.agentstream.timing.StepTimer;
 
 /**
@@ -22,14 +24,16 @@ final class OpenAiAgent implements Agent {
     private final ModelHttpClient http;
     private final StepTimer timer;
     private final ModelObserver.Factory observers;
+    private final ToolDirectory tools;
 
     OpenAiAgent(String name, OpenAiAgentSettings settings, ModelHttpClient http, StepTimer timer,
-            ModelObserver.Factory observers) {
+            ModelObserver.Factory observers, ToolDirectory tools) {
         this.name = name;
         this.settings = settings;
         this.http = http;
         this.timer = timer;
         this.observers = observers;
+        this.tools = tools;
     }
 
     @Override
@@ -38,11 +42,11 @@ final class OpenAiAgent implements Agent {
     }
 
     @Override
-    public Flow.Publisher<String> reply(AgentRequest request) {
+    public Flow.Publisher<ReplyEvent> reply(AgentRequest request) {
         OpenAiAgentConfig config = settings.agent(name).orElseThrow(() -> new AgentFailure(
                 AgentFailure.Kind.AGENT_FAILED, "the agent \"" + name + "\" is no longer configured"));
         LOG.log(Level.FINE, "Remote-model reply: {0}", config);
-        return new ModelReply(config, request, http.connection(), timer, System::nanoTime,
-                observers.call(name, config.model()));
+        return new ModelReply(config, request, http::connection, timer, System::nanoTime,
+                observers.call(name, config.model()), tools.offer(config.tools().names(), request.conversationId()));
     }
 }

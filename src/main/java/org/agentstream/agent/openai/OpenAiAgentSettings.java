@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.agentstream.agent.tools.AgentTools;
 import org.agentstream.config.ServerConfig;
 
 /**
@@ -53,7 +54,8 @@ public class OpenAiAgentSettings {
                 Duration.ofMillis(Math.max(1, ServerConfig.getLong(prefix + "timeout-ms", DEFAULT_STALL_TIMEOUT_MS))),
                 ServerConfig.getString(prefix + "description")
                         .orElseGet(() -> "Remote model " + model.get() + " at " + host(url) + "."),
-                Math.max(0, ServerConfig.getInt(prefix + "history-turns", DEFAULT_HISTORY_TURNS))));
+                Math.max(0, ServerConfig.getInt(prefix + "history-turns", DEFAULT_HISTORY_TURNS)),
+                AgentTools.of(name)));
     }
 
     /** The key itself, or the environment variable that holds it; never logged. */

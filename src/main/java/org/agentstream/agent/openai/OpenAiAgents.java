@@ -8,6 +8,7 @@ import org.agentstream.agent.Agent;
 import org.agentstream.agent.AgentInfo;
 import org.agentstream.agent.ConfiguredAgents;
 import org.agentstream.agent.ModelObserver;
+import org.agentstream.agent.tools.ToolDirectory;
 import org.agentstream.timing.StepTimer;
 
 /** The remote-model agents defined by {@code agentstream.agents.openai}, as the settings say now. */
@@ -26,6 +27,9 @@ public class OpenAiAgents implements ConfiguredAgents {
     @Inject
     private ModelObserver.Factory observers;
 
+    @Inject
+    private ToolDirectory tools;
+
     @Override
     public List<AgentInfo> list() {
         return settings.names().stream()
@@ -36,6 +40,6 @@ public class OpenAiAgents implements ConfiguredAgents {
 
     @Override
     public Optional<Agent> find(String name) {
-        return settings.agent(name).map(config -> new OpenAiAgent(name, settings, http, timer, observers));
+        return settings.agent(name).map(config -> new OpenAiAgent(name, settings, http, timer, observers, tools));
     }
 }

@@ -3,7 +3,6 @@ package org.agentstream.agent.openai;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,29 +11,25 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.AgentRequest;
 import org.agentstream.agent.ModelObserver;
+import org.agentstream.agent.ReplyEvent;
 import org.agentstream.agent.Turn;
+import org.agentstream.agent.tools.AgentTools;
+import org.agentstream.agent.tools.ToolBox;
 import org.agentstream.testing.doubles.FakeOpenAiServer;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Ending;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Exchange;
 import org.agentstream.testing.doubles.FakeOpenAiServer.Script;
+import org.agentstream.testing.doubles.RecordingSubscriber;
 import org.agentstream.testing.doubles.VirtualScheduler;
 import org.agentstream.timing.StepTimer;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +66,7 @@ class ModelReplyTest {
 
     private OpenAiAgentConfig config(String baseUrl, Duration stallTimeout) {
         return new OpenAiAgentConfig("gpt", baseUrl, "fake-model", "sk-test", 0.25, "Be brief.", stallTimeout,
-                "test model", 2);
+                "test model", 2, AgentTools.NONE);
     }
 
     private Tokens ask(OpenAiAgentConfig config, long initialDemand) {
@@ -81,7 +76,8 @@ class ModelReplyTest {
     private Tokens ask(OpenAiAgentConfig config, long initialDemand, List<Turn> history) {
         Tokens tokens = new Tokens(initialDemand);
         new ModelReply(config, new AgentRequest("Hi there", "conversation", history),
-                new ModelConnection(http, executor, WAIT), StepTimer.on(timer), System::nanoTime).subscribe(tokens);
+                () -> new ModelConnection(http, executor, WAIT), StepTimer.on(timer), System::nanoTime)
+                .subscribe(tokens);
         return tokens;
     }
 
@@ -103,7 +99,7 @@ class ModelReplyTest {
         List<String> heard = new CopyOnWriteArrayList<>();
         Tokens tokens = new Tokens(32);
         new ModelReply(config(model.baseUrl(), WAIT), new AgentRequest("Hi there", null, List.of()),
-                new ModelConnection(http, executor, WAIT), StepTimer.on(timer), System::nanoTime,
+                () -> new ModelConnection(http, executor, WAIT), StepTimer.on(timer), System::nanoTime,
                 new ModelObserver() {
                     @Override
                     public void firstToken(long nanos) {
@@ -119,7 +115,7 @@ class ModelReplyTest {
                     public void ended(Throwable failure) {
                         heard.add("ended " + failure);
                     }
-                }).subscribe(tokens);
+                }, ToolBox.NONE).subscribe(tokens);
 
         assertNull(tokens.awaitEnd(), "completed without error");
         assertEquals(List.of("first token", "usage 5 in, 4 out", "ended null"), heard);
@@ -131,7 +127,7 @@ class ModelReplyTest {
         Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
 
         assertNull(tokens.awaitEnd(), "completed without error");
-        assertEquals(List.of("Hello", ", ", "world", "!"), tokens.received());
+        assertEquals(List.of("Hello", ", ", "world", "!"), tokens.texts());
         JsonObject request = model.awaitExchange(WAIT).request();
         assertEquals("fake-model", request.getString("model"));
         assertTrue(request.getBoolean("stream"));
@@ -169,9 +165,9 @@ class ModelReplyTest {
         Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
 
         assertNull(tokens.awaitEnd());
-        assertEquals(20, tokens.received().size());
-        assertTrue(tokens.threads.stream().allMatch(name -> name.startsWith("model-io-")),
-                "every token was handed over on the executor's threads: " + tokens.threads);
+        assertEquals(20, tokens.texts().size());
+        assertTrue(tokens.threads().stream().allMatch(name -> name.startsWith("model-io-")),
+                "every token was handed over on the executor's threads: " + tokens.threads());
     }
 
     @Test
@@ -181,13 +177,13 @@ class ModelReplyTest {
 
         assertEquals(Ending.COMPLETED, model.awaitExchange(WAIT).awaitEnding(WAIT), "the model streamed it all");
         for (int i = 0; i < 3; i++) {
-            assertEquals("t" + i + " ", tokens.next());
+            assertEquals("t" + i + " ", tokens.nextText());
         }
-        assertNull(tokens.queue.poll(100, TimeUnit.MILLISECONDS), "nothing beyond the demand");
-        tokens.subscription.request(100);
+        assertNull(tokens.poll(Duration.ofMillis(100)), "nothing beyond the demand");
+        tokens.subscription().request(100);
         assertNull(tokens.awaitEnd());
-        assertEquals(10, tokens.received().size());
-        assertEquals("t9 ", tokens.received().get(9));
+        assertEquals(10, tokens.texts().size());
+        assertEquals("t9 ", tokens.texts().get(9));
     }
 
     @Test
@@ -195,9 +191,9 @@ class ModelReplyTest {
         model.answer(Script.tokens(1000, Duration.ofMillis(10)));
         Tokens tokens = ask(config(model.baseUrl(), WAIT), Long.MAX_VALUE);
         for (int i = 0; i < 3; i++) {
-            tokens.next();
+            tokens.nextText();
         }
-        tokens.subscription.cancel();
+        tokens.subscription().cancel();
         long cancelled = System.nanoTime();
 
         Exchange exchange = model.awaitExchange(WAIT);
@@ -212,10 +208,10 @@ class ModelReplyTest {
         model.answer(Script.tokens(List.of(), Duration.ZERO).thenStall());
         Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
         Exchange exchange = model.awaitExchange(WAIT);
-        tokens.subscription.cancel();
+        tokens.subscription().cancel();
 
         assertEquals(Ending.CLIENT_CLOSED, exchange.awaitEnding(WAIT));
-        assertTrue(tokens.received().isEmpty());
+        assertTrue(tokens.texts().isEmpty());
     }
 
     @Test
@@ -226,16 +222,16 @@ class ModelReplyTest {
         model.answer(Script.tokens(3, Duration.ofMillis(5)).thenStall());
         Tokens tokens = new Tokens(32);
         new ModelReply(config(model.baseUrl(), Duration.ofMillis(500)), new AgentRequest("Hi there", null, null),
-                new ModelConnection(http, executor, WAIT), time, time::nanoTime).subscribe(tokens);
-        assertEquals(List.of("t0 ", "t1 ", "t2 "), List.of(tokens.next(), tokens.next(), tokens.next()));
+                () -> new ModelConnection(http, executor, WAIT), time, time::nanoTime).subscribe(tokens);
+        assertEquals(List.of("t0 ", "t1 ", "t2 "), List.of(tokens.nextText(), tokens.nextText(), tokens.nextText()));
         time.advance(Duration.ofMillis(499).toNanos());
-        assertFalse(tokens.end.isDone(), "not stopped before 500 ms of silence");
+        assertFalse(tokens.ended(), "not stopped before 500 ms of silence");
         time.advance(Duration.ofMillis(1).toNanos());
 
         AgentFailure failure = assertInstanceOf(AgentFailure.class, tokens.awaitEnd());
         assertEquals(AgentFailure.Kind.MODEL_TIMEOUT, failure.kind());
         assertEquals("the model sent nothing for 500 ms; the reply was stopped", failure.getMessage());
-        assertEquals(List.of("t0 ", "t1 ", "t2 "), tokens.received(), "what came before the stall is kept");
+        assertEquals(List.of("t0 ", "t1 ", "t2 "), tokens.texts(), "what came before the stall is kept");
         assertEquals(Ending.CLIENT_CLOSED, model.awaitExchange(WAIT).awaitEnding(WAIT));
     }
 
@@ -245,14 +241,14 @@ class ModelReplyTest {
         model.answer(Script.tokens(4, Duration.ofMillis(100)).thenCutWhen(cut));
         Tokens tokens = ask(config(model.baseUrl(), WAIT), 32);
         assertEquals(List.of("t0 ", "t1 ", "t2 ", "t3 "),
-                List.of(tokens.next(), tokens.next(), tokens.next(), tokens.next()));
+                List.of(tokens.nextText(), tokens.nextText(), tokens.nextText(), tokens.nextText()));
         cut.countDown();
 
         AgentFailure failure = assertInstanceOf(AgentFailure.class, tokens.awaitEnd());
         assertEquals(AgentFailure.Kind.AGENT_FAILED, failure.kind());
         assertTrue(failure.getMessage().startsWith("the connection to the model server broke off"),
                 failure.getMessage());
-        assertEquals(List.of("t0 ", "t1 ", "t2 ", "t3 "), tokens.received());
+        assertEquals(List.of("t0 ", "t1 ", "t2 ", "t3 "), tokens.texts());
     }
 
     @Test
@@ -290,57 +286,24 @@ class ModelReplyTest {
     }
 
     /** A subscriber that records tokens, their threads, and how the reply ended. */
-    private static final class Tokens implements Flow.Subscriber<String> {
-        private final long initialDemand;
-        final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        final List<String> all = new ArrayList<>();
-        final Set<String> threads = ConcurrentHashMap.newKeySet();
-        final CompletableFuture<Throwable> end = new CompletableFuture<>();
-        volatile Flow.Subscription subscription;
-
+    /** Hears a reply's events; its tokens are the text ones. */
+    private static final class Tokens extends RecordingSubscriber<ReplyEvent> {
         Tokens(long initialDemand) {
-            this.initialDemand = initialDemand;
+            super(initialDemand, WAIT);
         }
 
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(initialDemand);
-        }
-
-        @Override
-        public void onNext(String token) {
-            threads.add(Thread.currentThread().getName());
-            synchronized (all) {
-                all.add(token);
+        /** The next text token; anything else before it is skipped. */
+        String nextText() throws InterruptedException {
+            while (true) {
+                if (next() instanceof ReplyEvent.Text text) {
+                    return text.delta();
+                }
             }
-            queue.add(token);
         }
 
-        @Override
-        public void onError(Throwable failure) {
-            end.complete(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            end.complete(null);
-        }
-
-        String next() throws InterruptedException {
-            String token = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(token, "no token within " + WAIT);
-            return token;
-        }
-
-        Throwable awaitEnd() throws Exception {
-            return end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        List<String> received() {
-            synchronized (all) {
-                return List.copyOf(all);
-            }
+        List<String> texts() {
+            return received().stream().filter(ReplyEvent.Text.class::isInstance).map(ReplyEvent.Text.class::cast)
+                    .map(ReplyEvent.Text::delta).toList();
         }
     }
 }

@@ -65,7 +65,8 @@ class OpenAiAgentIT extends DeployedAppWithModel {
     void withoutSettingsNoRemoteAgentIsListedAndRemovingOneAppliesAtOnce() throws Exception {
         try (ChatClient client = ChatClient.connect(base)) {
             assertEquals(
-                    List.of("echo", "endless", "failing", "firehose", "held", "recall", "silent", "simulated-model"),
+                    List.of("echo", "endless", "failing", "firehose", "held", "held-tools", "recall", "silent",
+                            "simulated-model", "tool-demo"),
                     agents(client).stream().map(agent -> agent.substring(0, agent.indexOf('='))).toList());
 
             configureGpt(Map.of());

@@ -28,7 +28,7 @@ public class HeldAgent implements Agent {
     }
 
     @Override
-    public Flow.Publisher<String> reply(AgentRequest request) {
+    public Flow.Publisher<Object> reply(AgentRequest request) {
         int words = request.content().strip().split("\\s+").length;
         return held.hold(echo.reply(request), Math.max(1, words / 2));
     }

@@ -13,7 +13,7 @@ public class HeldReplies {
     private final Set<HeldReply> held = ConcurrentHashMap.newKeySet();
 
     /** Passes {@code reply} on, but only its first {@code before} chunks (and not its end) until released. */
-    Flow.Publisher<String> hold(Flow.Publisher<String> reply, long before) {
+    Flow.Publisher<Object> hold(Flow.Publisher<?> reply, long before) {
         HeldReply heldReply = new HeldReply(reply, before, held::remove);
         held.add(heldReply);
         return heldReply;

@@ -6,16 +6,16 @@ import java.util.function.Consumer;
 import org.agentstream.agent.OneSubscriber;
 
 /**
- * One held reply: forwards the subscriber's demand to the agent's publisher only up to {@code before} chunks, and
- * keeps the publisher's end back, until {@link #release()}; cancelling forgets it.
+ * One held reply (of strings or ReplyEvents): forwards the subscriber's demand to the agent's publisher only up to
+ * {@code before} chunks, and keeps the publisher's end back, until {@link #release()}; cancelling forgets it.
  */
-final class HeldReply implements Flow.Publisher<String>, Flow.Subscriber<String>, Flow.Subscription {
+final class HeldReply implements Flow.Publisher<Object>, Flow.Subscriber<Object>, Flow.Subscription {
 
-    private final Flow.Publisher<String> reply;
+    private final Flow.Publisher<?> reply;
     private final Consumer<HeldReply> forget;
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final Object lock = new Object();
-    private Flow.Subscriber<? super String> subscriber;
+    private Flow.Subscriber<? super Object> subscriber;
     private Flow.Subscription upstream;
     private long allowance;
     private long wanted;
@@ -23,14 +23,14 @@ final class HeldReply implements Flow.Publisher<String>, Flow.Subscriber<String>
     private boolean ended;
     private Throwable endedWith;
 
-    HeldReply(Flow.Publisher<String> reply, long before, Consumer<HeldReply> forget) {
+    HeldReply(Flow.Publisher<?> reply, long before, Consumer<HeldReply> forget) {
         this.reply = reply;
         this.allowance = before;
         this.forget = forget;
     }
 
     @Override
-    public void subscribe(Flow.Subscriber<? super String> subscriber) {
+    public void subscribe(Flow.Subscriber<? super Object> subscriber) {
         if (OneSubscriber.claim(subscribed, subscriber)) {
             this.subscriber = subscriber;
             reply.subscribe(this);
@@ -60,7 +60,7 @@ final class HeldReply implements Flow.Publisher<String>, Flow.Subscriber<String>
     }
 
     @Override
-    public void onNext(String chunk) {
+    public void onNext(Object chunk) {
         subscriber.onNext(chunk);
     }
 

@@ -35,6 +35,17 @@ public final class ChatPage {
                 { childList: true, characterData: true, subtree: true });
             """;
 
+    /** A tool call's element as {@link #toolCalls} describes it (a JavaScript function of the element). */
+    private static final String TOOL_CALL = """
+            (call) => {
+              const result = call.querySelector('.tool-result');
+              return { tool: call.querySelector('.tool-name').textContent,
+                       arguments: call.querySelector('.tool-arguments').textContent, status: call.dataset.status,
+                       state: call.querySelector('.tool-state').textContent, open: call.open,
+                       result: result.hidden ? null : result.textContent };
+            }
+            """;
+
     private final WebDriver driver;
     private final Duration timeout;
     private final WebDriverWait wait;
@@ -250,6 +261,46 @@ public final class ChatPage {
         return (Map<String, List<Object>>) script("return window.__reconnects;");
     }
 
+    /** Clicks Regenerate on the last reply. */
+    public void regenerate() {
+        wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#conversation .message.agent:last-child .regenerate"))).click();
+    }
+
+    /** Clicks Edit on a user message (by its index among the user messages), which puts its text in the box. */
+    public void edit(int userMessage) {
+        wait.until(d -> d.findElements(By.cssSelector("#conversation .message.user")).get(userMessage)
+                .findElement(By.className("edit")).isDisplayed());
+        driver.findElements(By.cssSelector("#conversation .message.user")).get(userMessage)
+                .findElement(By.className("edit")).click();
+    }
+
+    /** The messages that show a Regenerate or an Edit button, each as "user: text" or "agent: text". */
+    @SuppressWarnings("unchecked")
+    public List<String> messagesWithActions() {
+        return (List<String>) script("""
+                const offered = (message) => [...message.querySelectorAll('.action')]
+                  .some((button) => getComputedStyle(button).display !== 'none');
+                return [...document.querySelectorAll('#conversation .message')].filter(offered)
+                  .map((m) => (m.matches('.user') ? 'user: ' : 'agent: ') + m.querySelector('.text').textContent);
+                """);
+    }
+
+    /** Waits until the last agent message shows at least {@code count} tool calls. */
+    public void awaitToolCalls(int count) {
+        wait.until(d -> (Boolean) script("""
+                const messages = document.querySelectorAll('#conversation .message.agent');
+                const last = messages[messages.length - 1];
+                return last !== undefined && last.querySelectorAll('.tool-call').length >= arguments[0];
+                """, count));
+    }
+
+    /** What a message's usage says on hover (its title), or null when it shows none. */
+    public String usage(WebElement message) {
+        return (String) script("const usage = arguments[0].querySelector('.usage');"
+                + " return usage && !usage.hidden ? usage.title : null;", message);
+    }
+
     /** Waits until the last reply has shown at least {@code chars} characters while still streaming. */
     public void awaitStreamedText(int chars) {
         wait.until(d -> (Boolean) script("""
@@ -257,6 +308,59 @@ public final class ChatPage {
                 const last = messages[messages.length - 1];
                 return last !== undefined && (last.streamedChars || 0) >= arguments[0];
                 """, chars));
+    }
+
+    /**
+     * The tool calls a message shows, in order, each as {@code tool} (its name), {@code arguments}, {@code status}
+     * (running, ok, error), {@code state} (what its summary says: "running…", "ok · 12 ms") and {@code result}
+     * (null while there is none), and {@code open}: whether it is unfolded.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> toolCalls(WebElement message) {
+        return (List<Map<String, Object>>) script("return [...arguments[0].querySelectorAll('.tool-call')]"
+                + ".map(" + TOOL_CALL + ");", message);
+    }
+
+    /**
+     * Records, from now on, each state the last agent message passes through (its tool calls as {@link #toolCalls}
+     * describes them, and the length of its text), once per change, as the DOM changes: so a state that lasts only
+     * between two frames of the server is kept too. {@link #replyStates()} returns them.
+     */
+    public void recordReplyStates() {
+        script("""
+                window.__replyStates = [];
+                const call = %s;
+                new MutationObserver(() => {
+                  const messages = document.querySelectorAll('#conversation .message.agent');
+                  const last = messages[messages.length - 1];
+                  if (!last) return;
+                  const state = { calls: [...last.querySelectorAll('.tool-call')].map(call),
+                                  textLength: last.querySelector('.text').textContent.length };
+                  const previous = window.__replyStates[window.__replyStates.length - 1];
+                  if (JSON.stringify(previous) !== JSON.stringify(state)) window.__replyStates.push(state);
+                }).observe(document.getElementById('conversation'),
+                    { childList: true, characterData: true, subtree: true, attributes: true });
+                """.formatted(TOOL_CALL));
+    }
+
+    /** What {@link #recordReplyStates()} recorded, oldest first: {@code calls} and {@code textLength} per state. */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> replyStates() {
+        return (List<Map<String, Object>>) script("return window.__replyStates;");
+    }
+
+    /**
+     * The stored messages of the conversation of the page's last reply, as the server's history frame has them
+     * (role, content, messageId, parts, usage, …), asked for through the page's own client.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> storedMessages() {
+        return (List<Map<String, Object>>) asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(document.querySelector('script[type="module"]').src)
+                  .then(({ client }) => client.history(client.lastReply.conversationId))
+                  .then((history) => done(history.messages), (failure) => done([{ failure: String(failure) }]));
+                """);
     }
 
     /** The text of a message body as the DOM holds it (not as layout renders it). */

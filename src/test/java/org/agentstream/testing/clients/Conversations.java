@@ -53,6 +53,19 @@ public final class Conversations {
         return frame.build().toString();
     }
 
+    /** A {@code message} that edits the user message {@code replaces} of the conversation. */
+    public static String edit(String id, String agent, String content, String conversationId, String replaces) {
+        return Json.createObjectBuilder().add("type", "message").add("id", id).add("agent", agent)
+                .add("content", content).add("conversationId", conversationId).add("replaces", replaces).build()
+                .toString();
+    }
+
+    /** A {@code regenerate} of the reply {@code messageId}, the last of its conversation. */
+    public static String regenerate(String id, String messageId) {
+        return Json.createObjectBuilder().add("type", "regenerate").add("id", id).add("messageId", messageId).build()
+                .toString();
+    }
+
     public static String request(String type, String id, String conversationId) {
         JsonObjectBuilder frame = Json.createObjectBuilder().add("type", type).add("id", id);
         if (conversationId != null) {

@@ -15,9 +15,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -32,8 +35,9 @@ import java.util.stream.IntStream;
  * An OpenAI-compatible chat-completions server on a loopback port, for tests: {@code POST /v1/chat/completions}
  * with {@code "stream":true} answers as OpenAI does (server-sent {@code chat.completion.chunk} events, then
  * {@code [DONE]}), or with an OpenAI-style error. What it answers is scripted: tokens at a gap, an error status, a
- * stall, a cut connection. Each exchange records the request and how it ended, including whether the client closed
- * the connection before the stream was over.
+ * stall, a cut connection, a streamed tool call (then, for the request that brings its result, another script).
+ * Each exchange records the request and how it ended, including whether the client closed the connection before the
+ * stream was over.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
 
@@ -50,14 +54,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /**
-     * What to answer. {@code tokens} are streamed {@code gap} apart (the first one after a gap too); a cut waits for
-     * {@code cut} to be released.
+     * What to answer. {@code reasoning} deltas ({@code reasoning_content}, as DeepSeek-style servers stream them) then
+     * {@code tokens} are streamed {@code gap} apart (the first one after a gap too); then, if {@code calls} are given,
+     * each tool call's arguments, a delta per gap, and the stream ends with finish reason {@code tool_calls}. A cut
+     * waits for {@code cut} to be released.
      */
     public record Script(int status, List<String> tokens, Duration gap, Ending after, String errorMessage,
-            String errorType, CountDownLatch cut) {
+            String errorType, CountDownLatch cut, List<String> reasoning, List<ScriptedCall> calls) {
 
         public static Script tokens(List<String> tokens, Duration gap) {
-            return new Script(200, tokens, gap, Ending.COMPLETED, null, null, null);
+            return new Script(200, tokens, gap, Ending.COMPLETED, null, null, null, List.of(), List.of());
         }
 
         /** {@code count} tokens "t0 ", "t1 ", ... */
@@ -65,9 +71,26 @@ public final class FakeOpenAiServer implements AutoCloseable {
             return tokens(IntStream.range(0, count).mapToObj(i -> "t" + i + " ").toList(), gap);
         }
 
+        /** Streams a call of {@code tool}, its arguments in the given pieces, and nothing else. */
+        public static Script toolCall(String callId, String tool, List<String> argumentDeltas, Duration gap) {
+            return tokens(List.of(), gap).andCall(callId, tool, argumentDeltas);
+        }
+
+        /** The same tokens and calls, then a call of {@code tool} with its arguments in the given pieces. */
+        public Script andCall(String callId, String tool, List<String> argumentDeltas) {
+            List<ScriptedCall> more = new ArrayList<>(calls);
+            more.add(new ScriptedCall(callId, tool, List.copyOf(argumentDeltas)));
+            return new Script(status, tokens, gap, after, errorMessage, errorType, cut, reasoning, List.copyOf(more));
+        }
+
+        /** The same, with these pieces of reasoning before the tokens. */
+        public Script reasoningFirst(List<String> deltas) {
+            return new Script(status, tokens, gap, after, errorMessage, errorType, cut, List.copyOf(deltas), calls);
+        }
+
         /** Sends the tokens, then nothing more, keeping the connection open until the client closes it. */
         public Script thenStall() {
-            return new Script(status, tokens, gap, Ending.CLIENT_CLOSED, null, null, null);
+            return new Script(status, tokens, gap, Ending.CLIENT_CLOSED, null, null, null, reasoning, calls);
         }
 
         /**
@@ -76,11 +99,25 @@ public final class FakeOpenAiServer implements AutoCloseable {
          * connection without ending the stream.
          */
         public Script thenCutWhen(CountDownLatch cut) {
-            return new Script(status, tokens, gap, Ending.CUT, null, null, cut);
+            return new Script(status, tokens, gap, Ending.CUT, null, null, cut, reasoning, calls);
         }
 
         public static Script error(int status, String message, String type) {
-            return new Script(status, List.of(), Duration.ZERO, Ending.COMPLETED, message, type, null);
+            return new Script(status, List.of(), Duration.ZERO, Ending.COMPLETED, message, type, null, List.of(),
+                    List.of());
+        }
+
+        /** How many pieces are streamed, a gap apart. */
+        int pieces() {
+            return reasoning.size() + tokens.size()
+                    + calls.stream().mapToInt(call -> call.argumentDeltas().size()).sum();
+        }
+    }
+
+    /** A tool call the model streams: its id, its tool, and its arguments (JSON) in pieces. */
+    public record ScriptedCall(String callId, String tool, List<String> argumentDeltas) {
+        public String arguments() {
+            return String.join("", argumentDeltas);
         }
     }
 
@@ -145,6 +182,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     });
     private final BlockingQueue<Exchange> exchanges = new LinkedBlockingQueue<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
     private volatile Script script;
 
     private FakeOpenAiServer() throws IOException {
@@ -166,13 +204,29 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     /** What every following request is answered with. */
     public void answer(Script next) {
+        scripts.clear();
         script = next;
+    }
+
+    /**
+     * What the next requests are answered with, one script each, in turn: a tool call, then what the model says
+     * once it has the result, for instance. The last one answers every request after them.
+     */
+    public void answerInTurn(Script first, Script... then) {
+        scripts.clear();
+        script = first;
+        scripts.addAll(List.of(then));
     }
 
     /** Back to the first state: the default answer, and no request recorded (for a server shared by tests). */
     public void reset() {
-        script = Script.tokens(List.of("Hello", " world"), Duration.ZERO);
+        answer(Script.tokens(List.of("Hello", " world"), Duration.ZERO));
         exchanges.clear();
+    }
+
+    /** The next request that arrives within {@code timeout}, or null. */
+    public Exchange pollExchange(Duration timeout) throws InterruptedException {
+        return exchanges.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The next request that arrived; fails the test if none arrives within {@code timeout}. */
@@ -190,7 +244,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
         Exchange exchange = new Exchange(request, http.getRequestHeaders().getFirst("Authorization"));
         exchanges.add(exchange);
-        Script answer = script;
+        Script answer = nextScript();
         if (!"POST".equals(http.getRequestMethod())) {
             error(http, exchange, Script.error(405, "use POST", "invalid_request_error"));
         } else if (answer.status() != 200) {
@@ -198,6 +252,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
         } else {
             stream(http, exchange, answer, request.getString("model", "fake"));
         }
+    }
+
+    private synchronized Script nextScript() {
+        Script answer = script;
+        Script next = scripts.poll();
+        if (next != null) {
+            script = next;
+        }
+        return answer;
     }
 
     private static void error(HttpExchange http, Exchange exchange, Script answer) throws IOException {
@@ -222,12 +285,27 @@ public final class FakeOpenAiServer implements AutoCloseable {
             write(out, chunk(id, model, Json.createObjectBuilder().add("role", "assistant").add("content", ""), null));
             long start = System.nanoTime();
             long gap = answer.gap().toNanos();
-            for (int i = 0; i < answer.tokens().size(); i++) {
+            List<JsonObjectBuilder> deltas = new ArrayList<>();
+            answer.reasoning().forEach(piece -> deltas.add(Json.createObjectBuilder().add("reasoning_content", piece)));
+            answer.tokens().forEach(token -> deltas.add(Json.createObjectBuilder().add("content", token)));
+            for (int index = 0; index < answer.calls().size(); index++) {
+                // as OpenAI streams a call: its id, type and name (arguments empty) first, then the arguments
+                ScriptedCall call = answer.calls().get(index);
+                JsonObjectBuilder named = toolCallDelta(index, call, true, "");
+                if (index == 0) {
+                    write(out, chunk(id, model, named, null));
+                } else {
+                    deltas.add(named);
+                }
+                int at = index;
+                call.argumentDeltas().forEach(piece -> deltas.add(toolCallDelta(at, call, false, piece)));
+            }
+            for (int i = 0; i < deltas.size(); i++) {
                 if (!waitUntil(start + (i + 1) * gap)) {
                     exchange.end(Ending.SERVER_STOPPED);
                     return;
                 }
-                write(out, chunk(id, model, Json.createObjectBuilder().add("content", answer.tokens().get(i)), null));
+                write(out, chunk(id, model, deltas.get(i), null));
                 exchange.tokenNanos.add(System.nanoTime());
             }
             switch (answer.after()) {
@@ -248,13 +326,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     return;
                 }
                 default -> {
-                    write(out, chunk(id, model, Json.createObjectBuilder(), "stop"));
+                    write(out, chunk(id, model, Json.createObjectBuilder(),
+                            answer.calls().isEmpty() ? "stop" : "tool_calls"));
                     write(out, "data: " + Json.createObjectBuilder().add("id", id)
                             .add("object", "chat.completion.chunk").add("created", System.currentTimeMillis() / 1000)
                             .add("model", model).add("choices", Json.createArrayBuilder())
                             .add("usage", Json.createObjectBuilder().add("prompt_tokens", 5)
-                                    .add("completion_tokens", answer.tokens().size())
-                                    .add("total_tokens", 5 + answer.tokens().size()))
+                                    .add("completion_tokens", answer.pieces())
+                                    .add("total_tokens", 5 + answer.pieces()))
                             .build() + "\n\n");
                     write(out, "data: [DONE]\n\n");
                     out.close();
@@ -265,6 +344,19 @@ public final class FakeOpenAiServer implements AutoCloseable {
             exchange.end(Ending.CLIENT_CLOSED);
             http.close();
         }
+    }
+
+    private static JsonObjectBuilder toolCallDelta(int index, ScriptedCall call, boolean first, String arguments) {
+        JsonObjectBuilder toolCall = Json.createObjectBuilder().add("index", index);
+        if (first) {
+            toolCall.add("id", call.callId()).add("type", "function");
+        }
+        JsonObjectBuilder function = Json.createObjectBuilder().add("arguments", arguments);
+        if (first) {
+            function.add("name", call.tool());
+        }
+        return Json.createObjectBuilder().add("tool_calls", Json.createArrayBuilder()
+                .add(toolCall.add("function", function)));
     }
 
     private static String chunk(String id, String model, JsonObjectBuilder delta, String finishReason) {

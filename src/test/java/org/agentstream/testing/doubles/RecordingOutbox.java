@@ -2,10 +2,12 @@ package org.agentstream.testing.doubles;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
-import org.agentstream.streaming.ReplyFailure;
-import org.agentstream.streaming.StreamStatus;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.turns.Outbox;
 import org.agentstream.wire.OutboundFrame;
 
@@ -14,6 +16,8 @@ public final class RecordingOutbox implements Outbox {
 
     private final RecordingSink replies;
     private final List<OutboundFrame> frames = new CopyOnWriteArrayList<>();
+    private final Map<String, String> userMessageIds = new ConcurrentHashMap<>();
+    private final Map<String, String> messageIds = new ConcurrentHashMap<>();
 
     public RecordingOutbox(LongSupplier clock) {
         this.replies = new RecordingSink(clock);
@@ -45,13 +49,31 @@ public final class RecordingOutbox implements Outbox {
     }
 
     @Override
-    public void chunk(String messageId, int seq, String delta, Delivery delivery) {
-        replies.chunk(messageId, seq, delta, delivery);
+    public void streamStarted(String messageId, String replyTo, String agent, String conversationId,
+            String userMessageId) {
+        userMessageIds.put(replyTo, userMessageId);
+        messageIds.put(replyTo, messageId);
+        streamStarted(messageId, replyTo, agent, conversationId);
+    }
+
+    /** The server's id of the reply to the client's message {@code replyTo}. */
+    public String messageId(String replyTo) {
+        return messageIds.get(replyTo);
+    }
+
+    /** The server's id of the user message that the reply to the client's message {@code replyTo} answers. */
+    public String userMessageId(String replyTo) {
+        return userMessageIds.get(replyTo);
     }
 
     @Override
-    public void replayed(String messageId, int seq, String delta, long sentNanos) {
-        replies.replayed(messageId, seq, delta, sentNanos);
+    public void chunk(String messageId, int seq, ReplyEvent event, Delivery delivery) {
+        replies.chunk(messageId, seq, event, delivery);
+    }
+
+    @Override
+    public void replayed(String messageId, int seq, ReplyEvent event, long sentNanos) {
+        replies.replayed(messageId, seq, event, sentNanos);
     }
 
     @Override
@@ -60,8 +82,8 @@ public final class RecordingOutbox implements Outbox {
     }
 
     @Override
-    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
-        replies.streamEnded(messageId, replyTo, status, chunks, failure);
+    public void streamEnded(String messageId, String replyTo, ReplyEnd end) {
+        replies.streamEnded(messageId, replyTo, end);
     }
 
     @Override

@@ -4,19 +4,31 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
-import org.agentstream.streaming.ReplyFailure;
+import org.agentstream.agent.ReplyEvent;
+import org.agentstream.streaming.ReplyEnd;
 import org.agentstream.streaming.ReplySink;
-import org.agentstream.streaming.StreamStatus;
 
 /** A sink that records every call with the clock's time and reports each chunk delivered at once (unless stalled). */
 public final class RecordingSink implements ReplySink {
 
-    /** One call to the sink. */
-    public record Event(String kind, String messageId, int seq, String text, long at) {
+    /**
+     * One call to the sink; a frame's {@code text} is its text, or for another kind of event its kind and fields
+     * ({@code event} has it whole).
+     */
+    public record Event(String kind, String messageId, int seq, String text, long at, ReplyEvent event) {
+        Event(String kind, String messageId, int seq, String text, long at) {
+            this(kind, messageId, seq, text, at, null);
+        }
+    }
+
+    /** How a frame shows in {@link Event#text}: a text's delta, or the event as a record prints. */
+    public static String text(ReplyEvent event) {
+        return event instanceof ReplyEvent.Text text ? text.delta() : event.toString();
     }
 
     private final LongSupplier clock;
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<ReplyEnd> ends = new CopyOnWriteArrayList<>();
     private volatile boolean clientGone;
     private volatile boolean stalled;
 
@@ -26,6 +38,11 @@ public final class RecordingSink implements ReplySink {
 
     public List<Event> events() {
         return List.copyOf(events);
+    }
+
+    /** Every end told, in order, whole. */
+    public List<ReplyEnd> ends() {
+        return List.copyOf(ends);
     }
 
     public List<Event> chunks() {
@@ -53,21 +70,21 @@ public final class RecordingSink implements ReplySink {
     }
 
     @Override
-    public void chunk(String messageId, int seq, String delta, Delivery delivery) {
+    public void chunk(String messageId, int seq, ReplyEvent event, Delivery delivery) {
         if (clientGone) {
             delivery.undeliverable();
             return;
         }
         long now = clock.getAsLong();
-        events.add(new Event("chunk", messageId, seq, delta, now));
+        events.add(new Event("chunk", messageId, seq, text(event), now, event));
         if (!stalled) {
             delivery.delivered(now);
         }
     }
 
     @Override
-    public void replayed(String messageId, int seq, String delta, long sentNanos) {
-        events.add(new Event("replayed", messageId, seq, delta, sentNanos));
+    public void replayed(String messageId, int seq, ReplyEvent event, long sentNanos) {
+        events.add(new Event("replayed", messageId, seq, text(event), sentNanos, event));
     }
 
     @Override
@@ -76,9 +93,10 @@ public final class RecordingSink implements ReplySink {
     }
 
     @Override
-    public void streamEnded(String messageId, String replyTo, StreamStatus status, int chunks, ReplyFailure failure) {
-        events.add(new Event("end:" + status.wireName(), messageId, chunks, failure == null ? null : failure.message(),
-                clock.getAsLong()));
+    public void streamEnded(String messageId, String replyTo, ReplyEnd end) {
+        ends.add(end);
+        events.add(new Event("end:" + end.status().wireName(), messageId, end.chunks(),
+                end.failure() == null ? null : end.failure().message(), clock.getAsLong()));
     }
 
     @Override
