@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.agentstream.agent.Turn;
 
@@ -194,15 +195,19 @@ public class JpaConversationRepository implements ConversationRepository {
         return ReplyStored.STORED;
     }
 
-    /** The rows of the replies {@code messageIds} that have one, by message id. */
-    private Map<String, StoredEvents> storedEvents(Collection<String> messageIds) {
-        Map<String, StoredEvents> found = new HashMap<>();
+    /**
+     * The rows of {@code entity} (an entity keyed by {@code messageId}) of the replies {@code messageIds} that have
+     * one, by message id: one query per {@value #IDS_PER_QUERY} ids.
+     */
+    private <T> Map<String, T> byMessageId(Class<T> entity, Collection<String> messageIds,
+            Function<T, String> messageIdOf) {
+        Map<String, T> found = new HashMap<>();
         List<String> ids = List.copyOf(messageIds);
         for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-            em.createQuery("SELECT e FROM StoredEvents e WHERE e.messageId IN :ids", StoredEvents.class)
+            em.createQuery("SELECT r FROM " + entity.getSimpleName() + " r WHERE r.messageId IN :ids", entity)
                     .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
                     .getResultList()
-                    .forEach(row -> found.put(row.messageId(), row));
+                    .forEach(row -> found.put(messageIdOf.apply(row), row));
         }
         return found;
     }
@@ -210,15 +215,8 @@ public class JpaConversationRepository implements ConversationRepository {
     @Override
     public void writeProgress(List<UnfinishedReply> replies, long now) {
         // one query for the rows written before, then one statement per reply when the transaction commits
-        Map<String, ReplyProgress> written = new HashMap<>();
-        for (int from = 0; from < replies.size(); from += IDS_PER_QUERY) {
-            List<String> ids = replies.subList(from, Math.min(replies.size(), from + IDS_PER_QUERY)).stream()
-                    .map(UnfinishedReply::messageId).toList();
-            em.createQuery("SELECT p FROM ReplyProgress p WHERE p.messageId IN :ids", ReplyProgress.class)
-                    .setParameter("ids", ids)
-                    .getResultList()
-                    .forEach(row -> written.put(row.messageId(), row));
-        }
+        Map<String, ReplyProgress> written = byMessageId(ReplyProgress.class,
+                replies.stream().map(UnfinishedReply::messageId).toList(), ReplyProgress::messageId);
         for (UnfinishedReply reply : replies) {
             ReplyProgress row = written.get(reply.messageId());
             if (row == null) {
@@ -308,14 +306,16 @@ public class JpaConversationRepository implements ConversationRepository {
 
     /** The entries, each reply that streamed more than text with its parts and usage. */
     private List<HistoryEntry> withParts(List<HistoryEntry> entries) {
-        Map<String, StoredEvents> events = storedEvents(entries.stream().map(HistoryEntry::messageId)
-                .filter(Objects::nonNull).toList());
+        Map<String, StoredEvents> events = byMessageId(StoredEvents.class, entries.stream()
+                .map(HistoryEntry::messageId).filter(Objects::nonNull).toList(), StoredEvents::messageId);
         if (events.isEmpty()) {
             return entries;
         }
+        Map<String, StoredChunks> chunksOf = byMessageId(StoredChunks.class, events.keySet(),
+                StoredChunks::messageId);
         return entries.stream().map(entry -> {
             StoredEvents kept = entry.messageId() == null ? null : events.get(entry.messageId());
-            StoredChunks chunks = kept == null ? null : em.find(StoredChunks.class, entry.messageId());
+            StoredChunks chunks = kept == null ? null : chunksOf.get(entry.messageId());
             return chunks == null ? entry
                     : entry.with(kept.onto(chunks.text(entry.content(), entry.createdAt())));
         }).toList();

@@ -42,6 +42,10 @@ public class StoredChunks {
         this.chunks = new ChunkColumns(text);
     }
 
+    String messageId() {
+        return messageId;
+    }
+
     Conversation conversation() {
         return conversation;
     }

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -436,6 +437,28 @@ class JpaConversationRepositoryTest {
         }
 
         /** A reply that thought, called a tool (arguments in two pieces), had its result, and answered. */
+        @Test
+        void historyGivesEachOfSeveralToolRepliesItsOwnParts() {
+            String owner = newOwner();
+            String id = newId();
+            List<String> questions = List.of("first?", "plain?", "third?");
+            for (int i = 0; i < questions.size(); i++) {
+                int position = say(owner, id, i == 0, questions.get(i), 1000 + 10 * i).replyPosition();
+                ReplyText text = i == 1 ? chunked("plain text", 2, 1001 + 10 * i) : toolReply(6, 1001 + 10 * i);
+                tx(r -> r.addReply(id, position, "echo", text, "complete", messageId(id, position),
+                        "c" + position, 1001, 2000));
+            }
+
+            List<HistoryEntry> messages = history(owner, id, 10).orElseThrow().messages();
+            assertEquals(6, messages.size());
+            for (int reply : List.of(1, 5)) {
+                assertEquals(List.of("reasoning", "tool_call", "tool_result", "text"), messages.get(reply).parts()
+                        .stream().map(HistoryPart::type).toList(), "reply " + reply + " has its own parts");
+                assertEquals("It is noon.", messages.get(reply).parts().get(3).text());
+            }
+            assertNull(messages.get(3).parts(), "a reply of text alone has no parts");
+        }
+
         private static ReplyText toolReply(int frames, long now) {
             Map<Integer, ReplyEvent> events = Map.of(0, new ReplyEvent.Reasoning("thinking"),
                     1, new ReplyEvent.ToolCall("c1", "clock", "{\"zone\":"),
