@@ -167,7 +167,8 @@ public class JpaConversationRepository implements ConversationRepository {
             String messageId, String clientId, long createdAt, long now) {
         Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
         if (messageId != null) {
-            deleteProgress(List.of(messageId));
+            // a reply whose frames so far were written has them still (frames are never taken back)
+            deleteProgress(List.of(messageId), StoredEvents.worthKeeping(text));
         }
         if (conversation == null) {
             return ReplyStored.NO_CONVERSATION;
@@ -225,27 +226,63 @@ public class JpaConversationRepository implements ConversationRepository {
                 row.rewrite(reply.text(), now);
             }
         }
+        writeProgressEvents(replies.stream().filter(reply -> StoredEvents.worthKeeping(reply.text())).toList());
+    }
+
+    /**
+     * The frames other than text of {@code replies}, over what was written of them before; a reply whose frames no
+     * longer fit the column keeps what was written (a part that came first, which is what fits its text anyway).
+     */
+    private void writeProgressEvents(List<UnfinishedReply> replies) {
+        Map<String, ProgressEvents> written = byMessageId(ProgressEvents.class,
+                replies.stream().map(UnfinishedReply::messageId).toList(), ProgressEvents::messageId);
+        for (UnfinishedReply reply : replies) {
+            String events = StoredEvents.json(reply.text());
+            ProgressEvents row = written.get(reply.messageId());
+            if (events.length() > ReplyProgress.MAX_TEXT) {
+                continue;
+            }
+            if (row == null) {
+                em.persist(new ProgressEvents(reply.messageId(), events));
+            } else {
+                row.rewrite(events);
+            }
+        }
     }
 
     @Override
     public void deleteProgress(List<String> messageIds) {
+        deleteProgress(messageIds, true);
+    }
+
+    /** Deletes the progress rows of {@code messageIds}, and their frames' rows if they may have some. */
+    private void deleteProgress(List<String> messageIds, boolean mayHaveEvents) {
         if (messageIds.isEmpty()) {
             return;
         }
         em.createQuery("DELETE FROM ReplyProgress p WHERE p.messageId IN :ids")
                 .setParameter("ids", messageIds)
                 .executeUpdate();
+        if (mayHaveEvents) {
+            em.createQuery("DELETE FROM ProgressEvents e WHERE e.messageId IN :ids")
+                    .setParameter("ids", messageIds)
+                    .executeUpdate();
+        }
     }
 
     @Override
     public List<UnfinishedReply> progressLeftBy(String node, long startedBefore) {
-        return em.createQuery("SELECT p FROM ReplyProgress p WHERE p.node = :node AND p.createdAt < :before"
-                        + " ORDER BY p.createdAt", ReplyProgress.class)
+        List<UnfinishedReply> left = em.createQuery("SELECT p FROM ReplyProgress p WHERE p.node = :node"
+                        + " AND p.createdAt < :before ORDER BY p.createdAt", ReplyProgress.class)
                 .setParameter("node", node)
                 .setParameter("before", startedBefore)
                 .getResultList().stream()
                 .map(ReplyProgress::unfinished)
                 .toList();
+        Map<String, ProgressEvents> events = byMessageId(ProgressEvents.class,
+                left.stream().map(UnfinishedReply::messageId).toList(), ProgressEvents::messageId);
+        return events.isEmpty() ? left : left.stream().map(reply -> events.containsKey(reply.messageId())
+                ? reply.withText(events.get(reply.messageId()).onto(reply.text())) : reply).toList();
     }
 
     @Override

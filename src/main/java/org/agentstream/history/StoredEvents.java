@@ -20,9 +20,8 @@ import org.agentstream.agent.ReplyEventJson;
 /**
  * The frames of a reply that are not text (reasoning, tool calls and results, by seq) and what its model used, as
  * JSON, keyed by the reply's message id, in a table of its own: a reply of text alone has no row, and a database made
- * by an earlier version gets the table created beside its tables. Written once, when the reply is stored (not with
- * its progress: a reply that a dying node leaves keeps its text, not its other frames); deleted with its
- * conversation.
+ * by an earlier version gets the table created beside its tables. Written once, when the reply is stored (while it
+ * streams, the same JSON goes to {@link ProgressEvents}); deleted with its conversation.
  */
 @Entity
 @Table(name = "agentstream_reply_events", indexes = @Index(name = "agentstream_reply_events_conversation",
@@ -46,7 +45,7 @@ public class StoredEvents {
     StoredEvents(String messageId, String conversationId, ReplyText text) {
         this.messageId = messageId;
         this.conversationId = conversationId;
-        write(text);
+        this.events = json(text);
     }
 
     /** Whether {@code text} has anything this table keeps. */
@@ -58,7 +57,8 @@ public class StoredEvents {
         return messageId;
     }
 
-    private void write(ReplyText text) {
+    /** The frames of {@code text} that are not text, by seq, and its usage, as the JSON this table keeps. */
+    static String json(ReplyText text) {
         JsonArrayBuilder frames = ReplyEventJson.provider().createArrayBuilder();
         text.events().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(frame -> {
             JsonObjectBuilder one = ReplyEventJson.provider()
@@ -69,11 +69,16 @@ public class StoredEvents {
         if (text.usage() != null) {
             json.add("usage", ReplyEventJson.toJson(text.usage()));
         }
-        this.events = json.build().toString();
+        return json.build().toString();
     }
 
     /** {@code text} with the frames and usage kept here, those that fit it (a seq it has). */
     ReplyText onto(ReplyText text) {
+        return onto(events, text);
+    }
+
+    /** {@code text} with the frames and usage of {@code events} (as {@link #json} writes them) that fit it. */
+    static ReplyText onto(String events, ReplyText text) {
         JsonObject json = ReplyEventJson.object(events);
         if (json == null) {
             return text;

@@ -438,6 +438,32 @@ class JpaConversationRepositoryTest {
 
         /** A reply that thought, called a tool (arguments in two pieces), had its result, and answered. */
         @Test
+        void aReplyLeftMidToolCallIsStoredAsInterruptedWithItsToolFrames() {
+            String owner = newOwner();
+            String id = newId();
+            int position = say(owner, id, true, "what time is it?", 1000).replyPosition();
+            String node = "node-" + newId();
+            writeProgress(unfinished(id, position, owner, node, 1001, toolReply(2, 1001)), 1500);
+            writeProgress(unfinished(id, position, owner, node, 1001, toolReply(4, 1001)), 2000);
+            List<ReplyEvent> sent = List.of(new ReplyEvent.Reasoning("thinking"),
+                    new ReplyEvent.ToolCall("c1", "clock", "{\"zone\":"),
+                    new ReplyEvent.ToolCall("c1", "clock", "\"UTC\"}"),
+                    new ReplyEvent.ToolResult("c1", true, "12:00", 4));
+
+            UnfinishedReply left = tx(r -> r.progressLeftBy(node, 1002)).get(0);
+            assertEquals(sent, IntStream.range(0, 4).mapToObj(left.text()::event).toList(),
+                    "the frames written with its progress, the last write's");
+            tx(r -> r.addReply(id, position, "echo", left.text(), "interrupted", left.messageId(), left.clientId(),
+                    left.createdAt(), 2500));
+            assertTrue(tx(r -> r.progressLeftBy(node, 1002)).isEmpty(), "stored, its progress is gone");
+
+            ReplyText stored = tx(r -> r.reply(owner, left.messageId())).orElseThrow().text();
+            assertEquals(sent, IntStream.range(0, 4).mapToObj(stored::event).toList(), "a resume resends them");
+            assertEquals(List.of("reasoning", "tool_call", "tool_result"), history(owner, id, 10).orElseThrow()
+                    .messages().get(1).parts().stream().map(HistoryPart::type).toList());
+        }
+
+        @Test
         void historyGivesEachOfSeveralToolRepliesItsOwnParts() {
             String owner = newOwner();
             String id = newId();
