@@ -167,8 +167,7 @@ public class JpaConversationRepository implements ConversationRepository {
             String messageId, String clientId, long createdAt, long now) {
         Conversation conversation = em.find(Conversation.class, conversationId, LockModeType.PESSIMISTIC_WRITE);
         if (messageId != null) {
-            // a reply whose frames so far were written has them still (frames are never taken back)
-            deleteProgress(List.of(messageId), StoredEvents.worthKeeping(text));
+            deleteProgress(List.of(messageId));
         }
         if (conversation == null) {
             return ReplyStored.NO_CONVERSATION;
@@ -215,9 +214,14 @@ public class JpaConversationRepository implements ConversationRepository {
 
     @Override
     public void writeProgress(List<UnfinishedReply> replies, long now) {
-        // one query for the rows written before, then one statement per reply when the transaction commits
+        // the rows written before, read before anything is persisted (so no query flushes early), then one statement
+        // per row when the transaction commits
         Map<String, ReplyProgress> written = byMessageId(ReplyProgress.class,
                 replies.stream().map(UnfinishedReply::messageId).toList(), ReplyProgress::messageId);
+        List<UnfinishedReply> withEvents = replies.stream().filter(reply -> StoredEvents.worthKeeping(reply.text()))
+                .toList();
+        Map<String, ProgressEvents> eventsWritten = byMessageId(ProgressEvents.class,
+                withEvents.stream().map(UnfinishedReply::messageId).toList(), ProgressEvents::messageId);
         for (UnfinishedReply reply : replies) {
             ReplyProgress row = written.get(reply.messageId());
             if (row == null) {
@@ -226,19 +230,11 @@ public class JpaConversationRepository implements ConversationRepository {
                 row.rewrite(reply.text(), now);
             }
         }
-        writeProgressEvents(replies.stream().filter(reply -> StoredEvents.worthKeeping(reply.text())).toList());
-    }
-
-    /**
-     * The frames other than text of {@code replies}, over what was written of them before; a reply whose frames no
-     * longer fit the column keeps what was written (a part that came first, which is what fits its text anyway).
-     */
-    private void writeProgressEvents(List<UnfinishedReply> replies) {
-        Map<String, ProgressEvents> written = byMessageId(ProgressEvents.class,
-                replies.stream().map(UnfinishedReply::messageId).toList(), ProgressEvents::messageId);
-        for (UnfinishedReply reply : replies) {
+        // the frames other than text; a reply whose frames no longer fit the column keeps what was written of them (a
+        // part that came first: what fits its text anyway)
+        for (UnfinishedReply reply : withEvents) {
             String events = StoredEvents.json(reply.text());
-            ProgressEvents row = written.get(reply.messageId());
+            ProgressEvents row = eventsWritten.get(reply.messageId());
             if (events.length() > ReplyProgress.MAX_TEXT) {
                 continue;
             }
@@ -252,22 +248,16 @@ public class JpaConversationRepository implements ConversationRepository {
 
     @Override
     public void deleteProgress(List<String> messageIds) {
-        deleteProgress(messageIds, true);
-    }
-
-    /** Deletes the progress rows of {@code messageIds}, and their frames' rows if they may have some. */
-    private void deleteProgress(List<String> messageIds, boolean mayHaveEvents) {
         if (messageIds.isEmpty()) {
             return;
         }
         em.createQuery("DELETE FROM ReplyProgress p WHERE p.messageId IN :ids")
                 .setParameter("ids", messageIds)
                 .executeUpdate();
-        if (mayHaveEvents) {
-            em.createQuery("DELETE FROM ProgressEvents e WHERE e.messageId IN :ids")
-                    .setParameter("ids", messageIds)
-                    .executeUpdate();
-        }
+        // whether the reply had frames other than text or not: a frame its client never got may have been dropped
+        em.createQuery("DELETE FROM ProgressEvents e WHERE e.messageId IN :ids")
+                .setParameter("ids", messageIds)
+                .executeUpdate();
     }
 
     @Override

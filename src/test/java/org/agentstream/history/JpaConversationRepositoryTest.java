@@ -436,7 +436,6 @@ class JpaConversationRepositoryTest {
             });
         }
 
-        /** A reply that thought, called a tool (arguments in two pieces), had its result, and answered. */
         @Test
         void aReplyLeftMidToolCallIsStoredAsInterruptedWithItsToolFrames() {
             String owner = newOwner();
@@ -485,6 +484,7 @@ class JpaConversationRepositoryTest {
             assertNull(messages.get(3).parts(), "a reply of text alone has no parts");
         }
 
+        /** A reply that thought, called a tool (arguments in two pieces), had its result, and answered. */
         private static ReplyText toolReply(int frames, long now) {
             Map<Integer, ReplyEvent> events = Map.of(0, new ReplyEvent.Reasoning("thinking"),
                     1, new ReplyEvent.ToolCall("c1", "clock", "{\"zone\":"),
