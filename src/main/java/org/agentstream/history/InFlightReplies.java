@@ -11,9 +11,10 @@ import java.util.logging.Logger;
 
 /**
  * The replies streaming on this node, and the group commit that writes what they have sent so far: each call of
- * {@link #writeProgress} writes every reply with chunks new since its last write in one transaction (each on its own
- * when that fails), so a node killed mid-reply loses at most what was sent since the last write. It runs on the
- * history executor, one call at a time, off the streaming threads; the replies only answer what they sent so far.
+ * {@link #writeProgress} writes every reply with chunks new since its last write (or not written yet) in one
+ * transaction (each on its own when that fails), so a node killed mid-reply loses at most what was sent since the
+ * last write. It runs on the history executor, one call at a time, off the streaming threads; the replies only answer
+ * what they sent so far.
  */
 final class InFlightReplies {
 
@@ -23,8 +24,13 @@ final class InFlightReplies {
     private static final class Streaming {
         final UnfinishedReply started;
         final Supplier<ReplyText> sentSoFar;
-        /** Chunks in the last write; only the writer reads or changes it, one call at a time. */
-        int writtenChunks;
+        /**
+         * Chunks in the last write, -1 before the first: a reply is written once even with nothing sent, so that a
+         * node killed while its agent thinks leaves a row, and the reply is stored as interrupted, not left with its
+         * place reserved (its conversation neither regenerated nor edited) for ever. Only the writer reads or changes
+         * it, one call at a time.
+         */
+        int writtenChunks = -1;
         /** Set when the reply is stored: a write that was under way may have put its row back. */
         volatile boolean ended;
 

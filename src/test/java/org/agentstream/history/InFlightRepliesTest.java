@@ -1,6 +1,7 @@
 package org.agentstream.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -93,19 +94,39 @@ class InFlightRepliesTest {
     void everyReplyWithNewChunksIsWrittenInOneTransactionAndTheOthersNotAtAll() {
         String first = streaming();
         String second = streaming();
-        streaming(); // sends nothing
+        String silent = streaming(); // sends nothing
         send(first, 3);
         send(second, 5);
 
-        assertEquals(2, inFlight.writeProgress());
-        assertEquals(List.of(2), batches, "one transaction for both, none for the reply that sent nothing");
-        assertEquals(Map.of(first, "w0 w1 w2 ", second, "w0 w1 w2 w3 w4 "), writtenText());
+        assertEquals(3, inFlight.writeProgress());
+        assertEquals(List.of(3), batches, "one transaction for all three, the one that sent nothing too: it is new");
+        assertEquals(Map.of(first, "w0 w1 w2 ", second, "w0 w1 w2 w3 w4 ", silent, ""), writtenText());
 
         assertEquals(0, inFlight.writeProgress(), "nothing new");
         send(second, 7);
         assertEquals(1, inFlight.writeProgress());
-        assertEquals(List.of(2, 1), batches, "only the reply with new chunks");
-        assertEquals(Map.of(first, "w0 w1 w2 ", second, "w0 w1 w2 w3 w4 w5 w6 "), writtenText());
+        assertEquals(List.of(3, 1), batches, "only the reply with new chunks");
+        assertEquals(Map.of(first, "w0 w1 w2 ", second, "w0 w1 w2 w3 w4 w5 w6 ", silent, ""), writtenText());
+    }
+
+    @Test
+    void aReplyKilledBeforeItSentAnythingIsRecoveredAndItsConversationCanBeRegeneratedAgain() {
+        String thinking = streaming();
+        assertEquals(1, inFlight.writeProgress(), "written once with nothing sent");
+        assertEquals(0, inFlight.writeProgress(), "and not again until it sends");
+
+        UnfinishedReply left = repository.progressLeftBy(NODE, Long.MAX_VALUE).stream()
+                .filter(row -> row.messageId().equals(thinking)).findFirst().orElseThrow();
+        assertEquals(Branch.Refusal.REPLY_STREAMING, repository.regenerate(left.owner(), left.conversationId(),
+                thinking, agent -> true, 2000, 20).refused(), "while it is left as streaming");
+        // the node that recovers it stores it as ConversationHistory.recoverLeftBy does
+        assertEquals(ConversationRepository.ReplyStored.STORED, repository.addReply(left.conversationId(),
+                left.position(), "echo", left.text(), "interrupted", thinking, left.clientId(), left.createdAt(),
+                3000));
+
+        Branch again = repository.regenerate(left.owner(), left.conversationId(), thinking, agent -> true, 4000, 20);
+        assertNull(again.refused(), "the interrupted reply, empty, is the conversation's last and is regenerated");
+        assertEquals("question", again.question());
     }
 
     @Test
