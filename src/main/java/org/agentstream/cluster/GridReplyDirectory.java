@@ -1,7 +1,6 @@
 package org.agentstream.cluster;
 
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.agentstream.agent.AgentFailure;
-import org.agentstream.agent.ReplyEventJson;
 import org.agentstream.streaming.Admission;
 import org.agentstream.streaming.ConnectionStreams;
 import org.agentstream.streaming.EndedReply;
@@ -275,8 +273,7 @@ final class GridReplyDirectory implements ReplyDirectory {
                     message.getInt("chunks"), message.containsKey("failure") ? new ReplyFailure(
                             AgentFailure.Kind.valueOf(message.getString("failure")),
                             message.getString("failureMessage", "")) : null,
-                    ReplyEventJson.usage(message.getJsonObject("usage")),
-                    message.get("firstChunkMs") instanceof JsonNumber ms ? ms.longValue() : null));
+                    ReplyRecords.endUsage(message), ReplyRecords.endFirstChunkMs(message)));
             case "moved" -> relay.moved();
             case "gone" -> {
                 // it ended and was forgotten there, or it streams there on a connection that keeps it (with no

@@ -75,12 +75,7 @@ final class RelaySink implements ReplySink {
             if (failure != null) {
                 end.add("failure", failure.kind().name()).add("failureMessage", failure.message());
             }
-            if (ended.usage() != null) {
-                end.add("usage", ReplyEventJson.toJson(ended.usage()));
-            }
-            if (ended.firstChunkMs() != null) {
-                end.add("firstChunkMs", ended.firstChunkMs());
-            }
+            ReplyRecords.addEndFigures(end, ended.usage(), ended.firstChunkMs());
         });
         directory.servedEnded(relayId);
     }

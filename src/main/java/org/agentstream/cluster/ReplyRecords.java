@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -64,6 +65,26 @@ final class ReplyRecords {
         return event == null ? null : new LoggedChunk(seq, event, micros);
     }
 
+    /** Adds what an ended reply's model used and the time to its first frame, those known, to a header or an end. */
+    static void addEndFigures(JsonObjectBuilder json, ReplyEvent.Usage usage, Long firstChunkMs) {
+        if (usage != null) {
+            json.add("usage", ReplyEventJson.toJson(usage));
+        }
+        if (firstChunkMs != null) {
+            json.add("firstChunkMs", firstChunkMs);
+        }
+    }
+
+    /** The usage {@link #addEndFigures} put in {@code json}, or null. */
+    static ReplyEvent.Usage endUsage(JsonObject json) {
+        return ReplyEventJson.usage(json.getJsonObject("usage"));
+    }
+
+    /** The time to the first frame {@link #addEndFigures} put in {@code json}, or null. */
+    static Long endFirstChunkMs(JsonObject json) {
+        return json.get("firstChunkMs") instanceof JsonNumber ms ? ms.longValue() : null;
+    }
+
     /**
      * A reply's header; {@code raw} is the JSON it was read from (null for one made here), which a conditional write
      * expects. {@code chunks} is -1 while it streams.
@@ -102,12 +123,7 @@ final class ReplyRecords {
             if (turn != null) {
                 object.add("turn", turn);
             }
-            if (usage != null) {
-                object.add("usage", ReplyEventJson.toJson(usage));
-            }
-            if (firstChunkMs != null) {
-                object.add("firstChunkMs", firstChunkMs);
-            }
+            addEndFigures(object, usage, firstChunkMs);
             return object.build().toString();
         }
 
@@ -124,8 +140,7 @@ final class ReplyRecords {
                 JsonObject object = reader.readObject();
                 return new Header(messageId, object.getString("owner"), object.getString("member"),
                         object.getString("replyTo", null), object.getString("turn", null), object.getString("status"),
-                        object.getInt("chunks", -1), ReplyEventJson.usage(object.getJsonObject("usage")),
-                        object.get("firstChunkMs") instanceof JsonNumber ms ? ms.longValue() : null, json);
+                        object.getInt("chunks", -1), endUsage(object), endFirstChunkMs(object), json);
             } catch (JsonException | ClassCastException | NullPointerException e) {
                 return null;
             }
