@@ -91,9 +91,10 @@ final class ConversationBranches {
 
     /**
      * Takes every position from {@code from} on (stored messages and places reserved for replies still to come) out
-     * of the current branch, each linked to the one it followed, and uncounts the stored messages among them.
+     * of the current branch, each linked to the one it followed, and uncounts the stored messages among them;
+     * {@code parentOfFrom} is the position {@code from} follows ({@link #parentOf}), which the caller has read.
      */
-    void supersedeFrom(int from, long now) {
+    void supersedeFrom(int from, Integer parentOfFrom, long now) {
         Map<Integer, MessageLink> links = new HashMap<>();
         em.createQuery("SELECT l FROM MessageLink l WHERE l.conversation = :conversation AND l.position >= :from",
                         MessageLink.class)
@@ -107,7 +108,7 @@ final class ConversationBranches {
                 .setParameter("from", from)
                 .getResultList();
         Set<Integer> stored = new HashSet<>(storedList);
-        Integer parent = parentOf(from);
+        Integer parent = parentOfFrom;
         int left = 0;
         for (int position = from; position <= conversation.lastReserved(); position++) {
             MessageLink link = links.get(position);

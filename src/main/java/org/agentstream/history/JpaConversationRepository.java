@@ -98,7 +98,7 @@ public class JpaConversationRepository implements ConversationRepository {
         if (!agentKnown.test(reply.agent())) {
             return Branch.agentGone(reply.agent());
         }
-        branches.supersedeFrom(reply.position(), now);
+        branches.supersedeFrom(reply.position(), questionAt, now);
         int position = conversation.reserveReply(now);
         branches.branchAt(position, questionAt);
         List<Turn> earlier = earlierTurns(conversation, questionAt, maxEarlierTurns);
@@ -122,7 +122,7 @@ public class JpaConversationRepository implements ConversationRepository {
             return Branch.refused(Branch.Refusal.REPLY_STREAMING);
         }
         Integer parent = branches.parentOf(replaced.position());
-        branches.supersedeFrom(replaced.position(), now);
+        branches.supersedeFrom(replaced.position(), parent, now);
         int position = conversation.addUserMessage(now);
         branches.branchAt(position, parent);
         List<Turn> earlier = earlierTurns(conversation, position, maxEarlierTurns);
