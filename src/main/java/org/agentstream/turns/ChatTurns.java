@@ -213,8 +213,7 @@ public class ChatTurns {
         String reply = "regenerate".equals(inbound.type()) ? inbound.messageId() : null;
         String named = reply != null ? "reply \"" + reply + "\"" : "message \"" + inbound.replaces() + "\"";
         OutboundFrame.Error error = switch (branch.refused()) {
-            case UNKNOWN_CONVERSATION -> new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_CONVERSATION,
-                    "there is no conversation \"" + inbound.conversationId() + "\"");
+            case UNKNOWN_CONVERSATION -> unknownConversationError(inbound);
             case UNKNOWN_MESSAGE -> new OutboundFrame.Error(inbound.id(), reply, ErrorCode.UNKNOWN_MESSAGE,
                     reply != null ? "there is no stored reply \"" + reply + "\" to regenerate"
                             : "conversation \"" + inbound.conversationId() + "\" has no user message \""
@@ -332,8 +331,12 @@ public class ChatTurns {
     }
 
     private static void unknownConversation(Outbox outbox, InboundFrame inbound) {
-        outbox.send(new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_CONVERSATION,
-                "there is no conversation \"" + inbound.conversationId() + "\""));
+        outbox.send(unknownConversationError(inbound));
+    }
+
+    private static OutboundFrame.Error unknownConversationError(InboundFrame inbound) {
+        return new OutboundFrame.Error(inbound.id(), ErrorCode.UNKNOWN_CONVERSATION,
+                "there is no conversation \"" + inbound.conversationId() + "\"");
     }
 
     /** Sends what a stored-conversation request found once it is there; the stage fails with the database. */

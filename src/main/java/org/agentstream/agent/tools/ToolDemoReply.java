@@ -1,7 +1,6 @@
 package org.agentstream.agent.tools;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import jakarta.json.Json;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.function.Supplier;
 import org.agentstream.agent.AgentFailure;
 import org.agentstream.agent.BufferedReply;
 import org.agentstream.agent.ReplyEvent;
+import org.agentstream.agent.ReplyEventJson;
 import org.agentstream.timing.StepTimer;
 
 /**
@@ -61,7 +61,7 @@ final class ToolDemoReply implements Flow.Publisher<ReplyEvent> {
         String clock = "call_" + UUID.randomUUID().toString().substring(0, 8);
         String calculator = "call_" + UUID.randomUUID().toString().substring(0, 8);
         call(clock, "clock", List.of("{\"zone\"", ": \"UTC\"", "}"), result -> time = result);
-        String quoted = Json.createValue(expression).toString(); // a JSON string, escaped
+        String quoted = ReplyEventJson.provider().createValue(expression).toString(); // a JSON string, escaped
         int half = quoted.length() / 2;
         call(calculator, "calculator", List.of("{\"expression\": ", quoted.substring(0, half),
                 quoted.substring(half), "}"), result -> value = result);
